@@ -1,0 +1,73 @@
+"""Admin for rollup tables, live tracking and the guide's two views: read-only, system-written."""
+
+from django.contrib import admin
+
+from analytics.models import (
+    AdminDevelopmentProgress,
+    EnhancementEffectiveness,
+    JobEnhancementAnalysis,
+    LiveJobTracking,
+    LivePromptMetric,
+    ModelPerformanceLog,
+    UserEnhancementAdoption,
+)
+from ourvidz_admin.admin.filters import CreatedRangeFilter, created_range_filter
+from ourvidz_admin.admin.mixins import LargeTableAdminMixin, ReadOnlyAdminMixin, truncate
+
+
+@admin.register(ModelPerformanceLog)
+class ModelPerformanceLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("date", "model_type", "total_generations", "successful_generations", "failed_generations",
+                    "avg_generation_time_ms", "avg_quality_rating")
+    list_filter = ("model_type",)
+    date_hierarchy = "date"
+
+
+@admin.register(LivePromptMetric)
+class LivePromptMetricAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("timestamp", "period_type", "total_jobs", "qwen_enhanced_jobs", "compel_enhanced_jobs",
+                    "hybrid_enhanced_jobs", "no_enhancement_jobs", "avg_enhancement_time_ms", "avg_quality_gain")
+    list_filter = ("period_type", created_range_filter("timestamp", "period"))
+
+
+@admin.register(UserEnhancementAdoption)
+class UserEnhancementAdoptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("date", "user", "total_jobs", "jobs_with_enhancement", "enhancement_adoption_rate",
+                    "avg_quality_improvement")
+    list_select_related = ("user",)
+    list_filter = ("date",)
+
+
+@admin.register(LiveJobTracking)
+class LiveJobTrackingAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("job", "user", "model_type", "enhancement_strategy", "status", "final_quality", "updated_at")
+    list_select_related = ("job", "user")
+    list_filter = ("status", "model_type", "enhancement_strategy", CreatedRangeFilter)
+    ordering = ("-created_at", "-id")
+
+
+@admin.register(JobEnhancementAnalysis)
+class JobEnhancementAnalysisAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("id", "model_type", "enhancement_display_name", "status", "quality_rating",
+                    "generation_time_seconds", "excerpt", "created_at")
+    list_filter = ("model_type", "enhancement_strategy", "status")
+    ordering = ("-created_at", "-id")
+
+    @admin.display(description="original")
+    def excerpt(self, obj):
+        return truncate(obj.original_prompt, 50)
+
+
+@admin.register(EnhancementEffectiveness)
+class EnhancementEffectivenessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("enhancement_strategy", "total_jobs", "avg_quality", "avg_improvement", "avg_enhancement_time",
+                    "success_rate", "high_quality_rate")
+
+
+@admin.register(AdminDevelopmentProgress)
+class AdminDevelopmentProgressAdmin(admin.ModelAdmin):
+    list_display = ("feature_name", "feature_category", "status", "priority", "assigned_to", "estimated_hours",
+                    "actual_hours", "completion_date")
+    list_editable = ("status",)
+    list_filter = ("status", "priority", "feature_category")
+    search_fields = ("feature_name", "notes", "blockers")

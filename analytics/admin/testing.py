@@ -1,0 +1,44 @@
+"""Admin for prompt tests, enhanced prompt tests and A/B tests."""
+
+from django.contrib import admin
+
+from ourvidz_admin.admin.filters import CreatedRangeFilter
+from ourvidz_admin.admin.mixins import LargeTableAdminMixin, truncate
+from analytics.models import EnhancedPromptTest, PromptABTest, PromptTestResult
+
+
+@admin.register(PromptTestResult)
+class PromptTestResultAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+    list_display = ("excerpt", "model_type", "prompt_category", "quality_rating", "generation_time_ms", "success",
+                    "notes", "created_at")
+    list_editable = ("quality_rating", "notes")
+    list_filter = ("model_type", "success", "quality_rating", CreatedRangeFilter)
+    search_fields = ("prompt_text", "notes")
+    raw_id_fields = ("job", "tested_by")
+    ordering = ("-created_at", "-id")
+
+    @admin.display(description="prompt")
+    def excerpt(self, obj):
+        return truncate(obj.prompt_text, 60)
+
+
+@admin.register(EnhancedPromptTest)
+class EnhancedPromptTestAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+    list_display = ("excerpt", "enhancement_strategy", "model_type", "expansion_percentage", "baseline_quality",
+                    "enhanced_quality", "quality_improvement", "consistency_score", "success", "created_at")
+    list_filter = ("enhancement_strategy", "model_type", "success", "test_series", CreatedRangeFilter)
+    search_fields = ("original_prompt", "test_series")
+    raw_id_fields = ("job", "tested_by")
+    ordering = ("-created_at", "-id")
+
+    @admin.display(description="original")
+    def excerpt(self, obj):
+        return truncate(obj.original_prompt, 50)
+
+
+@admin.register(PromptABTest)
+class PromptABTestAdmin(admin.ModelAdmin):
+    list_display = ("test_name", "test_series", "total_participants", "baseline_avg_quality", "enhanced_avg_quality",
+                    "quality_improvement", "confidence_level", "is_complete", "created_at")
+    list_filter = ("is_complete", "test_series")
+    search_fields = ("test_name", "test_series")

@@ -1,0 +1,63 @@
+"""SQL of the guide's two views, per database vendor; the semantics follow document 000 exactly."""
+
+_DISPLAY_NAME = """
+    CASE
+        WHEN j.enhancement_strategy = 'qwen' THEN 'Qwen Only'
+        WHEN j.enhancement_strategy = 'compel' THEN 'Compel Only'
+        WHEN j.enhancement_strategy = 'hybrid' THEN 'Hybrid (Both)'
+        ELSE 'No Enhancement'
+    END"""
+
+_ANALYSIS = """
+CREATE VIEW job_enhancement_analysis AS
+SELECT j.id, j.user_id, j.job_type, j.model_type, j.status, j.enhancement_strategy,
+       j.original_prompt, j.enhanced_prompt, j.enhancement_time_ms, j.quality_rating,
+       j.quality_improvement, j.created_at, j.completed_at,
+       {seconds} AS generation_time_seconds,
+       {display} AS enhancement_display_name
+FROM jobs j
+WHERE j.created_at >= {since_30d}
+"""
+
+_EFFECTIVENESS = """
+CREATE VIEW enhancement_effectiveness AS
+SELECT enhancement_strategy,
+       COUNT(*) AS total_jobs,
+       AVG(quality_rating) AS avg_quality,
+       AVG(quality_improvement) AS avg_improvement,
+       AVG(enhancement_time_ms) AS avg_enhancement_time,
+       COUNT(CASE WHEN status = 'completed' THEN 1 END) * 100.0 / COUNT(*) AS success_rate,
+       COUNT(CASE WHEN quality_rating >= 4.0 THEN 1 END) * 100.0 / COUNT(*) AS high_quality_rate
+FROM jobs
+WHERE created_at >= {since_7d}
+GROUP BY enhancement_strategy
+"""
+
+_DIALECT = {
+    "postgresql": {
+        "seconds": "EXTRACT(EPOCH FROM (j.completed_at - j.created_at))",
+        "since_30d": "NOW() - INTERVAL '30 days'",
+        "since_7d": "NOW() - INTERVAL '7 days'",
+    },
+    # Django stores SQLite datetimes as ISO text in UTC, so text comparison orders them.
+    "sqlite": {
+        "seconds": "(julianday(j.completed_at) - julianday(j.created_at)) * 86400.0",
+        "since_30d": "strftime('%Y-%m-%d %H:%M:%f', 'now', '-30 days')",
+        "since_7d": "strftime('%Y-%m-%d %H:%M:%f', 'now', '-7 days')",
+    },
+}
+
+
+def create_statements(vendor: str) -> list[str]:
+    """The CREATE VIEW statements for ``vendor`` ('postgresql' or 'sqlite')."""
+    dialect = _DIALECT[vendor]
+    return [
+        _ANALYSIS.format(display=_DISPLAY_NAME, **dialect),
+        _EFFECTIVENESS.format(**dialect),
+    ]
+
+
+DROP_STATEMENTS = [
+    "DROP VIEW IF EXISTS job_enhancement_analysis",
+    "DROP VIEW IF EXISTS enhancement_effectiveness",
+]

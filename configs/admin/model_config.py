@@ -1,0 +1,85 @@
+"""Admin for model configurations, presets, Compel configs, parameters and history."""
+
+from django.contrib import admin
+
+from configs.models import (
+    CompelConfig,
+    ConfigChangeHistory,
+    EnhancedModelConfig,
+    EnhancementPreset,
+    ModelConfigHistory,
+    ModelParameters,
+)
+from ourvidz_admin.admin.filters import created_range_filter
+from ourvidz_admin.admin.mixins import ReadOnlyAdminMixin
+
+
+@admin.register(EnhancedModelConfig)
+class EnhancedModelConfigAdmin(admin.ModelAdmin):
+    list_display = ("config_name", "model_type", "inference_steps", "guidance_scale", "resolution", "motion_bucket",
+                    "frame_count", "enable_qwen", "enable_compel", "is_active", "is_default", "updated_at")
+    list_filter = ("model_type", "is_active", "is_default")
+    search_fields = ("config_name",)
+    raw_id_fields = ("created_by",)
+    fieldsets = (
+        (None, {"fields": ("model_type", "config_name", "is_active", "is_default")}),
+        ("Generation", {"fields": ("inference_steps", "guidance_scale", "resolution", "motion_bucket",
+                                   "frame_count")}),
+        ("Compel weights (SDXL)", {"fields": ("compel_quality_weight", "compel_detail_weight",
+                                              "compel_nsfw_weight", "compel_style_weight")}),
+        ("Qwen enhancement", {"fields": ("qwen_max_time_ms", "qwen_expansion_target", "qwen_quality_focus",
+                                         "qwen_auto_enable")}),
+        ("Strategy", {"fields": ("enable_qwen", "enable_compel", "auto_enhancement", "created_by")}),
+    )
+
+
+@admin.register(EnhancementPreset)
+class EnhancementPresetAdmin(admin.ModelAdmin):
+    list_display = ("preset_name", "enable_qwen", "enable_compel", "auto_enhancement", "usage_count",
+                    "avg_quality_with_preset", "is_recommended", "is_builtin")
+    list_filter = ("is_recommended", "is_builtin")
+    search_fields = ("preset_name",)
+    raw_id_fields = ("created_by",)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_builtin:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(CompelConfig)
+class CompelConfigAdmin(admin.ModelAdmin):
+    list_display = ("config_name", "weights", "total_tests", "avg_quality", "avg_consistency", "is_active",
+                    "short_hash")
+    list_filter = ("is_active",)
+    search_fields = ("config_name", "config_hash")
+    readonly_fields = ("config_hash", "total_tests", "avg_quality", "avg_consistency")
+    raw_id_fields = ("created_by",)
+
+    @admin.display(description="hash", ordering="config_hash")
+    def short_hash(self, obj):
+        return obj.config_hash[:12]
+
+
+@admin.register(ModelParameters)
+class ModelParametersAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "model_family", "user_tier", "character", "guidance_scale", "num_inference_steps",
+                    "temperature", "top_p", "is_active")
+    list_select_related = ("character",)
+    list_filter = ("model_family", "user_tier", "is_active")
+    autocomplete_fields = ("character",)
+
+
+@admin.register(ConfigChangeHistory)
+class ConfigChangeHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("changed_at", "model_type", "config_name", "change_summary", "jobs_affected", "quality_impact",
+                    "performance_impact", "changed_by")
+    list_select_related = ("changed_by",)
+    list_filter = ("model_type", created_range_filter("changed_at", "changed"))
+
+
+@admin.register(ModelConfigHistory)
+class ModelConfigHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "model_type", "config_name", "is_active", "created_by", "notes")
+    list_select_related = ("created_by",)
+    list_filter = ("model_type", "is_active")

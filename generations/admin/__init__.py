@@ -1,0 +1,3 @@
+"""Admin registrations of the generations app."""
+
+from generations.admin import images, jobs  # noqa: F401

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GpuConfig(AppConfig):
+    name = "gpu"
+    verbose_name = "System Health"

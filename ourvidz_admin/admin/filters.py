@@ -1,0 +1,57 @@
+"""List filters shared by the portal's changelists."""
+
+from datetime import timedelta
+
+from django.contrib import admin
+from django.utils import timezone
+
+_RANGES = {
+    "1h": ("Last hour", timedelta(hours=1)),
+    "24h": ("Last 24 hours", timedelta(hours=24)),
+    "7d": ("Last 7 days", timedelta(days=7)),
+    "30d": ("Last 30 days", timedelta(days=30)),
+    "90d": ("Last 90 days", timedelta(days=90)),
+}
+
+
+class CreatedRangeFilter(admin.SimpleListFilter):
+    """Created within a recent window, as an indexable ``created_at >= now - window`` range."""
+
+    title = "created"
+    parameter_name = "created"
+    field_name = "created_at"
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, (label, _delta) in _RANGES.items()]
+
+    def queryset(self, request, queryset):
+        choice = _RANGES.get(self.value())
+        if choice is None:
+            return queryset
+        return queryset.filter(**{f"{self.field_name}__gte": timezone.now() - choice[1]})
+
+
+def created_range_filter(field: str, title: str | None = None) -> type[CreatedRangeFilter]:
+    """A ``CreatedRangeFilter`` on another datetime field (``changed_at``, ``timestamp``...)."""
+    return type(
+        f"{field.title().replace('_', '')}RangeFilter",
+        (CreatedRangeFilter,),
+        {"field_name": field, "parameter_name": field.removesuffix("_at") or field, "title": title or field.replace("_", " ")},
+    )
+
+
+class SoftDeletedFilter(admin.SimpleListFilter):
+    """Hide soft-deleted rows unless the filter asks for them (``deleted_at`` set)."""
+
+    title = "deleted"
+    parameter_name = "deleted"
+
+    def lookups(self, request, model_admin):
+        return [("include", "Include deleted"), ("only", "Only deleted")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "include":
+            return queryset
+        if self.value() == "only":
+            return queryset.filter(deleted_at__isnull=False)
+        return queryset.filter(deleted_at__isnull=True)

@@ -1,0 +1,60 @@
+"""The portal's admin site: the index grouped in the guide's tab order."""
+
+from django.contrib import admin
+
+# Guide tab order (document 000, "Tab Structure"); each model listed once.
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "Prompt Testing": (
+        "prompts.promptversion", "prompts.prompttag", "prompts.prompttemplate", "prompts.promptrule",
+        "prompts.character", "prompts.prompt", "prompts.agent", "prompts.agentprompt",
+        "analytics.prompttestresult", "analytics.enhancedprompttest", "analytics.promptabtest",
+    ),
+    "Analytics": (
+        "analytics.modelperformancelog", "analytics.livepromptmetric", "analytics.userenhancementadoption",
+        "analytics.jobenhancementanalysis", "analytics.enhancementeffectiveness", "analytics.promptusage",
+        "analytics.trackedprompt",
+    ),
+    "Jobs": (
+        "generations.job", "generations.generationimageoutput", "generations.generationimageinput",
+        "generations.generationimagerating", "analytics.livejobtracking", "prompts.promptlog",
+    ),
+    "Model Configuration": (
+        "configs.enhancedmodelconfig", "configs.enhancementpreset", "configs.compelconfig",
+        "configs.modelparameters", "configs.configchangehistory", "configs.modelconfighistory",
+    ),
+    "System Health": ("analytics.admindevelopmentprogress",),
+    "Users": ("auth.user", "auth.group"),
+}
+_POSITION = {key: (index, order) for index, keys in enumerate(SECTIONS.values()) for order, key in enumerate(keys)}
+_OTHER = "System Health"
+
+
+class OurVidzAdminSite(admin.AdminSite):
+    """Admin site whose index follows the guide's tabs instead of Django's per-app grouping."""
+
+    site_header = "OurVidz Admin"
+    site_title = "OurVidz Admin"
+    index_title = "Portal"
+
+    def get_app_list(self, request, app_label=None):
+        app_list = super().get_app_list(request, app_label)
+        if app_label is not None:
+            return app_list
+        sections: dict[str, dict] = {}
+        for app in app_list:
+            for model in app["models"]:
+                key = f"{app['app_label']}.{model['object_name'].lower()}"
+                section_index, order = _POSITION.get(key, (list(SECTIONS).index(_OTHER), 1000))
+                name = list(SECTIONS)[section_index]
+                section = sections.setdefault(
+                    name,
+                    {
+                        "name": name, "app_label": app["app_label"], "app_url": app["app_url"],
+                        "has_module_perms": True, "models": [], "_index": section_index,
+                    },
+                )
+                section["models"].append({**model, "_order": order})
+        ordered = sorted(sections.values(), key=lambda s: s["_index"])
+        for section in ordered:
+            section["models"].sort(key=lambda m: (m["_order"], m["name"]))
+        return ordered

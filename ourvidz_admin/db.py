@@ -1,0 +1,58 @@
+"""Building blocks shared by every app's models: time-ordered UUID keys and rating constraints."""
+
+import os
+import time
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+
+def uuid7() -> uuid.UUID:
+    """Return an RFC 9562 version-7 UUID: 48 bits of Unix milliseconds, then randomness.
+
+    The documents ask for UUID keys; version 7 keeps them time-ordered so the
+    primary-key index of a million-row table grows at its right edge instead of
+    splitting pages at random as version 4 would.
+    """
+    millis = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (millis & ((1 << 48) - 1)) << 80
+    value |= 0x7 << 76  # version
+    value |= ((rand >> 68) & 0xFFF) << 64  # 12 random bits
+    value |= 0b10 << 62  # RFC 4122 variant
+    value |= rand & ((1 << 62) - 1)
+    return uuid.UUID(int=value)
+
+
+class UUIDModel(models.Model):
+    """Abstract base: a UUID primary key, as every design document specifies."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+def between(field: str, low, high, name: str, *, nullable: bool = True) -> models.CheckConstraint:
+    """A CHECK constraint ``low <= field <= high`` (NULL allowed unless ``nullable`` is False)."""
+    condition = Q(**{f"{field}__gte": low, f"{field}__lte": high})
+    if nullable:
+        condition |= Q(**{f"{field}__isnull": True})
+    return models.CheckConstraint(
+        condition=condition,
+        name=name,
+        violation_error_message=f"{field} must be between {low} and {high}.",
+    )
+
+
+def one_of(field: str, choices, name: str, *, blank: bool = False) -> models.CheckConstraint:
+    """A CHECK constraint that ``field`` holds one of the values of a TextChoices class."""
+    values = [value for value, _label in choices.choices] if hasattr(choices, "choices") else list(choices)
+    if blank:
+        values.append("")
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": values}),
+        name=name,
+        violation_error_message=f"{field} must be one of: {', '.join(v for v in values if v)}.",
+    )

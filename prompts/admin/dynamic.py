@@ -1,0 +1,57 @@
+"""Admin for dynamic prompting: templates, rules, characters, prompt logs (document 004)."""
+
+from django.contrib import admin
+
+from ourvidz_admin.admin.filters import CreatedRangeFilter
+from ourvidz_admin.admin.mixins import LargeTableAdminMixin, ReadOnlyAdminMixin, truncate
+from prompts.models import Character, PromptLog, PromptRule, PromptTemplate
+
+
+@admin.register(PromptTemplate)
+class PromptTemplateAdmin(admin.ModelAdmin):
+    list_display = ("name", "model_family", "use_case", "template_type", "content_mode", "version", "is_active",
+                    "updated_at")
+    list_filter = ("is_active", "model_family", "use_case", "template_type", "content_mode")
+    search_fields = ("name", "content")
+    raw_id_fields = ("created_by",)
+
+
+@admin.register(PromptRule)
+class PromptRuleAdmin(admin.ModelAdmin):
+    list_display = ("name", "rule_type", "model_family", "content_mode", "priority", "is_active", "excerpt")
+    list_editable = ("priority", "is_active")
+    list_filter = ("is_active", "rule_type", "model_family", "content_mode", "tags")
+    search_fields = ("name", "content")
+    autocomplete_fields = ("tags",)
+
+    @admin.display(description="content")
+    def excerpt(self, obj):
+        return truncate(obj.content, 60)
+
+
+@admin.register(Character)
+class CharacterAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "content_mode", "lora_count", "is_active", "updated_at")
+    list_filter = ("is_active", "content_mode", "tags")
+    search_fields = ("name", "slug", "base_prompt")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("tags",)
+    raw_id_fields = ("created_by",)
+
+    @admin.display(description="LoRAs")
+    def lora_count(self, obj):
+        return len(obj.loras or [])
+
+
+@admin.register(PromptLog)
+class PromptLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "model_family", "use_case", "template", "template_version", "success",
+                    "response_time_ms", "excerpt")
+    list_select_related = ("template",)
+    list_filter = ("success", "model_family", "use_case", CreatedRangeFilter)
+    raw_id_fields = ("job", "template", "character")
+    ordering = ("-created_at", "-id")
+
+    @admin.display(description="output")
+    def excerpt(self, obj):
+        return truncate(obj.output_prompt or obj.input_prompt, 60)

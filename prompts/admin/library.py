@@ -1,0 +1,39 @@
+"""Admin for the prompt library and agents (document 002)."""
+
+from django.contrib import admin
+
+from prompts.models import Agent, AgentPrompt, Prompt
+
+
+class AgentPromptInline(admin.TabularInline):
+    model = AgentPrompt
+    autocomplete_fields = ("agent", "prompt")
+    extra = 0
+
+
+@admin.register(Prompt)
+class PromptAdmin(admin.ModelAdmin):
+    list_display = ("name", "display_name", "domain", "complexity_level", "status", "updated_at")
+    list_filter = ("status", "complexity_level", "domain")
+    search_fields = ("name", "display_name", "description")
+    prepopulated_fields = {"name": ("display_name",)}
+    raw_id_fields = ("created_by",)
+    inlines = (AgentPromptInline,)
+
+
+@admin.register(Agent)
+class AgentAdmin(admin.ModelAdmin):
+    list_display = ("name", "display_name", "category", "is_active", "created_at")
+    list_filter = ("is_active", "category")
+    list_editable = ("is_active",)
+    search_fields = ("name", "display_name")
+    inlines = (AgentPromptInline,)
+
+
+@admin.register(AgentPrompt)
+class AgentPromptAdmin(admin.ModelAdmin):
+    list_display = ("agent", "prompt", "is_primary", "created_at")
+    list_select_related = ("agent", "prompt")
+    list_filter = ("is_primary",)
+    search_fields = ("agent__name", "prompt__name")
+    autocomplete_fields = ("agent", "prompt")
