@@ -1,6 +1,7 @@
 """Building blocks shared by every app's models: time-ordered UUID keys and rating constraints."""
 
 import os
+import threading
 import time
 import uuid
 
@@ -8,20 +9,36 @@ from django.db import models
 from django.db.models import Q
 
 
+_lock = threading.Lock()
+_last = [0, 0]  # last millisecond used, 12-bit sequence within it
+
+
 def uuid7() -> uuid.UUID:
-    """Return an RFC 9562 version-7 UUID: 48 bits of Unix milliseconds, then randomness.
+    """Return an RFC 9562 version-7 UUID: 48 bits of Unix milliseconds, a sequence, then randomness.
 
     The documents ask for UUID keys; version 7 keeps them time-ordered so the
     primary-key index of a million-row table grows at its right edge instead of
-    splitting pages at random as version 4 would.
+    splitting pages at random as version 4 would. Within one millisecond the
+    12-bit ``rand_a`` field is a counter (RFC 9562 method 1), so ids made by one
+    process are strictly increasing.
     """
-    millis = time.time_ns() // 1_000_000
-    rand = int.from_bytes(os.urandom(10), "big")
+    with _lock:
+        millis = time.time_ns() // 1_000_000
+        if millis <= _last[0]:
+            millis = _last[0]
+            _last[1] += 1
+            if _last[1] > 0xFFF:  # sequence exhausted: borrow the next millisecond
+                millis += 1
+                _last[1] = 0
+        else:
+            _last[1] = int.from_bytes(os.urandom(2), "big") & 0x3FF  # leave headroom to count up
+        _last[0] = millis
+        sequence = _last[1]
     value = (millis & ((1 << 48) - 1)) << 80
     value |= 0x7 << 76  # version
-    value |= ((rand >> 68) & 0xFFF) << 64  # 12 random bits
+    value |= sequence << 64
     value |= 0b10 << 62  # RFC 4122 variant
-    value |= rand & ((1 << 62) - 1)
+    value |= int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
     return uuid.UUID(int=value)
 
 

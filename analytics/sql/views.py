@@ -1,4 +1,9 @@
-"""SQL of the guide's two views, per database vendor; the semantics follow document 000 exactly."""
+"""SQL of the guide's two views, per database vendor; the semantics follow document 000 exactly.
+
+Averages and rates are cast to DOUBLE PRECISION so both databases return floats.
+Migration analytics/0003 runs this SQL: a change here needs a new migration that drops and
+recreates the views (and any migration altering a column the views read must do the same on PostgreSQL).
+"""
 
 _DISPLAY_NAME = """
     CASE
@@ -13,7 +18,7 @@ CREATE VIEW job_enhancement_analysis AS
 SELECT j.id, j.user_id, j.job_type, j.model_type, j.status, j.enhancement_strategy,
        j.original_prompt, j.enhanced_prompt, j.enhancement_time_ms, j.quality_rating,
        j.quality_improvement, j.created_at, j.completed_at,
-       {seconds} AS generation_time_seconds,
+       CAST({seconds} AS DOUBLE PRECISION) AS generation_time_seconds,
        {display} AS enhancement_display_name
 FROM jobs j
 WHERE j.created_at >= {since_30d}
@@ -23,11 +28,11 @@ _EFFECTIVENESS = """
 CREATE VIEW enhancement_effectiveness AS
 SELECT enhancement_strategy,
        COUNT(*) AS total_jobs,
-       AVG(quality_rating) AS avg_quality,
-       AVG(quality_improvement) AS avg_improvement,
-       AVG(enhancement_time_ms) AS avg_enhancement_time,
-       COUNT(CASE WHEN status = 'completed' THEN 1 END) * 100.0 / COUNT(*) AS success_rate,
-       COUNT(CASE WHEN quality_rating >= 4.0 THEN 1 END) * 100.0 / COUNT(*) AS high_quality_rate
+       CAST(AVG(quality_rating) AS DOUBLE PRECISION) AS avg_quality,
+       CAST(AVG(quality_improvement) AS DOUBLE PRECISION) AS avg_improvement,
+       CAST(AVG(enhancement_time_ms) AS DOUBLE PRECISION) AS avg_enhancement_time,
+       CAST(COUNT(CASE WHEN status = 'completed' THEN 1 END) * 100.0 / COUNT(*) AS DOUBLE PRECISION) AS success_rate,
+       CAST(COUNT(CASE WHEN quality_rating >= 4.0 THEN 1 END) * 100.0 / COUNT(*) AS DOUBLE PRECISION) AS high_quality_rate
 FROM jobs
 WHERE created_at >= {since_7d}
 GROUP BY enhancement_strategy

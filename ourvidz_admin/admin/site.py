@@ -22,7 +22,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "configs.enhancedmodelconfig", "configs.enhancementpreset", "configs.compelconfig",
         "configs.modelparameters", "configs.configchangehistory", "configs.modelconfighistory",
     ),
-    "System Health": ("analytics.admindevelopmentprogress",),
+    "System Health": ("django_rq.dashboard", "analytics.admindevelopmentprogress"),
     "Users": ("auth.user", "auth.group"),
 }
 _POSITION = {key: (index, order) for index, keys in enumerate(SECTIONS.values()) for order, key in enumerate(keys)}

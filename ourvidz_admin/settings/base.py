@@ -116,6 +116,10 @@ USE_TZ = True
 # --- Static and media -------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
+# Development serves app static files directly; production runs collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = env("MEDIA_ROOT", str(BASE_DIR / "media"))
 STORAGES = {

@@ -1,0 +1,29 @@
+"""Shared fixtures: users per role and logged-in clients."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_superuser=True)
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def role_user(db):
+    """Make a staff user in one of the role groups: ``role_user("viewer")``."""
+
+    def make(role: str):
+        user = UserFactory(username=f"{role}-user")
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
