@@ -37,7 +37,7 @@ class InputInline(admin.TabularInline):
 @admin.register(Job)
 class JobAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ("short_id", "user", "model_type", "enhancement_strategy", "status", "stars", "time",
-                    "prompt_excerpt", "created_at")
+                    "expansion_column", "prompt_excerpt", "created_at")
     list_display_links = ("short_id",)
     list_select_related = ("user",)
     list_filter = ("model_type", "status", "enhancement_strategy", "failure_reason", "quality_rating",
@@ -86,6 +86,12 @@ class JobAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     @admin.display(description="prompt")
     def prompt_excerpt(self, obj):
         return truncate(obj.original_prompt, 60)
+
+    @admin.display(description="expansion", ordering="qwen_expansion_percentage")
+    def expansion_column(self, obj):
+        # The stored column: the enhanced prompt itself is deferred in lists.
+        value = obj.qwen_expansion_percentage
+        return "—" if value is None else f"{value:+.0f}%"
 
     @admin.display(description="expansion %")
     def expansion(self, obj):
