@@ -66,3 +66,12 @@ class ComplexityLevel(models.TextChoices):
     INTERMEDIATE = "intermediate", "Intermediate"
     ADVANCED = "advanced", "Advanced"
     EXPERT = "expert", "Expert"
+
+
+class WeightGroup(models.TextChoices):
+    """Which Compel weight of the model configuration scales a rule's text."""
+
+    QUALITY = "quality", "Quality"
+    DETAIL = "detail", "Detail"
+    STYLE = "style", "Style"
+    NSFW = "nsfw", "NSFW"

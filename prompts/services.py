@@ -54,3 +54,12 @@ def prompt_version_restore(*, version: PromptVersion) -> PromptVersion:
         version.deleted_at = None
         version.save(update_fields=["deleted_at"])
     return version
+
+
+def prompt_cache_refresh() -> int:
+    """Broadcast "Update Prompt Cache" (document 004); returns how many workers were listening."""
+    from generations.queueing import connection
+    from prompts.cache import PROMPT_CACHE, broadcast_refresh
+
+    PROMPT_CACHE.invalidate()
+    return broadcast_refresh(connection())

@@ -10,6 +10,7 @@ from analytics import models as analytics
 from configs import models as configs
 from generations import models as generations
 from generations.choices import EnhancementStrategy, JobStatus, JobType, ModelType
+from gpu.models import WorkerHeartbeat
 from prompts import models as prompts
 
 
@@ -306,3 +307,23 @@ class TrackedPromptFactory(factory.django.DjangoModelFactory):
     ai_model = "sdxl"
     outcome = "success"
     save_method = "auto"
+
+
+class ModelBackendFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = configs.ModelBackend
+        django_get_or_create = ("family",)
+
+    family = "sdxl"
+    model_name = "tiny-sdxl"
+    path = "/models/sdxl"
+
+
+class WorkerHeartbeatFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkerHeartbeat
+
+    name = factory.Sequence(lambda n: f"worker-{n}")
+    hostname = "gpu-1"
+    pid = 4242
+    queues = ["sdxl"]

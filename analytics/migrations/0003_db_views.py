@@ -1,18 +1,13 @@
-"""Create the guide's views ``job_enhancement_analysis`` and ``enhancement_effectiveness``."""
+"""The guide's views ``job_enhancement_analysis`` and ``enhancement_effectiveness``.
+
+They are not created here: ``analytics.apps`` drops them before every
+``migrate`` and recreates them after it (``pre_migrate``/``post_migrate``), so
+a migration that rebuilds or alters ``jobs`` never trips over a view that
+reads it (SQLite table rebuilds and PostgreSQL column type changes both do).
+This migration is kept, empty, so existing databases keep a consistent history.
+"""
 
 from django.db import migrations
-
-from analytics.sql.views import DROP_STATEMENTS, create_statements
-
-
-def create_views(apps, schema_editor):
-    for statement in create_statements(schema_editor.connection.vendor):
-        schema_editor.execute(statement)
-
-
-def drop_views(apps, schema_editor):
-    for statement in DROP_STATEMENTS:
-        schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
@@ -21,4 +16,4 @@ class Migration(migrations.Migration):
         ("generations", "0002_initial"),
     ]
 
-    operations = [migrations.RunPython(create_views, drop_views, elidable=False)]
+    operations = []

@@ -123,9 +123,7 @@ class LiveJobTracking(UUIDModel):
 class UserEnhancementAdoption(UUIDModel):
     """How one user used enhancement on one day (``user_enhancement_adoption``)."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
     date = models.DateField()
     total_jobs = models.PositiveIntegerField(default=0)
     jobs_with_enhancement = models.PositiveIntegerField(default=0)

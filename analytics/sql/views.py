@@ -1,8 +1,8 @@
 """SQL of the guide's two views, per database vendor; the semantics follow document 000 exactly.
 
 Averages and rates are cast to DOUBLE PRECISION so both databases return floats.
-Migration analytics/0003 runs this SQL: a change here needs a new migration that drops and
-recreates the views (and any migration altering a column the views read must do the same on PostgreSQL).
+The views are dropped before and recreated after every ``migrate`` (analytics/apps.py), so they
+always match this SQL and never block a migration of ``jobs``.
 """
 
 _DISPLAY_NAME = """

@@ -7,6 +7,7 @@ from configs.models import (
     ConfigChangeHistory,
     EnhancedModelConfig,
     EnhancementPreset,
+    ModelBackend,
     ModelConfigHistory,
     ModelParameters,
 )
@@ -83,3 +84,15 @@ class ModelConfigHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "model_type", "config_name", "is_active", "created_by", "notes")
     list_select_related = ("created_by",)
     list_filter = ("model_type", "is_active")
+
+
+@admin.register(ModelBackend)
+class ModelBackendAdmin(admin.ModelAdmin):
+    list_display = ("family", "model_name", "path", "device", "dtype", "job_timeout_s", "enabled", "updated_at")
+    list_editable = ("enabled",)
+
+    def save_model(self, request, obj, form, change):
+        from configs import selectors
+
+        super().save_model(request, obj, form, change)
+        selectors.clear_cache()

@@ -1,5 +1,7 @@
 """Per-model generation and enhancement settings, and the presets applied to them (document 000 §4)."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -26,15 +28,15 @@ class EnhancedModelConfig(UUIDModel):
     config_name = models.CharField(max_length=100)
 
     inference_steps = models.PositiveSmallIntegerField(default=20)
-    guidance_scale = models.DecimalField(max_digits=3, decimal_places=1, default=7.5)
+    guidance_scale = models.DecimalField(max_digits=3, decimal_places=1, default=Decimal("7.5"))
     resolution = models.CharField(max_length=20, choices=Resolution.choices, blank=True)
     motion_bucket = models.PositiveSmallIntegerField(null=True, blank=True, help_text="WAN only.")
     frame_count = models.PositiveSmallIntegerField(null=True, blank=True, help_text="WAN only.")
 
-    compel_quality_weight = models.DecimalField(max_digits=3, decimal_places=1, default=1.2)
-    compel_detail_weight = models.DecimalField(max_digits=3, decimal_places=1, default=1.0)
-    compel_nsfw_weight = models.DecimalField(max_digits=3, decimal_places=1, default=0.8)
-    compel_style_weight = models.DecimalField(max_digits=3, decimal_places=1, default=1.1)
+    compel_quality_weight = models.DecimalField(max_digits=3, decimal_places=1, default=Decimal("1.2"))
+    compel_detail_weight = models.DecimalField(max_digits=3, decimal_places=1, default=Decimal("1.0"))
+    compel_nsfw_weight = models.DecimalField(max_digits=3, decimal_places=1, default=Decimal("0.8"))
+    compel_style_weight = models.DecimalField(max_digits=3, decimal_places=1, default=Decimal("1.1"))
 
     qwen_max_time_ms = models.PositiveIntegerField(default=15_000)
     qwen_expansion_target = models.PositiveIntegerField(default=2_500)

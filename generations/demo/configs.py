@@ -11,15 +11,19 @@ from configs.models import (
 from configs.models.compel import compel_config_hash
 from generations.demo.keys import demo_uuid, insert_missing
 
+# Explicit Compel weights: the model's float defaults (1.2, 0.8, 1.1) fail full_clean on DECIMAL(3,1).
+_SDXL = {"compel_quality_weight": 1.2, "compel_detail_weight": 1.0, "compel_nsfw_weight": 0.8,
+         "compel_style_weight": 1.1}
 _WAN = {"enable_compel": False, "compel_quality_weight": 1.0, "compel_detail_weight": 1.0,
         "compel_nsfw_weight": 0.0, "compel_style_weight": 1.0}
 # (model, name, active+default, settings); Compel is SDXL-only, so WAN configurations disable it.
 MODEL_CONFIGS = (
-    ("SDXL", "Production baseline", True, {"inference_steps": 25, "guidance_scale": 7.5, "resolution": "1024x1024"}),
+    ("SDXL", "Production baseline", True, {"inference_steps": 25, "guidance_scale": 7.5, "resolution": "1024x1024",
+                                           **_SDXL}),
     ("SDXL", "Fast preview", False, {"inference_steps": 15, "guidance_scale": 6.0, "resolution": "832x1216",
-                                     "enable_qwen": False, "auto_enhancement": False}),
+                                     "enable_qwen": False, "auto_enhancement": False, **_SDXL}),
     ("SDXL", "Detail push", False, {"inference_steps": 40, "guidance_scale": 8.0, "resolution": "1216x832",
-                                    "compel_quality_weight": 1.4, "compel_detail_weight": 1.3}),
+                                    **_SDXL, "compel_quality_weight": 1.4, "compel_detail_weight": 1.3}),
     ("WAN", "Production baseline", True, {"inference_steps": 25, "guidance_scale": 7.5, "motion_bucket": 127,
                                           "frame_count": 64, **_WAN}),
     ("WAN", "Smooth motion", False, {"inference_steps": 30, "guidance_scale": 6.5, "motion_bucket": 90,
@@ -29,16 +33,17 @@ MODEL_CONFIGS = (
 )
 _QWEN = {"max_time": 15000, "expansion_target": 2500, "quality_focus": "high"}
 _WEIGHTS = {"quality": 1.2, "detail": 1.0, "nsfw": 0.8, "style": 1.1}
-# (name, description, qwen, compel, auto, compel weights, qwen settings, recommended, builtin)
+# (name, description, qwen, compel, auto, compel weights, qwen settings, recommended, builtin); the settings of a
+# disabled component are kept so that switching it on starts from the guide's values.
 PRESETS = (
     ("Quality Focus", "Qwen rewrite plus Compel weighting, applied automatically.", True, True, True,
      _WEIGHTS, _QWEN, True, True),
     ("Speed Focus", "Compel weighting only: no LLM call, adds well under a second.", False, True, True,
-     _WEIGHTS, None, False, True),
+     _WEIGHTS, _QWEN, False, True),
     ("Maximum Quality", "Qwen and Compel, chosen per job by the user rather than applied automatically.",
      True, True, False, {**_WEIGHTS, "quality": 1.4, "detail": 1.2}, {**_QWEN, "max_time": 25000,
                                                                      "expansion_target": 3500}, False, True),
-    ("Disabled", "No enhancement: the prompt goes to the model as written.", False, False, False, None, None,
+    ("Disabled", "No enhancement: the prompt goes to the model as written.", False, False, False, _WEIGHTS, _QWEN,
      False, True),
     ("Portrait Studio", "Team preset for character portraits: stronger detail, softer style.", True, True, True,
      {"quality": 1.3, "detail": 1.2, "nsfw": 0.6, "style": 1.1}, {**_QWEN, "expansion_target": 2000}, False, False),
@@ -74,10 +79,14 @@ CHANGES = (
 def seed_configs(users: list) -> dict[str, int]:
     """Insert the missing model configurations, presets, Compel configs, snapshots and change records."""
     now = timezone.now()
+    # Never take "active"/"default" from a configuration someone already chose (one of each per model).
+    active_taken = set(EnhancedModelConfig.objects.filter(is_active=True).values_list("model_type", flat=True))
+    default_taken = set(EnhancedModelConfig.objects.filter(is_default=True).values_list("model_type", flat=True))
     configs = [
         EnhancedModelConfig(
-            id=demo_uuid("model-config", f"{model}/{name}"), model_type=model, config_name=name, is_active=active,
-            is_default=active, created_by=users[n % len(users)], created_at=now - timedelta(days=40 - n),
+            id=demo_uuid("model-config", f"{model}/{name}"), model_type=model, config_name=name,
+            is_active=active and model not in active_taken, is_default=active and model not in default_taken,
+            created_by=users[n % len(users)], created_at=now - timedelta(days=40 - n),
             **{key: Decimal(str(value)) if isinstance(value, float) else value for key, value in values.items()},
         )
         for n, (model, name, active, values) in enumerate(MODEL_CONFIGS)

@@ -67,11 +67,13 @@ RULES = (
      ("portrait",), 30, True),
     ("soft-key-light", "Soft key light", "append", "soft key light, subtle rim light", "", "any",
      ("lighting", "portrait"), 40, True),
-    ("golden-hour", "Golden hour", "append", "golden hour, warm low sun", "", "sfw", ("lighting", "landscape"), 45, True),
+    ("golden-hour", "Golden hour", "append", "golden hour, warm low sun", "", "sfw", ("lighting", "landscape"),
+     45, True),
     ("product-backdrop", "Product backdrop", "prepend", "studio product photo on seamless backdrop,", "sdxl", "any",
      ("product",), 15, True),
     ("steady-camera", "Steady camera", "append", "smooth steady camera, no cuts", "wan", "any", ("motion",), 10, True),
-    ("slow-motion", "Slow motion", "append", "slow motion, 0.5x speed feel", "wan", "any", ("motion", "cinematic"), 50, True),
+    ("slow-motion", "Slow motion", "append", "slow motion, 0.5x speed feel", "wan", "any", ("motion", "cinematic"),
+     50, True),
     ("character-lock", "Character lock", "prepend", "same character throughout,", "", "any", ("character",), 5, True),
     ("adult-policy-note", "Adult-mode policy note", "prepend", "adult-content policy applies,", "qwen_base", "nsfw",
      (), 1, True),
@@ -132,28 +134,21 @@ def seed_dynamic(users: list) -> dict[str, int]:
 
 
 def _templates(users, now) -> list[PromptTemplate]:
+    # A template someone already activated stays the active one; ours then go in inactive.
+    taken = set(PromptTemplate.objects.filter(is_active=True).values_list(
+        "model_family", "use_case", "template_type", "content_mode"))
     rows = []
     for n, (key, name, family, use_case, kind, mode, contents) in enumerate(TEMPLATES):
         for version, content in enumerate(contents, start=1):
             rows.append(PromptTemplate(
                 id=demo_uuid("template", f"{key}/v{version}"), name=name, model_family=family, use_case=use_case,
                 template_type=kind, content_mode=mode, content=content, version=version,
-                is_active=version == len(contents), created_by=users[n % len(users)],
+                is_active=version == len(contents) and (family, use_case, kind, mode) not in taken,
+                created_by=users[n % len(users)],
                 description=f"{name}, version {version}" + (" (active)" if version == len(contents) else ""),
                 created_at=now - timedelta(days=30 + 8 * (len(contents) - version), hours=n),
             ))
     return rows
-
-
-def template_id(key: str) -> object:
-    """The id of the active version of demo template ``key``."""
-    contents = next(row[-1] for row in TEMPLATES if row[0] == key)
-    return demo_uuid("template", f"{key}/v{len(contents)}")
-
-
-def template_version(key: str) -> int:
-    """The active version number of demo template ``key``."""
-    return len(next(row[-1] for row in TEMPLATES if row[0] == key))
 
 
 def rule_ids(family: str, tags: set[str]) -> list[str]:

@@ -30,12 +30,15 @@ def detail_rng(seed: int, index: int) -> random.Random:
     return random.Random((seed * 1_000_003 + index) ^ 0x5EED_DE7A11)
 
 
-def insert_missing(model: type[models.Model], objs: Iterable[models.Model], key: Sequence[str] = ("pk",)) -> int:
+def insert_missing(
+    model: type[models.Model], objs: Iterable[models.Model], key: Sequence[str] = ("pk",), *, unchecked=()
+) -> int:
     """Validate and insert the objects whose ``key`` fields match no existing row; return how many.
 
     Field validators run (hex colours, LoRA lists, Compel weights); constraints
-    are left to the database. Existing rows are never touched, so a rerun
-    changes nothing.
+    are left to the database, and so are the foreign keys named in ``unchecked``
+    (rows that point at rows of the same batch). Existing rows are never
+    touched, so a rerun changes nothing.
     """
     objs = list(objs)
     if not objs:
@@ -50,7 +53,7 @@ def insert_missing(model: type[models.Model], objs: Iterable[models.Model], key:
         if values in seen:
             continue
         seen.add(values)
-        obj.full_clean(validate_unique=False, validate_constraints=False)
+        obj.full_clean(exclude=unchecked, validate_unique=False, validate_constraints=False)
         missing.append(obj)
     model.objects.bulk_create(missing, batch_size=500)
     return len(missing)

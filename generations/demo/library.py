@@ -60,7 +60,8 @@ PROMPTS = (
 AGENTS = (
     ("prompt-enhancer", "Prompt enhancer", "enhancement",
      ["sdxl-prompt-enhancer", "wan-prompt-enhancer", "caption-to-prompt"]),
-    ("negative-prompt-agent", "Negative prompt agent", "enhancement", ["sdxl-negative-builder", "sdxl-prompt-enhancer"]),
+    ("negative-prompt-agent", "Negative prompt agent", "enhancement",
+     ["sdxl-negative-builder", "sdxl-prompt-enhancer"]),
     ("compel-tuner", "Compel tuner", "enhancement", ["compel-weight-suggester", "sdxl-prompt-enhancer"]),
     ("video-director", "Video director", "video",
      ["wan-motion-director", "wan-prompt-enhancer", "storyboard-shot-planner"]),
@@ -68,7 +69,8 @@ AGENTS = (
     ("admin-copilot", "Admin copilot", "admin", ["admin-assistant-sql", "prompt-failure-triage"]),
     ("character-builder", "Character builder", "characters",
      ["character-sheet-writer", "portrait-lighting-guide", "style-transfer-describer"]),
-    ("storyboard-agent", "Storyboard agent", "video", ["storyboard-shot-planner", "roleplay-narrator", "wan-motion-director"]),
+    ("storyboard-agent", "Storyboard agent", "video",
+     ["storyboard-shot-planner", "roleplay-narrator", "wan-motion-director"]),
 )
 TAGS = (
     ("portrait", "#e07a5f"), ("landscape", "#3d405b"), ("lighting", "#f2cc8f"), ("cinematic", "#81b29a"),
@@ -84,7 +86,8 @@ CHAINS = (
      ["first cut", "camera path sentence", "x per-second beats (too slow)", "motion verbs first"]),
     ("portrait-lighting-guide", "sdxl-lustify-v2", ("portrait", "lighting"),
      ["three-point lighting", "rim light and colour temperature", "window light variant"]),
-    ("product-shot-stylist", "sdxl-lustify-v2", ("product",), ["white seamless", "x gradient backdrop", "props and reflections"]),
+    ("product-shot-stylist", "sdxl-lustify-v2", ("product",),
+     ["white seamless", "x gradient backdrop", "props and reflections"]),
     ("storyboard-shot-planner", "qwen2.5-7b-instruct", ("cinematic", "experimental"), ["shot list", "framing notes"]),
     ("caption-to-prompt", "qwen2.5-7b-instruct", ("landscape",), ["plain rewrite", "style cues", "quality cues"]),
     ("character-sheet-writer", "qwen2.5-7b-instruct", ("character",), ["face and hair", "wardrobe and palette"]),
@@ -147,14 +150,15 @@ def _version_rows(users, prompt_ids, now):
             )
             versions.append(version)
             links += [(version.id, tag) for tag in tags]
-            parent = version.id
+            if not deleted:  # a deleted version is a dead end: the next one derives from its parent
+                parent = version.id
     return versions, links
 
 
 def _seed_versions(users, prompt_ids, now) -> dict[str, int]:
     versions, pairs = _version_rows(users, prompt_ids, now)
     # Parents come first in each chain, so one ordered bulk insert satisfies the self-reference.
-    inserted = insert_missing(PromptVersion, versions)
+    inserted = insert_missing(PromptVersion, versions, unchecked=("parent_version",))
     tag_ids = dict(PromptTag.objects.values_list("name", "pk"))
     links = [
         PromptVersionTag(id=demo_uuid("prompt-version-tag", f"{version}/{tag}"), prompt_version_id=version,

@@ -58,6 +58,11 @@ class Job(UUIDModel):
         "configs.CompelConfig", null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
     )
     test_series = models.CharField(max_length=100, blank=True)
+    content_mode = models.CharField(
+        max_length=10, choices=[("sfw", "SFW"), ("nsfw", "NSFW")], default="sfw",
+        help_text="Decides which prompt rules apply (document 004).",
+    )
+    tags = models.JSONField(default=list, blank=True, help_text="Tags matched against prompt rules.")
 
     # Prompts and enhancement (document 000 ALTER TABLE jobs ...).
     original_prompt = models.TextField()
@@ -107,6 +112,7 @@ class Job(UUIDModel):
     completed_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_requested_at = models.DateTimeField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True, help_text="Set by 'clear failed'; reversible.")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -144,6 +150,7 @@ class Job(UUIDModel):
             one_of("model_type", ModelType, "jobs_model_type_valid"),
             one_of("enhancement_strategy", EnhancementStrategy, "jobs_strategy_valid"),
             one_of("failure_reason", FailureReason, "jobs_failure_reason_valid", blank=True),
+            one_of("content_mode", ("sfw", "nsfw"), "jobs_content_mode_valid"),
             models.CheckConstraint(
                 condition=_job_type_matches_model(), name="jobs_job_type_matches_model",
                 violation_error_message="job_type does not belong to model_type (SDXL makes images, WAN videos).",

@@ -138,3 +138,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# --- Dynamic prompting --------------------------------------------------------
+# Workers keep active templates, rules and parameters this many seconds unless a
+# refresh is broadcast (manage.py refresh_prompt_cache, or the admin button).
+PROMPT_CACHE_TTL = env_int("PROMPT_CACHE_TTL", 60)
+
+# --- Workers -------------------------------------------------------------------
+RQ["WORKER_CLASS"] = "gpu.worker.ModelWorker"
+WORKER_HEARTBEAT_S = env_int("WORKER_HEARTBEAT_S", 5)
+WORKER_STALE_AFTER_S = env_int("WORKER_STALE_AFTER_S", 30)
+WORKER_REAP_EVERY_S = env_int("WORKER_REAP_EVERY_S", 15)

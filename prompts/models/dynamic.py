@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ourvidz_admin.db import UUIDModel, between, one_of
-from prompts.choices import ContentMode, ModelFamily, RuleType, TemplateType, UseCase
+from prompts.choices import ContentMode, ModelFamily, RuleType, TemplateType, UseCase, WeightGroup
 from prompts.querysets import ActiveQuerySet
 
 
@@ -71,6 +71,10 @@ class PromptRule(UUIDModel):
     content_mode = models.CharField(max_length=10, choices=ContentMode.choices, default=ContentMode.ANY)
     tags = models.ManyToManyField("prompts.PromptTag", related_name="rules", blank=True)
     priority = models.SmallIntegerField(default=100, help_text="Lower runs first.")
+    weight_group = models.CharField(
+        max_length=10, choices=WeightGroup.choices, blank=True,
+        help_text="With Compel (compel/hybrid strategies) this rule's text gets that configured weight.",
+    )
     is_active = models.BooleanField(default=True)
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -86,6 +90,7 @@ class PromptRule(UUIDModel):
             one_of("rule_type", RuleType, "prompt_rules_type_valid"),
             one_of("model_family", ModelFamily, "prompt_rules_model_valid", blank=True),
             one_of("content_mode", ContentMode, "prompt_rules_mode_valid"),
+            one_of("weight_group", WeightGroup, "prompt_rules_weight_group_valid", blank=True),
         ]
 
     def __str__(self):

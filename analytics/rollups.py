@@ -1,0 +1,261 @@
+"""Exact rollups of ``jobs`` into the dashboard tables, rebuilt range by range.
+
+Every figure is computed by the database with one grouped query per table
+(``TruncDate``/``TruncHour``/``TruncDay`` in UTC, ``Count``/``Sum`` with
+``filter=Q(...)``), so the functions work the same on PostgreSQL and SQLite
+and never loop over jobs in Python. Means are taken as exact ``Sum / Count``
+and rounded half-up in ``Decimal``, never through floating point:
+
+* quality means: 2 decimal places (columns are ``DECIMAL(3,2)``);
+* percentages: ``part * 100 / whole``, 2 decimal places (``DECIMAL(5,2)``);
+* millisecond means: rounded half-up to a whole millisecond.
+
+A rebuild deletes the rollup rows of its range and inserts the new ones in one
+transaction. Row ids are ``uuid5`` of the table and the row's key, so running
+a rebuild twice over unchanged jobs leaves identical rows (only the
+``created_at``/``updated_at`` bookkeeping columns show when it ran).
+A period or day without jobs gets no row.
+"""
+
+import uuid
+from datetime import date, datetime, time
+from datetime import timezone as dt_timezone
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import Count, Min, Q, Sum
+from django.db.models.functions import TruncDate, TruncDay, TruncHour
+
+from analytics.choices import PeriodType
+from analytics.models import LivePromptMetric, ModelPerformanceLog, UserEnhancementAdoption
+from generations.choices import EnhancementStrategy, JobStatus
+from generations.models import Job
+
+UTC = dt_timezone.utc
+CENT = Decimal("0.01")
+_NAMESPACE = uuid.UUID("0b6d6c1e-3f2a-5d4c-8e9f-7a1b2c3d4e5f")
+_NONE = EnhancementStrategy.NONE
+_DONE = (JobStatus.COMPLETED, JobStatus.FAILED)
+_ENHANCED = ~Q(enhancement_strategy=_NONE)
+
+
+def rollup_id(table: str, *key) -> uuid.UUID:
+    """The id of the rollup row of ``table`` for ``key``: stable across rebuilds."""
+    return uuid.uuid5(_NAMESPACE, ":".join([table, *map(str, key)]))
+
+
+def mean(total, count, places: Decimal = CENT) -> Decimal | None:
+    """``total / count`` rounded half-up to ``places``; None when ``count`` is 0."""
+    if not count:
+        return None
+    return (Decimal(total) / Decimal(count)).quantize(places, ROUND_HALF_UP)
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """``part * 100 / whole`` rounded half-up to 2 places; None when ``whole`` is 0."""
+    return mean(part * 100, whole)
+
+
+def _difference(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    return None if a is None or b is None else a - b
+
+
+def _start_of_day(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _quality(prefix: str, condition: Q | None = None) -> dict:
+    return {f"{prefix}_sum": Sum("quality_rating", filter=condition),
+            f"{prefix}_n": Count("quality_rating", filter=condition)}
+
+
+def rebuild_model_performance(since: date | None = None) -> int:
+    """Rebuild ``ModelPerformanceLog``: one row per ``model_type`` per UTC day of ``created_at``.
+
+    Over the jobs of that model created that day whose status is terminal and
+    not cancelled (``completed`` or ``failed``; cancelled jobs never ran to an
+    outcome, so they count neither as a success nor as a failure):
+
+    * ``total_generations = successful_generations + failed_generations``;
+    * ``successful_generations`` = count of ``completed``; ``failed_generations`` = count of ``failed``;
+    * ``avg_generation_time_ms`` = sum(``inference_time_ms``) / count(``inference_time_ms``) over the
+      completed jobs, rounded half-up to a whole ms (NULL when none has a time);
+    * ``avg_quality_rating`` = sum(``quality_rating``) / count(``quality_rating``) over the rated jobs,
+      rounded half-up to 2 places (NULL when none is rated);
+    * ``total_processing_time_ms`` = sum(``inference_time_ms``) over all counted jobs (NULL when none).
+
+    ``since``: rebuild only the days from ``since`` (inclusive) on; None rebuilds everything.
+    Returns the number of rows written.
+    """
+    jobs = Job.objects.filter(status__in=_DONE)
+    stale = ModelPerformanceLog.objects.all()
+    if since is not None:
+        jobs, stale = jobs.filter(created_at__gte=_start_of_day(since)), stale.filter(date__gte=since)
+    completed = Q(status=JobStatus.COMPLETED)
+    groups = (
+        jobs.annotate(day=TruncDate("created_at", tzinfo=UTC)).values("model_type", "day")
+        .annotate(ok=Count("pk", filter=completed), failed=Count("pk", filter=Q(status=JobStatus.FAILED)),
+                  time_sum=Sum("inference_time_ms", filter=completed),
+                  time_n=Count("inference_time_ms", filter=completed),
+                  processing=Sum("inference_time_ms"), **_quality("rating"))
+        .order_by("day", "model_type")
+    )
+    rows = [
+        ModelPerformanceLog(
+            id=rollup_id("model_performance", g["model_type"], g["day"]), model_type=g["model_type"],
+            date=g["day"], total_generations=g["ok"] + g["failed"], successful_generations=g["ok"],
+            failed_generations=g["failed"], avg_quality_rating=mean(g["rating_sum"], g["rating_n"]),
+            avg_generation_time_ms=_whole(mean(g["time_sum"], g["time_n"], Decimal(1))),
+            total_processing_time_ms=g["processing"],
+        )
+        for g in groups
+    ]
+    return _replace(stale, ModelPerformanceLog, rows)
+
+
+def _whole(value: Decimal | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _replace(stale, model, rows: list) -> int:
+    with transaction.atomic():
+        stale.delete()
+        model.objects.bulk_create(rows, batch_size=1_000)
+    return len(rows)
+
+
+def _metric_aggregates() -> dict:
+    strategies = {s.value: Q(enhancement_strategy=s) for s in EnhancementStrategy}
+    aggregates = {f"{name}_jobs": Count("pk", filter=condition) for name, condition in strategies.items()}
+    for name, condition in strategies.items():
+        aggregates[f"{name}_ok"] = Count("pk", filter=condition & Q(status=JobStatus.COMPLETED))
+        aggregates[f"{name}_done"] = Count("pk", filter=condition & Q(status__in=_DONE))
+    for model in ("SDXL", "WAN"):
+        aggregates[f"{model}_n"] = Count("pk", filter=Q(model_type=model))
+        aggregates[f"{model}_enhanced"] = Count("pk", filter=Q(model_type=model) & _ENHANCED)
+    return {
+        "total": Count("pk"), "time_sum": Sum("enhancement_time_ms"), "time_n": Count("enhancement_time_ms"),
+        **_quality("with", _ENHANCED), **_quality("without", Q(enhancement_strategy=_NONE)), **aggregates,
+    }
+
+
+def _metric(period: str, g: dict) -> LivePromptMetric:
+    with_quality, without_quality = mean(g["with_sum"], g["with_n"]), mean(g["without_sum"], g["without_n"])
+    rate = {name: percent(g[f"{name}_ok"], g[f"{name}_done"]) for name in ("qwen", "compel", "hybrid", "none")}
+    return LivePromptMetric(
+        id=rollup_id("live_prompt_metrics", period, g["ts"].isoformat()), timestamp=g["ts"], period_type=period,
+        total_jobs=g["total"], qwen_enhanced_jobs=g["qwen_jobs"], compel_enhanced_jobs=g["compel_jobs"],
+        hybrid_enhanced_jobs=g["hybrid_jobs"], no_enhancement_jobs=g["none_jobs"],
+        avg_enhancement_time_ms=_whole(mean(g["time_sum"], g["time_n"], Decimal(1))),
+        avg_quality_with_enhancement=with_quality, avg_quality_without_enhancement=without_quality,
+        avg_quality_gain=_difference(with_quality, without_quality),
+        qwen_success_rate=rate["qwen"], compel_success_rate=rate["compel"], hybrid_success_rate=rate["hybrid"],
+        no_enhancement_success_rate=rate["none"],
+        sdxl_enhancement_usage=percent(g["SDXL_enhanced"], g["SDXL_n"]),
+        wan_enhancement_usage=percent(g["WAN_enhanced"], g["WAN_n"]),
+    )
+
+
+def rebuild_live_prompt_metrics(since: datetime | None = None) -> int:
+    """Rebuild ``LivePromptMetric`` for every UTC hour (``hourly``) and UTC day (``daily``) with jobs.
+
+    Over all jobs created in the period, whatever their status:
+
+    * ``total_jobs`` = count; ``qwen/compel/hybrid_enhanced_jobs``, ``no_enhancement_jobs`` = count per
+      ``enhancement_strategy``;
+    * ``avg_enhancement_time_ms`` = sum(``enhancement_time_ms``) / count(``enhancement_time_ms``), over the
+      jobs that have one (the enhanced jobs that got that far), rounded half-up to a whole ms;
+    * ``avg_quality_with_enhancement`` = sum(``quality_rating``) / count(``quality_rating``) over rated jobs
+      with strategy != none; ``avg_quality_without_enhancement`` the same with strategy = none; both
+      rounded half-up to 2 places;
+    * ``avg_quality_gain`` = ``avg_quality_with_enhancement - avg_quality_without_enhancement`` (of the
+      rounded values, so the row adds up; NULL when either is NULL);
+    * ``<strategy>_success_rate`` = completed * 100 / (completed + failed) for that strategy, 2 places
+      (queued, processing and cancelled jobs are left out; NULL when the denominator is 0);
+    * ``sdxl_enhancement_usage`` / ``wan_enhancement_usage`` = jobs of that model with strategy != none
+      * 100 / all jobs of that model, 2 places (NULL when the model has no job).
+
+    ``since``: rebuild only the periods from the one containing ``since`` on; None rebuilds everything.
+    Returns the number of rows written (hourly plus daily).
+    """
+    written = 0
+    with transaction.atomic():
+        for period, trunc in ((PeriodType.HOURLY, TruncHour), (PeriodType.DAILY, TruncDay)):
+            jobs, stale = Job.objects.all(), LivePromptMetric.objects.filter(period_type=period)
+            if since is not None:
+                start = since.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+                if period == PeriodType.DAILY:
+                    start = start.replace(hour=0)
+                jobs, stale = jobs.filter(created_at__gte=start), stale.filter(timestamp__gte=start)
+            groups = (jobs.annotate(ts=trunc("created_at", tzinfo=UTC)).values("ts")
+                      .annotate(**_metric_aggregates()).order_by("ts"))
+            written += _replace(stale, LivePromptMetric, [_metric(period, g) for g in groups])
+    return written
+
+
+def rebuild_user_adoption(since: date | None = None) -> int:
+    """Rebuild ``UserEnhancementAdoption``: one row per user per UTC day of ``created_at``.
+
+    Over all jobs the user created that day, whatever their status (jobs with no user are not counted):
+
+    * ``total_jobs`` = count; ``jobs_with_enhancement`` = count with strategy != none;
+    * ``enhancement_adoption_rate`` = ``jobs_with_enhancement * 100 / total_jobs``, 2 places;
+    * ``qwen/compel/hybrid_usage_count``, ``no_enhancement_count`` = count per strategy;
+    * ``avg_quality_with_enhancement`` / ``avg_quality_without_enhancement`` = sum(``quality_rating``) /
+      count(``quality_rating``) over the user's rated jobs that day with strategy != none / = none,
+      2 places; ``avg_quality_improvement`` = with - without (of the rounded values; NULL if either is);
+    * ``first_enhancement_date`` = the ``created_at`` of the user's first job ever with strategy != none
+      (all time, not only the rebuilt range; the same on each of the user's rows);
+    * ``enhancement_learning_rate`` is left NULL: no document defines how to compute it.
+
+    ``since``: rebuild only the days from ``since`` (inclusive) on; None rebuilds everything.
+    Returns the number of rows written.
+    """
+    jobs = Job.objects.filter(user__isnull=False)
+    stale = UserEnhancementAdoption.objects.all()
+    if since is not None:
+        jobs, stale = jobs.filter(created_at__gte=_start_of_day(since)), stale.filter(date__gte=since)
+    counts = {f"{s.value}_n": Count("pk", filter=Q(enhancement_strategy=s)) for s in EnhancementStrategy}
+    groups = (
+        jobs.annotate(day=TruncDate("created_at", tzinfo=UTC)).values("user", "day")
+        .annotate(total=Count("pk"), **counts, **_quality("with", _ENHANCED),
+                  **_quality("without", Q(enhancement_strategy=_NONE)))
+        .order_by("day", "user")
+    )
+    first = dict(Job.objects.filter(_ENHANCED, user__isnull=False).values("user")
+                 .annotate(first=Min("created_at")).order_by().values_list("user", "first"))
+    rows = [_adoption(g, first.get(g["user"])) for g in groups]
+    return _replace(stale, UserEnhancementAdoption, rows)
+
+
+def _adoption(g: dict, first_enhanced: datetime | None) -> UserEnhancementAdoption:
+    with_quality, without_quality = mean(g["with_sum"], g["with_n"]), mean(g["without_sum"], g["without_n"])
+    enhanced = g["total"] - g["none_n"]
+    return UserEnhancementAdoption(
+        id=rollup_id("user_enhancement_adoption", g["user"], g["day"]), user_id=g["user"], date=g["day"],
+        total_jobs=g["total"], jobs_with_enhancement=enhanced, enhancement_adoption_rate=percent(enhanced, g["total"]),
+        qwen_usage_count=g["qwen_n"], compel_usage_count=g["compel_n"], hybrid_usage_count=g["hybrid_n"],
+        no_enhancement_count=g["none_n"], avg_quality_with_enhancement=with_quality,
+        avg_quality_without_enhancement=without_quality,
+        avg_quality_improvement=_difference(with_quality, without_quality),
+        first_enhancement_date=first_enhanced, enhancement_learning_rate=None,
+    )
+
+
+def rebuild_all(since: date | datetime | None = None) -> dict[str, int]:
+    """Run the three rebuilds in one transaction; ``since`` as a date means that day's UTC midnight.
+
+    Returns ``{"model_performance": n, "live_prompt_metrics": n, "user_adoption": n}`` (rows written).
+    """
+    if isinstance(since, datetime):
+        since_day, since_time = since.astimezone(UTC).date(), since
+    elif since is not None:
+        since_day, since_time = since, _start_of_day(since)
+    else:
+        since_day = since_time = None
+    with transaction.atomic():
+        return {
+            "model_performance": rebuild_model_performance(since_day),
+            "live_prompt_metrics": rebuild_live_prompt_metrics(since_time),
+            "user_adoption": rebuild_user_adoption(since_day),
+        }

@@ -1,0 +1,23 @@
+"""Writes to runtime configuration."""
+
+from django.db import transaction
+
+from configs import selectors
+from configs.models import ModelBackend
+
+
+@transaction.atomic
+def model_backend_set(*, family: str, path: str, model_name: str = "", device: str | None = None,
+                      dtype: str | None = None) -> ModelBackend:
+    """Point ``family`` (qwen, sdxl, wan) at a ``from_pretrained`` directory; validated, then saved."""
+    backend = ModelBackend.objects.filter(family=family).first() or ModelBackend(family=family)
+    backend.path = path
+    backend.model_name = model_name or backend.model_name or family
+    if device is not None:
+        backend.device = device
+    if dtype is not None:
+        backend.dtype = dtype
+    backend.full_clean()
+    backend.save()
+    selectors.clear_cache()
+    return backend

@@ -1,0 +1,103 @@
+"""The demo seeder: reference rows, then jobs in batches, then rollups and usage figures."""
+
+from collections.abc import Callable
+
+from django.apps import apps
+from django.db import connection, transaction
+from django.utils import timezone
+from tqdm import tqdm
+
+from analytics.rollups import rebuild_all
+from generations.demo import aggregates, configs, dynamic, experiments, library
+from generations.demo.context import DemoContext, load_context
+from generations.demo.bulk import insert_rows
+from generations.demo.details import build_details, insert_details
+from generations.demo.jobs import build_job
+from generations.demo.keys import DETAIL_JOBS, job_uuid
+from generations.demo.media import ensure_media
+from generations.demo.users import seed_users
+from generations.models import Job
+
+APP_LABELS = ("prompts", "generations", "analytics", "configs")
+BATCH_SIZE = 5_000
+
+
+def seed_reference_rows() -> tuple[dict, dict[str, int]]:
+    """Users, prompt library, dynamic prompting, configurations and experiments, in one transaction.
+
+    Returns ``({username: user}, {what: rows inserted})``.
+    """
+    with transaction.atomic():
+        users = seed_users()
+        staff = list(users.values())
+        inserted = {**library.seed_library(staff), **dynamic.seed_dynamic(staff), **configs.seed_configs(staff),
+                    **experiments.seed_experiments()}
+    return users, inserted
+
+
+def _existing_ids(ids: list) -> set:
+    """Which of ``ids`` are already jobs, asked in chunks the database accepts (SQLite: 999 parameters)."""
+    chunk = connection.features.max_query_params or len(ids) or 1
+    found = set()
+    for start in range(0, len(ids), chunk):
+        found.update(Job.objects.filter(pk__in=ids[start:start + chunk]).values_list("pk", flat=True))
+    return found
+
+
+def insert_job_batch(indexes: range, seed: int, ctx: DemoContext, media) -> int:
+    """Insert the jobs of ``indexes`` that do not exist yet, with their detail rows; return how many.
+
+    One transaction per batch, so an interrupted run leaves only whole batches.
+    """
+    ids = {index: job_uuid(index) for index in indexes}
+    existing = _existing_ids(list(ids.values()))
+    todo = [index for index, pk in ids.items() if pk not in existing]
+    if not todo:
+        return 0
+    now = timezone.now()
+    jobs = [build_job(index, seed, ctx, now) for index in todo]
+    pairs = [(index, job) for index, job in zip(todo, jobs) if index < DETAIL_JOBS]
+    details = build_details(pairs, seed, ctx, media) if pairs else None
+    with transaction.atomic():
+        insert_rows(Job, jobs)
+        if details:
+            insert_details(details)
+    return len(jobs)
+
+
+def insert_jobs(total: int, seed: int, ctx: DemoContext, media, *, progress: bool = True,
+                batch_size: int = BATCH_SIZE) -> int:
+    """Insert demo jobs ``0 .. total-1`` that are missing, batch by batch, behind a tqdm bar."""
+    inserted = 0
+    with tqdm(total=total, unit="job", unit_scale=True, disable=not progress, desc="jobs") as bar:
+        for start in range(0, total, batch_size):
+            stop = min(total, start + batch_size)
+            inserted += insert_job_batch(range(start, stop), seed, ctx, media)
+            bar.update(stop - start)
+    return inserted
+
+
+def row_counts() -> dict[str, int]:
+    """Rows per model of the four portal apps (``app.Model``), database views included."""
+    return {
+        model._meta.label: model.objects.count()
+        for label in APP_LABELS for model in apps.get_app_config(label).get_models()
+    }
+
+
+def seed_demo(*, jobs: int, seed: int, progress: bool = True, log: Callable[[str], None] = print) -> dict:
+    """Fill the database with demo data; safe to rerun (only missing rows are added).
+
+    Returns ``{"inserted_jobs": n, "rollups": {...}, "counts": {model: rows}}``.
+    """
+    users, inserted = seed_reference_rows()
+    log("Reference rows inserted: " + (", ".join(f"{k} {v}" for k, v in inserted.items() if v) or "none (all present)"))
+    media = ensure_media()
+    ctx = load_context(users)
+    new_jobs = insert_jobs(jobs, seed, ctx, media, progress=progress)
+    log(f"Jobs inserted: {new_jobs} of {jobs}.")
+    rollups = rebuild_all()
+    with transaction.atomic():
+        aggregates.refresh_compel_stats()
+        aggregates.refresh_preset_stats()
+    return {"inserted_jobs": new_jobs, "rollups": rollups, "counts": row_counts()}

@@ -1,0 +1,204 @@
+"""The state changes a worker makes to a job, each in one transaction, each safe to repeat.
+
+RQ delivers at least once, so every function here tolerates being called for
+a job that already moved on: it returns without writing.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from analytics.choices import SaveMethod, TrackerOutcome
+from analytics.models import LiveJobTracking, PromptUsage, TrackedPrompt
+from generations import queueing
+from generations.choices import TERMINAL_STATUSES, FailureReason, JobStatus
+from generations.models import GenerationImageOutput, Job
+from prompts.models import PromptLog
+
+
+@dataclass
+class OutputSpec:
+    """One produced file, already written to storage."""
+
+    file_name: str
+    mime_type: str
+    width: int
+    height: int
+    file_size_bytes: int
+    thumbnail_name: str = ""
+    frame_count: int | None = None
+    duration_ms: int | None = None
+
+
+@dataclass
+class StageRecord:
+    """What a stage did, for the tracking tables (document 002 usage, 004 logs)."""
+
+    model_family: str
+    use_case: str
+    input_prompt: str
+    output_prompt: str
+    negative_prompt: str = ""
+    response_time_ms: int = 0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    template_id: str | None = None
+    template_version: int | None = None
+    rule_ids: list = field(default_factory=list)
+    flags: dict = field(default_factory=dict)
+
+
+def _track(job: Job) -> None:
+    LiveJobTracking.objects.update_or_create(
+        job=job,
+        defaults=dict(
+            user_id=job.user_id, job_type=job.job_type, model_type=job.model_type,
+            enhancement_strategy=job.enhancement_strategy, original_prompt=job.original_prompt,
+            enhanced_prompt=job.enhanced_prompt, enhancement_time_ms=job.enhancement_time_ms,
+            final_quality=job.quality_rating, status=job.status,
+        ),
+    )
+
+
+def _log(job: Job, record: StageRecord, *, success: bool, error: str = "") -> None:
+    """Replace this stage's log and usage rows of the job (idempotent on redelivery)."""
+    PromptLog.objects.filter(job=job, use_case=record.use_case).delete()
+    PromptLog.objects.create(
+        job=job, model_family=record.model_family, use_case=record.use_case, template_id=record.template_id,
+        template_version=record.template_version, rule_ids=record.rule_ids, character_id=job.character_id,
+        input_prompt=record.input_prompt, output_prompt=record.output_prompt,
+        negative_prompt=record.negative_prompt, response_time_ms=record.response_time_ms,
+        tokens_in=record.tokens_in, tokens_out=record.tokens_out, success=success, flags=record.flags,
+        error_message=error,
+    )
+    session = f"{job.pk}:{record.use_case}"
+    PromptUsage.objects.filter(job=job, session_id=session).delete()
+    tokens = record.tokens_in + record.tokens_out
+    PromptUsage.objects.create(
+        job=job, template_id=record.template_id, user_id=job.user_id, user_prompt=record.input_prompt,
+        enhanced_prompt=record.output_prompt, response_time_ms=record.response_time_ms, success=success,
+        error_message=error, input_tokens=record.tokens_in, output_tokens=record.tokens_out,
+        tokens_used=tokens, cost=estimate_cost(record.model_family, tokens, record.response_time_ms),
+        session_id=session,
+    )
+
+
+# Cost model (documented in README): LLM tokens at $0.40 per million; GPU time at $2.50 per hour.
+TOKEN_COST = 0.40 / 1_000_000
+GPU_SECOND_COST = 2.50 / 3600
+
+
+def estimate_cost(model_family: str, tokens: int, response_time_ms: int) -> float:
+    """Estimated cost in USD: tokens for the LLM, GPU seconds for diffusion models."""
+    if model_family.startswith("qwen"):
+        return round(tokens * TOKEN_COST, 6)
+    return round(response_time_ms / 1000 * GPU_SECOND_COST, 6)
+
+
+@transaction.atomic
+def job_start(*, job_id, stage: str, worker_name: str) -> Job | None:
+    """Claim a queued job for ``stage``; None when it was cancelled, finished or is not due for that stage."""
+    job = Job.objects.select_for_update().filter(pk=job_id).first()
+    if job is None or job.status != JobStatus.QUEUED or queueing.next_stage(job) != stage:
+        return None
+    now = timezone.now()
+    job.status = JobStatus.PROCESSING
+    job.started_at = job.started_at if stage == queueing.GENERATE and job.enhanced_prompt else now
+    job.worker_name = worker_name
+    job.progress = 0.0
+    job.save(update_fields=["status", "started_at", "worker_name", "progress", "updated_at"])
+    _track(job)
+    return job
+
+
+@transaction.atomic
+def job_enhanced(*, job: Job, enhanced_prompt: str, record: StageRecord, expansion: float | None) -> None:
+    """Store Qwen's rewrite and hand the job to its generation queue."""
+    job.enhanced_prompt = enhanced_prompt
+    job.enhancement_time_ms = record.response_time_ms
+    job.qwen_expansion_percentage = expansion
+    job.qwen_tokens_used = record.tokens_in + record.tokens_out
+    job.status = JobStatus.QUEUED
+    job.worker_name = ""
+    job.save()
+    _log(job, record, success=True)
+    _track(job)
+    queueing.enqueue_next_stage(job)
+
+
+def _replace_outputs(job: Job, outputs: list[OutputSpec]) -> None:
+    for index, spec in enumerate(outputs):
+        GenerationImageOutput.objects.update_or_create(
+            job=job, order_index=index,
+            defaults=dict(file=spec.file_name, url="", mime_type=spec.mime_type, width=spec.width,
+                          height=spec.height, file_size_bytes=spec.file_size_bytes, thumbnail=spec.thumbnail_name,
+                          frame_count=spec.frame_count, duration_ms=spec.duration_ms),
+        )
+    GenerationImageOutput.objects.filter(job=job, order_index__gte=len(outputs)).delete()
+
+
+@transaction.atomic
+def job_complete(*, job: Job, outputs: list[OutputSpec], record: StageRecord, fields: dict) -> Job:
+    """Record outputs, resolved parameters and tracking rows; mark the job completed."""
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.status = JobStatus.COMPLETED
+    job.completed_at = timezone.now()
+    job.progress = 1.0
+    job.save()
+    _replace_outputs(job, outputs)
+    _log(job, record, success=True)
+    _track(job)
+    TrackedPrompt.objects.filter(job=job).delete()
+    first = job.outputs.order_by("order_index").first()
+    TrackedPrompt.objects.create(
+        job=job, user_id=job.user_id, prompt=job.original_prompt, ai_model=job.model_used,
+        outcome=TrackerOutcome.SUCCESS, result_url=first.location if first else "", save_method=SaveMethod.AUTO,
+        model_parameters=job.lineage.get("parameters", {}),
+    )
+    return job
+
+
+@transaction.atomic
+def job_fail(*, job_id, reason: str, message: str) -> Job | None:
+    """End a job as failed (or cancelled, for that reason) unless it already ended."""
+    job = Job.objects.select_for_update().filter(pk=job_id).first()
+    if job is None or job.status in TERMINAL_STATUSES:
+        return None
+    now = timezone.now()
+    job.failure_reason = reason
+    job.error_message = message[:10_000]
+    if reason == FailureReason.CANCELLED:
+        job.status, job.cancelled_at = JobStatus.CANCELLED, now
+    else:
+        job.status, job.failed_at = JobStatus.FAILED, now
+    job.save()
+    _track(job)
+    TrackedPrompt.objects.filter(job=job).delete()
+    TrackedPrompt.objects.create(
+        job=job, user_id=job.user_id, prompt=job.original_prompt, ai_model=job.model_used or job.model_type,
+        outcome=TrackerOutcome.FAILED, failure_reason=reason, error_message=job.error_message,
+        model_parameters=job.lineage.get("parameters", {}),
+    )
+    return job
+
+
+def jobs_reap_orphans(*, live_workers: set[str], timeout_for, grace: timedelta) -> int:
+    """Fail processing jobs whose worker is gone (``worker_died``) or that ran past their timeout.
+
+    ``live_workers`` are the names with a fresh heartbeat; ``timeout_for(job)``
+    gives a job's stage timeout in seconds.
+    """
+    reaped = 0
+    now = timezone.now()
+    for job in Job.objects.filter(status=JobStatus.PROCESSING).only("id", "worker_name", "started_at",
+                                                                    "model_type", "enhancement_strategy"):
+        if job.worker_name not in live_workers:
+            message = f"Worker {job.worker_name or '?'} stopped sending heartbeats while running this job."
+            reaped += job_fail(job_id=job.pk, reason=FailureReason.WORKER_DIED, message=message) is not None
+        elif job.started_at and now - job.started_at > timedelta(seconds=timeout_for(job)) + grace:
+            message = f"Still processing after its {timeout_for(job)} s timeout."
+            reaped += job_fail(job_id=job.pk, reason=FailureReason.TIMEOUT, message=message) is not None
+    return reaped

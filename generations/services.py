@@ -1,0 +1,167 @@
+"""Writes to jobs: submit, cancel, retry, and the state changes workers make.
+
+Every function is keyword-only, validates before writing, and runs in one
+transaction; queue work is enqueued only after that transaction commits.
+"""
+
+import random
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from configs.selectors import model_backend_get, model_config_active
+from generations import queueing
+from generations.choices import (
+    JOB_TYPES_BY_MODEL,
+    RETRYABLE_STATUSES,
+    EnhancementStrategy,
+    JobStatus,
+    JobType,
+    ModelType,
+)
+from generations.models import GenerationImageInput, Job
+from generations.validation import check_compel_syntax, check_dimensions, check_prompt, wan_frame_count
+
+COMPEL_STRATEGIES = (EnhancementStrategy.COMPEL, EnhancementStrategy.HYBRID)
+QWEN_STRATEGIES = (EnhancementStrategy.QWEN, EnhancementStrategy.HYBRID)
+
+
+def _choice(value: str, choices, field: str) -> str:
+    if value not in choices.values:
+        raise ValidationError({field: f"Unknown {field} {value!r}; use one of: {', '.join(choices.values)}."})
+    return value
+
+
+def _job_type(model_type: str, job_type: str | None, has_inputs: bool) -> str:
+    allowed = JOB_TYPES_BY_MODEL[ModelType(model_type)]
+    if job_type is None:
+        return allowed[1] if has_inputs else allowed[0]
+    if job_type not in allowed:
+        raise ValidationError({"job_type": f"{model_type} cannot run {job_type}; use {' or '.join(allowed)}."})
+    if (job_type in (JobType.IMAGE_TO_IMAGE, JobType.IMAGE_TO_VIDEO)) != has_inputs:
+        raise ValidationError({"inputs": f"{job_type} needs exactly the input image(s) it transforms."})
+    return job_type
+
+
+def _original_prompt(prompt: str, prompt_version) -> str:
+    """The typed prompt, or the version's user prompt with ``{prompt}``/``{subject}`` filled in."""
+    if prompt_version is None:
+        return check_prompt(prompt)
+    if prompt_version.is_deleted:
+        raise ValidationError({"prompt_version": "This prompt version is deleted."})
+    template = prompt_version.user_prompt
+    typed = (prompt or "").strip()
+    if typed and ("{prompt}" in template or "{subject}" in template):
+        return check_prompt(template.replace("{prompt}", typed).replace("{subject}", typed))
+    return check_prompt(typed or template)
+
+
+def _check_backends(model_type: str, strategy: str) -> None:
+    families = [model_type.lower()] + (["qwen"] if strategy in QWEN_STRATEGIES else [])
+    for family in families:
+        backend = model_backend_get(family)
+        if backend is None or not backend.enabled or not backend.path:
+            raise ValidationError(
+                {"model_type": f"No model is configured for {family}; run `manage.py build_tiny_models` "
+                               f"or set its directory under Model Configuration → Model backends."}
+            )
+
+
+@transaction.atomic
+def job_submit(
+    *,
+    prompt: str,
+    model_type: str,
+    strategy: str = EnhancementStrategy.NONE,
+    job_type: str | None = None,
+    user=None,
+    seed: int | None = None,
+    steps: int | None = None,
+    guidance: float | None = None,
+    width: int | None = None,
+    height: int | None = None,
+    frame_count: int | None = None,
+    motion_bucket: int | None = None,
+    negative_prompt: str = "",
+    prompt_version=None,
+    character=None,
+    content_mode: str = "sfw",
+    tags: Iterable[str] = (),
+    test_series: str = "",
+    input_files: Sequence = (),
+) -> Job:
+    """Validate a generation request, create its job and enqueue it after commit.
+
+    Errors that can be known now (empty or over-long prompt, unknown model or
+    strategy, Compel on WAN, malformed Compel brackets, out-of-range
+    parameters, no configured model) raise ``ValidationError`` and write nothing.
+    """
+    model_type = _choice(model_type, ModelType, "model_type")
+    strategy = _choice(strategy, EnhancementStrategy, "strategy")
+    if content_mode not in ("sfw", "nsfw"):
+        raise ValidationError({"content_mode": "content_mode must be 'sfw' or 'nsfw'."})
+    original = _original_prompt(prompt, prompt_version)
+    if strategy in COMPEL_STRATEGIES:
+        if model_type != ModelType.SDXL:
+            raise ValidationError({"strategy": "Compel weighting is SDXL-only; use none or qwen for WAN."})
+        check_compel_syntax(original)
+    check_dimensions(model_type, width, height)
+    if model_type == ModelType.WAN and frame_count is not None:
+        frame_count = wan_frame_count(frame_count)
+    _check_backends(model_type, strategy)
+    job = Job(
+        user=user, model_type=model_type, job_type=_job_type(model_type, job_type, bool(input_files)),
+        enhancement_strategy=strategy, original_prompt=original, negative_prompt=negative_prompt.strip(),
+        prompt_version=prompt_version, character=character, content_mode=content_mode,
+        tags=sorted(set(tags)), test_series=test_series, model_config=model_config_active(model_type),
+        seed=seed if seed is not None else random.randrange(2**32), num_inference_steps=steps,
+        guidance_scale=guidance, width=width, height=height, frame_count=frame_count,
+        motion_bucket=motion_bucket, status=JobStatus.QUEUED, attempts=1, queued_at=timezone.now(),
+    )
+    job.full_clean(exclude=["user", "prompt_version", "character", "model_config", "compel_config", "rated_by"])
+    job.save()
+    for index, upload in enumerate(input_files):
+        GenerationImageInput.objects.create(job=job, order_index=index, file=upload)
+    queueing.enqueue_next_stage(job)
+    return job
+
+
+@transaction.atomic
+def job_cancel(*, job: Job, by=None) -> Job:
+    """Cancel a queued job at once; ask a running one to stop at its next diffusion step."""
+    job = Job.objects.select_for_update().get(pk=job.pk)
+    if job.status == JobStatus.QUEUED:
+        job.status = JobStatus.CANCELLED
+        job.failure_reason = "cancelled"
+        job.cancelled_at = timezone.now()
+        job.error_message = f"Cancelled by {by}" if by else "Cancelled"
+        job.save(update_fields=["status", "failure_reason", "cancelled_at", "error_message", "updated_at"])
+        transaction.on_commit(lambda: queueing.dequeue(job))
+    elif job.status == JobStatus.PROCESSING:
+        job.cancel_requested_at = timezone.now()
+        job.save(update_fields=["cancel_requested_at", "updated_at"])
+        transaction.on_commit(lambda: queueing.request_cancel(job))
+    else:
+        raise ValidationError(f"A {job.status} job cannot be cancelled.")
+    return job
+
+
+@transaction.atomic
+def job_retry(*, job: Job, by=None) -> Job:
+    """Re-queue a failed or cancelled job as a new attempt; its outputs are replaced, never duplicated."""
+    job = Job.objects.select_for_update().get(pk=job.pk)
+    if job.status not in RETRYABLE_STATUSES:
+        raise ValidationError(f"Only failed or cancelled jobs can be retried; this one is {job.status}.")
+    job.status = JobStatus.QUEUED
+    job.attempts += 1
+    job.failure_reason = ""
+    job.error_message = ""
+    job.progress = 0.0
+    job.worker_name = ""
+    job.queued_at = timezone.now()
+    job.started_at = job.failed_at = job.cancelled_at = job.cancel_requested_at = None
+    job.save()
+    queueing.enqueue_next_stage(job)
+    return job

@@ -1,0 +1,3 @@
+"""Admin registrations of the gpu app."""
+
+from gpu.admin import workers  # noqa: F401

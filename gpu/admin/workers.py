@@ -1,0 +1,24 @@
+"""Workers as the heartbeat table sees them: read-only."""
+
+from django.contrib import admin
+
+from gpu.models import WorkerHeartbeat
+from ourvidz_admin.admin.mixins import ReadOnlyAdminMixin
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "hostname", "pid", "queues", "device", "gpu_memory", "current_job", "current_stage",
+                    "progress", "jobs_done", "heartbeat_age")
+    list_select_related = ("current_job",)
+    ordering = ("name",)
+
+    @admin.display(description="GPU memory")
+    def gpu_memory(self, obj):
+        if obj.gpu_memory_total_mb is None:
+            return "—"
+        return f"{obj.gpu_memory_used_mb:,} / {obj.gpu_memory_total_mb:,} MB"
+
+    @admin.display(description="heartbeat", ordering="-last_seen")
+    def heartbeat_age(self, obj):
+        return f"{obj.age_seconds:.0f} s ago"

@@ -1,0 +1,36 @@
+"""Liveness of workers and jobs: which workers are alive, and reaping jobs orphaned by dead ones."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from configs.selectors import model_backend_get
+from generations import queueing
+from generations.lifecycle import jobs_reap_orphans
+from gpu.models import WorkerHeartbeat
+
+TIMEOUT_GRACE = timedelta(seconds=60)
+
+
+def live_worker_names() -> set[str]:
+    """Workers whose heartbeat is younger than ``WORKER_STALE_AFTER_S``."""
+    cutoff = timezone.now() - timedelta(seconds=settings.WORKER_STALE_AFTER_S)
+    return set(WorkerHeartbeat.objects.filter(last_seen__gte=cutoff).values_list("name", flat=True))
+
+
+def _timeout_for(job) -> int:
+    family = "qwen" if queueing.next_stage(job) == queueing.ENHANCE and not job.enhanced_prompt else job.model_type.lower()
+    backend = model_backend_get(family)
+    return backend.job_timeout_s if backend else 600
+
+
+def reap_orphans() -> int:
+    """Fail processing jobs of dead workers (``worker_died``) and jobs past timeout plus a minute of grace.
+
+    A job whose worker is killed ends failed within ``WORKER_STALE_AFTER_S``
+    plus ``WORKER_REAP_EVERY_S`` seconds while any other worker runs, and at
+    the latest when a worker next starts or ``manage.py reap_jobs`` runs.
+    """
+    WorkerHeartbeat.objects.filter(last_seen__lt=timezone.now() - timedelta(hours=1)).delete()
+    return jobs_reap_orphans(live_workers=live_worker_names(), timeout_for=_timeout_for, grace=TIMEOUT_GRACE)

@@ -1,0 +1,47 @@
+"""Build tiny random-weight Qwen2, SDXL and WAN directories offline and point the configuration at them."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from configs.services import model_backend_set
+
+
+class Command(BaseCommand):
+    help = (
+        "Build tiny random-weight Qwen2, SDXL and WAN pipelines (save_pretrained directories, seconds on a CPU) "
+        "and configure the workers to load them. Real weights drop in by changing the directory under "
+        "Model Configuration → Model backends."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dir", default=str(settings.VAR_DIR / "models"), help="Output folder (default var/models).")
+        parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--no-configure", action="store_true", help="Build only; leave the configuration alone.")
+        parser.add_argument("--if-missing", action="store_true",
+                            help="Do nothing when every family already has an existing model directory configured.")
+
+    def handle(self, *args, dir, seed, no_configure, if_missing, **options):
+        from configs.selectors import model_backend_get
+
+        if if_missing and all(
+            (backend := model_backend_get(family)) is not None and backend.path and Path(backend.path).is_dir()
+            for family in ("qwen", "sdxl", "wan")
+        ):
+            self.stdout.write("Models already configured; nothing to build.")
+            return
+        from gpu.tiny_models import build_tiny_models
+
+        out_dir = Path(dir).resolve()
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            paths = build_tiny_models(out_dir, seed=seed)
+        except OSError as exc:
+            raise CommandError(f"Cannot write models to {out_dir}: {exc}") from exc
+        for family, path in sorted(paths.items()):
+            self.stdout.write(f"{family:5} {path}")
+            if not no_configure and family in ("qwen", "sdxl", "wan"):
+                model_backend_set(family=family, path=str(path), model_name=f"tiny-{family}")
+        if not no_configure:
+            self.stdout.write(self.style.SUCCESS("Workers will load these directories."))

@@ -1,0 +1,42 @@
+"""Generation parameters of a job: configuration, then parameter rows, then the job's own values."""
+
+from generations.choices import ModelType
+from generations.validation import wan_frame_count
+
+WAN_DEFAULT_SIZE = (832, 480)
+WAN_FPS = 16
+DIFFUSION_KEYS = ("num_inference_steps", "guidance_scale", "width", "height", "frame_count", "denoise_strength")
+
+
+def _config_values(model_type: str, config) -> dict:
+    values = {"num_inference_steps": 25, "guidance_scale": 7.5, "denoise_strength": 0.6}
+    if config is not None:
+        values.update(num_inference_steps=config.inference_steps, guidance_scale=float(config.guidance_scale))
+    if model_type == ModelType.SDXL:
+        resolution = (config.resolution if config is not None else "") or "1024x1024"
+        values["width"], values["height"] = (int(v) for v in resolution.split("x"))
+    else:
+        values["width"], values["height"] = WAN_DEFAULT_SIZE
+        values["frame_count"] = config.frame_count if config is not None and config.frame_count else 81
+        values["motion_bucket"] = config.motion_bucket if config is not None else None
+    return values
+
+
+def resolve_generation_parameters(job, config, layered: dict) -> dict:
+    """Merge, lowest first: active model configuration, ``model_parameters`` layers, the job's own values.
+
+    WAN frame counts are rounded to the 4k+1 frames the model produces.
+    """
+    values = _config_values(job.model_type, config)
+    values.update({key: layered[key] for key in DIFFUSION_KEYS if layered.get(key) is not None})
+    explicit = {
+        "num_inference_steps": job.num_inference_steps, "guidance_scale": job.guidance_scale,
+        "width": job.width, "height": job.height, "frame_count": job.frame_count,
+        "motion_bucket": job.motion_bucket,
+    }
+    values.update({key: value for key, value in explicit.items() if value is not None})
+    values["guidance_scale"] = float(values["guidance_scale"])
+    values["denoise_strength"] = float(values["denoise_strength"])
+    if job.model_type == ModelType.WAN:
+        values["frame_count"] = wan_frame_count(int(values["frame_count"]))
+    return values

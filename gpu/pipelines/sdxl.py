@@ -1,0 +1,131 @@
+"""Stable Diffusion XL text-to-image and image-to-image (diffusers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import torch
+from diffusers import StableDiffusionXLImg2ImgPipeline, StableDiffusionXLPipeline
+from PIL import Image
+
+from gpu.devices import resolve_device, resolve_dtype
+from gpu.pipelines import fit_image, step_end_callback
+
+#: diffusers scheduler class -> AUTOMATIC1111 sampler label (diffusers' scheduler docs table).
+SAMPLER_LABELS = {
+    "EulerDiscreteScheduler": "Euler",
+    "EulerAncestralDiscreteScheduler": "Euler a",
+    "DPMSolverMultistepScheduler": "DPM++ 2M",
+    "DPMSolverSinglestepScheduler": "DPM++ SDE",
+    "KDPM2DiscreteScheduler": "DPM2",
+    "KDPM2AncestralDiscreteScheduler": "DPM2 a",
+    "HeunDiscreteScheduler": "Heun",
+    "LMSDiscreteScheduler": "LMS",
+    "DDIMScheduler": "DDIM",
+    "PNDMScheduler": "PLMS",
+    "UniPCMultistepScheduler": "UniPC",
+    "DEISMultistepScheduler": "DEIS",
+    "LCMScheduler": "LCM",
+}
+
+
+@dataclass
+class SDXLBundle:
+    """The text-to-image pipeline; the image-to-image one is built on first use, sharing its modules."""
+
+    text2img: StableDiffusionXLPipeline
+    device: str
+    img2img: StableDiffusionXLImg2ImgPipeline | None = field(default=None)
+
+
+def load(path: str, device: str, dtype: str) -> SDXLBundle:
+    """Load a local SDXL pipeline directory onto ``device`` in ``dtype``."""
+    device = resolve_device(device)
+    pipe = StableDiffusionXLPipeline.from_pretrained(path, dtype=resolve_dtype(dtype, device))
+    pipe.to(device)
+    pipe.set_progress_bar_config(disable=True)
+    return SDXLBundle(text2img=pipe, device=device)
+
+
+def generate(
+    bundle: SDXLBundle,
+    *,
+    prompt: str,
+    negative_prompt: str,
+    embeddings: dict | None,
+    init_image: Image.Image | None,
+    strength: float,
+    steps: int,
+    guidance: float,
+    width: int,
+    height: int,
+    seed: int,
+    step_callback: Callable[[int, int], None] | None,
+) -> list[Image.Image]:
+    """Run text-to-image, or image-to-image when ``init_image`` is given; return PIL images.
+
+    ``embeddings`` (from :func:`gpu.pipelines.compel.sdxl_embeddings`) replace
+    the prompt strings when given. Image-to-image resizes ``init_image`` to
+    width x height and runs ``int(steps * strength)`` denoising steps.
+    ``step_callback(step_index, total_steps)`` gets a 0-based index after each
+    step; whatever it raises (e.g. JobCancelled) propagates unchanged.
+    """
+    kwargs = _prompt_kwargs(prompt, negative_prompt, embeddings)
+    kwargs.update(
+        num_inference_steps=steps,
+        guidance_scale=guidance,
+        generator=torch.Generator(bundle.device).manual_seed(seed),
+        callback_on_step_end=step_end_callback(step_callback),
+    )
+    if init_image is None:
+        pipe = bundle.text2img
+        kwargs.update(width=width, height=height)
+    else:
+        pipe = _img2img(bundle)
+        kwargs.update(image=fit_image(init_image, width, height), strength=strength)
+    with torch.inference_mode():
+        return list(pipe(**kwargs).images)
+
+
+def sampler_name(bundle: SDXLBundle) -> str:
+    """The A1111 label of the scheduler in use ("Euler", "DPM++ 2M Karras"); else the class name."""
+    scheduler = bundle.text2img.scheduler
+    name = type(scheduler).__name__
+    label = SAMPLER_LABELS.get(name, name.removesuffix("Scheduler"))
+    config = scheduler.config
+    if name == "DPMSolverMultistepScheduler" and str(config.get("algorithm_type", "")).startswith("sde-"):
+        label += " SDE"
+    if config.get("use_karras_sigmas"):
+        label += " Karras"
+    return label
+
+
+def _prompt_kwargs(prompt: str, negative_prompt: str, embeddings: dict | None) -> dict:
+    """Pipeline kwargs for the prompt: compel embeddings, else the strings.
+
+    An empty negative prompt becomes None so diffusers uses zero embeddings
+    (``force_zeros_for_empty_prompt``), matching the compel path.
+    """
+    if embeddings is not None:
+        return dict(embeddings)
+    return {"prompt": prompt, "negative_prompt": negative_prompt or None}
+
+
+def _img2img(bundle: SDXLBundle) -> StableDiffusionXLImg2ImgPipeline:
+    """Build the image-to-image pipeline once from the loaded modules (no extra weights).
+
+    Built with the constructor rather than ``from_pipe``: ``from_pipe`` ends
+    with ``.to(dtype)`` (float32 unless told otherwise), which casts the shared
+    modules in place, silently upcasting a float16 text-to-image pipeline.
+    """
+    if bundle.img2img is None:
+        text2img = bundle.text2img
+        bundle.img2img = StableDiffusionXLImg2ImgPipeline(
+            **text2img.components,
+            force_zeros_for_empty_prompt=text2img.config.force_zeros_for_empty_prompt,
+            add_watermarker=getattr(text2img, "watermark", None) is not None,
+        )
+        bundle.img2img.set_progress_bar_config(disable=True)
+    return bundle.img2img
+

@@ -1,0 +1,144 @@
+"""The two stages of a job: Qwen enhancement, and SDXL/WAN generation with optional Compel weighting."""
+
+import os
+import time
+
+from django.core.exceptions import ValidationError
+
+from configs.models import CompelConfig
+from configs.models.compel import compel_config_hash
+from configs.selectors import model_backend_get, model_config_active
+from generations import lifecycle
+from generations.choices import EnhancementStrategy, ModelType
+from generations.models.jobs import MAX_PROMPT_CHARS
+from gpu.cache import MODEL_CACHE
+from gpu.params import WAN_FPS, resolve_generation_parameters
+from gpu.storage import load_input_image, save_images, save_video
+from gpu.worker import STATE
+from prompts.cache import PROMPT_CACHE
+from prompts.resolution import PromptRequest, compose, resolve, resolve_parameters
+
+FAMILY = {ModelType.SDXL: "sdxl", ModelType.WAN: "wan"}
+DEFAULT_REWRITE = "Rewrite the user's request as one detailed, vivid prompt for an image or video model."
+
+
+def _load(family: str):
+    backend = model_backend_get(family)
+    if backend is None or not backend.path:
+        raise ValidationError(f"No model directory is configured for {family}.")
+    return MODEL_CACHE.get(family, backend.path, backend.device, backend.dtype).bundle, backend
+
+
+def _request(job, family: str) -> PromptRequest:
+    return PromptRequest(
+        model_family=family, use_case=job.job_type, content_mode=job.content_mode, tags=frozenset(job.tags),
+        character_id=str(job.character_id) if job.character_id else None,
+        user_tier=job.metadata.get("user_tier", ""),
+    )
+
+
+def enhance(job, on_step) -> None:
+    """Rewrite the original prompt with the resident Qwen model, within the configured time and length."""
+    from gpu.pipelines import qwen
+
+    snapshot = PROMPT_CACHE.get()
+    resolved = resolve(snapshot, _request(job, FAMILY[job.model_type]))
+    system_prompt = (job.prompt_version.system_prompt if job.prompt_version_id else "") or resolved.rewrite_prompt
+    config = job.model_config or model_config_active(job.model_type)
+    qwen_params, _sources = resolve_parameters(snapshot, PromptRequest("qwen_base", "enhancement"), None)
+    bundle, backend = _load("qwen")
+    target_chars = config.qwen_expansion_target if config else 2500
+    result = qwen.enhance(
+        bundle, prompt=job.original_prompt, system_prompt=system_prompt or DEFAULT_REWRITE,
+        max_new_tokens=int(qwen_params.get("max_new_tokens") or max(16, target_chars // 4)),
+        max_time_s=(config.qwen_max_time_ms if config else 15_000) / 1000,
+        temperature=qwen_params.get("temperature"), top_p=qwen_params.get("top_p"), seed=job.seed,
+    )
+    # A rewrite that came back empty keeps the original: generation still runs, and the flag says why.
+    text = (result.text or job.original_prompt)[:MAX_PROMPT_CHARS]
+    expansion = round((len(text) - len(job.original_prompt)) * 100 / len(job.original_prompt), 2)
+    template = resolved.lineage["templates"].get("rewrite", {})
+    record = lifecycle.StageRecord(
+        model_family="qwen_base", use_case="enhancement", input_prompt=job.original_prompt, output_prompt=text,
+        response_time_ms=result.elapsed_ms, tokens_in=result.input_tokens, tokens_out=result.output_tokens,
+        template_id=template.get("id") if resolved.lineage["prompt_source"] == "database" else None,
+        template_version=template.get("version"),
+        flags={"stopped_by_time": result.stopped_by_time, "empty_output": not result.text,
+               "model": backend.path},
+    )
+    lifecycle.job_enhanced(job=job, enhanced_prompt=text, record=record, expansion=expansion)
+
+
+def _compel_config(job, config) -> CompelConfig | None:
+    if job.enhancement_strategy not in (EnhancementStrategy.COMPEL, EnhancementStrategy.HYBRID):
+        return None
+    weights = job.compel_weights or (config.compel_weights if config else {"quality": 1.2, "detail": 1.0})
+    compel_config, _ = CompelConfig.objects.get_or_create(
+        config_hash=compel_config_hash(weights),
+        defaults={"config_name": ", ".join(f"{k} {v:g}" for k, v in sorted(weights.items())), "weights": weights},
+    )
+    return compel_config
+
+
+def generate(job, on_step) -> None:
+    """Build the final prompts, run SDXL or WAN, store self-describing outputs, complete the job."""
+    family = FAMILY[job.model_type]
+    snapshot = PROMPT_CACHE.get()
+    resolved = resolve(snapshot, _request(job, family))
+    config = job.model_config or model_config_active(job.model_type)
+    params = resolve_generation_parameters(job, config, resolved.parameters)
+    compel_config = _compel_config(job, config)
+    weights = compel_config.weights if compel_config else None
+    job.final_prompt = compose(resolved, job.enhanced_prompt or job.original_prompt, weights)
+    job.negative_prompt = job.negative_prompt or resolved.negative_prompt
+    bundle, backend = _load(family)
+    job.model_used = backend.model_name
+    started = time.perf_counter()
+    if job.model_type == ModelType.SDXL:
+        outputs = _run_sdxl(job, bundle, params, weights is not None, on_step)
+    else:
+        outputs = _run_wan(job, bundle, params, on_step)
+    pipeline_ms = int((time.perf_counter() - started) * 1000)
+    lineage = {**resolved.lineage, "parameters": {**resolved.lineage["parameters"], **params},
+               "compel_config": compel_config.config_hash if compel_config else None}
+    record = lifecycle.StageRecord(
+        model_family=family, use_case=job.job_type, input_prompt=job.enhanced_prompt or job.original_prompt,
+        output_prompt=job.final_prompt, negative_prompt=job.negative_prompt, response_time_ms=pipeline_ms,
+        template_id=resolved.lineage["templates"].get("system", {}).get("id")
+        if resolved.lineage["prompt_source"] == "database" else None,
+        template_version=resolved.lineage["templates"].get("system", {}).get("version"),
+        rule_ids=resolved.lineage["rule_ids"], flags={"model": backend.path},
+    )
+    fields = dict(
+        num_inference_steps=params["num_inference_steps"], guidance_scale=params["guidance_scale"],
+        width=params["width"], height=params["height"], frame_count=params.get("frame_count"),
+        motion_bucket=params.get("motion_bucket"), inference_time_ms=pipeline_ms, lineage=lineage,
+        compel_config=compel_config, compel_weights=weights,
+        metadata={**job.metadata, "model_loads": dict(MODEL_CACHE.load_count), "worker_pid": os.getpid(),
+                  "worker": STATE.worker_name, "pipeline_ms": pipeline_ms},
+    )
+    lifecycle.job_complete(job=job, outputs=outputs, record=record, fields=fields)
+
+
+def _run_sdxl(job, bundle, params: dict, use_compel: bool, on_step) -> list:
+    from gpu.pipelines import compel, sdxl
+
+    embeddings = compel.sdxl_embeddings(bundle.text2img, job.final_prompt, job.negative_prompt) if use_compel else None
+    images = sdxl.generate(
+        bundle, prompt=job.final_prompt, negative_prompt=job.negative_prompt, embeddings=embeddings,
+        init_image=load_input_image(job), strength=params["denoise_strength"],
+        steps=params["num_inference_steps"], guidance=params["guidance_scale"], width=params["width"],
+        height=params["height"], seed=job.seed, step_callback=on_step,
+    )
+    return save_images(job, images, params=params, sampler=sdxl.sampler_name(bundle))
+
+
+def _run_wan(job, bundle, params: dict, on_step) -> list:
+    from gpu.pipelines import wan
+
+    frames = wan.generate(
+        bundle, prompt=job.final_prompt, negative_prompt=job.negative_prompt, image=load_input_image(job),
+        steps=params["num_inference_steps"], guidance=params["guidance_scale"], width=params["width"],
+        height=params["height"], num_frames=params["frame_count"], seed=job.seed, step_callback=on_step,
+    )
+    return save_video(job, frames, fps=WAN_FPS)

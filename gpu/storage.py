@@ -1,0 +1,60 @@
+"""Write outputs through Django's storage API (local disk or S3 alike) and describe them for the job row."""
+
+from io import BytesIO
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image
+
+from generations.lifecycle import OutputSpec
+from gpu.outputs import a1111_parameters, encode_mp4, encode_png, probe_mp4, thumbnail_png
+
+
+def _save(name: str, data: bytes) -> str:
+    # A redelivered attempt overwrites its own files instead of piling up renamed copies.
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    return default_storage.save(name, ContentFile(data))
+
+
+def save_images(job, images: list[Image.Image], *, params: dict, sampler: str) -> list[OutputSpec]:
+    """PNG files whose ``parameters`` text chunk is AUTOMATIC1111's infotext for this job."""
+    infotext = a1111_parameters(
+        prompt=job.final_prompt, negative_prompt=job.negative_prompt, steps=params["num_inference_steps"],
+        sampler=sampler, cfg_scale=params["guidance_scale"], seed=job.seed, width=params["width"],
+        height=params["height"], model=job.model_used,
+        extra={"Job id": str(job.pk), "Enhancement": job.enhancement_strategy,
+               "Denoising strength": params["denoise_strength"] if job.inputs.exists() else None},
+    )
+    specs = []
+    for index, image in enumerate(images):
+        data = encode_png(image, infotext)
+        base = f"jobs/{job.pk}/a{job.attempts}-{index}"
+        specs.append(OutputSpec(
+            file_name=_save(f"{base}.png", data), mime_type="image/png", width=image.width, height=image.height,
+            file_size_bytes=len(data), thumbnail_name=_save(f"{base}-thumb.png", thumbnail_png(image)),
+        ))
+    return specs
+
+
+def save_video(job, frames: list[Image.Image], *, fps: int) -> list[OutputSpec]:
+    """One H.264 MP4 with a PNG thumbnail of its first frame; frame count read back from the file."""
+    data = encode_mp4(frames, fps)
+    probe = probe_mp4(data)
+    base = f"jobs/{job.pk}/a{job.attempts}-0"
+    return [OutputSpec(
+        file_name=_save(f"{base}.mp4", data), mime_type="video/mp4", width=probe["width"], height=probe["height"],
+        file_size_bytes=len(data), thumbnail_name=_save(f"{base}-thumb.png", thumbnail_png(frames[0])),
+        frame_count=probe["frames"], duration_ms=probe["duration_ms"],
+    )]
+
+
+def load_input_image(job) -> Image.Image | None:
+    """The job's first input image (image-to-image / image-to-video), or None."""
+    first = job.inputs.order_by("order_index").first()
+    if first is None:
+        return None
+    if first.file:
+        with first.file.open("rb") as handle:
+            return Image.open(BytesIO(handle.read())).convert("RGB")
+    raise ValueError(f"Input image {first.pk} is an external URL ({first.url}); workers read stored files only.")

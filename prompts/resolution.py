@@ -1,0 +1,160 @@
+"""Resolve the final prompts of a job from a snapshot (document 004's getPrompt and rule layering).
+
+Order of composition for diffusion models (SDXL, WAN)::
+
+    system preamble, prepend rules (by priority), character base prompt,
+    the core prompt (original or Qwen-enhanced), append rules (by priority)
+
+The negative prompt is the model's negative template plus the character's.
+The ``rewrite`` template of the target model is the system prompt Qwen uses
+to enhance prompts for that model. Parameters layer model default, then user
+tier, then the character's defaults, then the character's parameter row.
+"""
+
+from dataclasses import dataclass, field
+
+from prompts.snapshot import CharacterEntry, PromptSnapshot, RuleEntry, TemplateEntry
+
+ANY_MODE = "any"
+
+
+@dataclass(frozen=True)
+class PromptRequest:
+    """What a job asks for: target model and use case, SFW/NSFW, its tags, character and tier."""
+
+    model_family: str
+    use_case: str
+    content_mode: str = "sfw"
+    tags: frozenset[str] = frozenset()
+    character_id: str | None = None
+    user_tier: str = ""
+
+
+@dataclass
+class ResolvedPrompt:
+    """Everything a worker needs to build the final prompts, and the lineage it records."""
+
+    system_prompt: str
+    negative_prompt: str
+    rewrite_prompt: str
+    prepend: list[RuleEntry] = field(default_factory=list)
+    append: list[RuleEntry] = field(default_factory=list)
+    character: CharacterEntry | None = None
+    parameters: dict = field(default_factory=dict)
+    lineage: dict = field(default_factory=dict)
+
+
+def get_prompt(
+    snapshot: PromptSnapshot, model_family: str, template_type: str, *, use_case: str | None = None,
+    content_mode: str = "sfw",
+) -> TemplateEntry | None:
+    """The active template for a model and type (document 004's ``getPrompt(model_id, type)``).
+
+    A template for the exact content mode beats one for ``any``; a use-case
+    match beats a template of another use case of the same model.
+    """
+    candidates = [
+        t for t in snapshot.templates
+        if t.model_family == model_family and t.template_type == template_type
+        and t.content_mode in (content_mode, ANY_MODE)
+    ]
+    if not candidates:
+        return None
+
+    def rank(template: TemplateEntry):
+        return (template.use_case == use_case, template.content_mode == content_mode, template.version)
+
+    return max(candidates, key=rank)
+
+
+def applicable_rules(snapshot: PromptSnapshot, request: PromptRequest, tags: frozenset[str]) -> list[RuleEntry]:
+    """Rules for this model and content mode whose tags match (a rule without tags always applies)."""
+    rules = [
+        rule for rule in snapshot.rules
+        if rule.model_family in ("", request.model_family)
+        and rule.content_mode in (ANY_MODE, request.content_mode)
+        and (not rule.tags or tags.intersection(rule.tags))
+    ]
+    return sorted(rules, key=lambda rule: (rule.priority, rule.name, rule.id))
+
+
+def resolve_parameters(snapshot: PromptSnapshot, request: PromptRequest, character: CharacterEntry | None):
+    """Merge parameter layers; return the values and the ids of the rows that contributed, in order."""
+    family = [p for p in snapshot.parameters if p.model_family == request.model_family]
+    layers = [p for p in family if p.character_id is None and p.user_tier == ""]
+    if request.user_tier:
+        layers += [p for p in family if p.character_id is None and p.user_tier == request.user_tier]
+    values, sources = {}, []
+    for layer in layers:
+        values.update(layer.values)
+        sources.append(layer.id)
+    if character is not None:
+        values.update(character.defaults)
+        for layer in family:
+            if layer.character_id == character.id and layer.user_tier in ("", request.user_tier):
+                values.update(layer.values)
+                sources.append(layer.id)
+    return values, sources
+
+
+def resolve(snapshot: PromptSnapshot, request: PromptRequest) -> ResolvedPrompt:
+    """Resolve templates, rules, character and parameters for ``request``; record the lineage."""
+    character = snapshot.character(request.character_id)
+    tags = frozenset(request.tags) | frozenset(character.tags if character else ())
+    templates = {
+        kind: get_prompt(snapshot, request.model_family, kind, use_case=request.use_case,
+                         content_mode=request.content_mode)
+        for kind in ("system", "negative", "rewrite")
+    }
+    rules = applicable_rules(snapshot, request, tags)
+    parameters, parameter_sources = resolve_parameters(snapshot, request, character)
+    negative = ", ".join(
+        part for part in ((templates["negative"].content if templates["negative"] else ""),
+                          character.negative_prompt if character else "") if part
+    )
+    return ResolvedPrompt(
+        system_prompt=templates["system"].content if templates["system"] else "",
+        negative_prompt=negative,
+        rewrite_prompt=templates["rewrite"].content if templates["rewrite"] else "",
+        prepend=[r for r in rules if r.rule_type == "prepend"],
+        append=[r for r in rules if r.rule_type == "append"],
+        character=character,
+        parameters=parameters,
+        lineage={
+            "prompt_source": snapshot.source,
+            "templates": {kind: {"id": t.id, "name": t.name, "version": t.version}
+                          for kind, t in templates.items() if t is not None},
+            "rule_ids": [r.id for r in rules],
+            "character": character.slug if character else None,
+            "loras": list(character.loras) if character else [],
+            "parameter_rows": parameter_sources,
+            "parameters": parameters,
+            "content_mode": request.content_mode,
+            "tags": sorted(tags),
+        },
+    )
+
+
+def _weighted(text: str, weight: float | None) -> str:
+    if weight is None or abs(weight - 1.0) < 1e-9:
+        return text
+    return f"({text}){weight:g}"
+
+
+def compose(resolved: ResolvedPrompt, core_prompt: str, compel_weights: dict[str, float] | None = None) -> str:
+    """The final positive prompt; with Compel weights, each rule is weighted by its ``weight_group``.
+
+    The core prompt is inserted verbatim, so a user's own Compel syntax
+    ("(red hat)1.3", "sunset++") reaches Compel untouched.
+    """
+    weights = compel_weights or {}
+
+    def rule_text(rule: RuleEntry) -> str:
+        return _weighted(rule.content, weights.get(rule.weight_group)) if weights else rule.content
+
+    parts = [resolved.system_prompt]
+    parts += [rule_text(rule) for rule in resolved.prepend]
+    parts.append(resolved.character.base_prompt if resolved.character else "")
+    parts.append(core_prompt)
+    parts += [rule_text(rule) for rule in resolved.append]
+    return ", ".join(part.strip().strip(",") for part in parts if part and part.strip())

@@ -1,0 +1,146 @@
+"""End to end on real worker processes and the tiny models: nothing here mocks a model library."""
+
+import os
+import signal
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from configs.services import model_backend_set
+from generations.models import Job
+from generations.services import job_cancel, job_retry, job_submit
+from gpu.outputs import parse_a1111_parameters, probe_mp4, read_png_parameters
+from prompts.models import PromptLog, PromptTemplate
+from prompts.services import prompt_cache_refresh
+from tests.workers.conftest import wait_for
+
+pytestmark = pytest.mark.slow
+SMALL_SDXL = dict(model_type="SDXL", steps=4, width=128, height=128)
+
+
+def _fresh(job) -> Job:
+    return Job.objects.get(pk=job.pk)
+
+
+def test_hybrid_sdxl_job_writes_png_whose_parameters_match_the_job(workers):
+    job = job_submit(prompt="portrait of a woman, (red hat)1.3, sunset++", strategy="hybrid", seed=7, **SMALL_SDXL)
+
+    workers.run_burst()
+
+    job = _fresh(job)
+    assert job.status == "completed", job.error_message
+    assert job.enhanced_prompt and job.enhancement_time_ms is not None and job.qwen_tokens_used > 0
+    assert job.compel_config is not None and job.compel_weights == job.compel_config.weights
+    output = job.outputs.get()
+    data = output.file.read()
+    params = parse_a1111_parameters(read_png_parameters(data))
+    assert params["prompt"] == job.final_prompt
+    assert (params["Seed"], params["Steps"], params["Size"]) == ("7", "4", "128x128")
+    assert params["Job id"] == str(job.pk)
+    assert params["Model"] == "tiny-sdxl"
+    assert (output.width, output.height, output.mime_type) == (128, 128, "image/png")
+    assert output.file_size_bytes == len(data) and output.thumbnail
+    assert set(PromptLog.objects.filter(job=job).values_list("use_case", flat=True)) == {"enhancement",
+                                                                                        "text_to_image"}
+    assert job.prompt_usages.count() == 2 and job.tracked_prompts.get().outcome == "success"
+    assert job.live_tracking.status == "completed"
+
+
+def test_wan_job_writes_mp4_with_requested_frames(workers):
+    job = job_submit(prompt="a paper boat drifting", model_type="WAN", steps=2, width=32, height=32, frame_count=9)
+
+    workers.run_burst()
+
+    job = _fresh(job)
+    assert job.status == "completed", job.error_message
+    output = job.outputs.get()
+    probe = probe_mp4(output.file.read())
+    assert (probe["frames"], probe["codec"], probe["width"], probe["height"]) == (9, "h264", 32, 32)
+    assert output.frame_count == 9 and output.mime_type == "video/mp4"
+
+
+def test_image_to_image_and_two_jobs_load_the_model_once(workers):
+    buffer = BytesIO()
+    Image.new("RGB", (64, 64), "teal").save(buffer, format="PNG")
+    upload = SimpleUploadedFile("in.png", buffer.getvalue(), content_type="image/png")
+    first = job_submit(prompt="a teal square, watercolor", **SMALL_SDXL)
+    second = job_submit(prompt="the same square, oil paint", input_files=[upload], **SMALL_SDXL)
+
+    output = workers.run_burst()
+
+    jobs = [_fresh(first), _fresh(second)]
+    assert [j.status for j in jobs] == ["completed", "completed"], output
+    assert jobs[1].job_type == "image_to_image"
+    assert [j.metadata["model_loads"]["sdxl"] for j in jobs] == [1, 1]
+    assert jobs[0].metadata["worker_pid"] == jobs[1].metadata["worker_pid"]
+
+
+def test_bad_input_fails_with_the_right_reason(workers, tmp_path):
+    bad_size = job_submit(prompt="a river", model_type="WAN", steps=2, width=48, height=32, frame_count=9)
+    model_backend_set(family="sdxl", path=str(tmp_path / "missing"), model_name="gone")
+    missing_model = job_submit(prompt="a lighthouse", **SMALL_SDXL)
+
+    workers.run_burst()
+
+    assert (_fresh(bad_size).status, _fresh(bad_size).failure_reason) == ("failed", "invalid_parameters")
+    missing = _fresh(missing_model)
+    assert (missing.status, missing.failure_reason) == ("failed", "model_load_error")
+    assert str(tmp_path / "missing") in missing.error_message
+    assert missing.outputs.count() == 0 and missing.tracked_prompts.get().failure_reason == "model_load_error"
+
+
+def test_cancel_queued_and_running_then_retry(workers):
+    queued = job_submit(prompt="never runs", **SMALL_SDXL)
+    job_cancel(job=queued)
+    running = job_submit(prompt="a long render", model_type="SDXL", steps=150, width=128, height=128)
+    worker = workers.start(burst=False)
+
+    wait_for(lambda: _fresh(running).progress > 0, timeout=120)
+    job_cancel(job=_fresh(running))
+    cancelled = wait_for(lambda: (j := _fresh(running)).status == "cancelled" and j, timeout=60)
+
+    assert _fresh(queued).status == "cancelled" and _fresh(queued).outputs.count() == 0
+    assert cancelled.failure_reason == "cancelled" and 0 < cancelled.progress < 1
+    retried = job_retry(job=cancelled)
+    assert (retried.status, retried.attempts) == ("queued", 2)
+    done = wait_for(lambda: (j := _fresh(running)).status == "completed" and j, timeout=180)
+    assert done.outputs.count() == 1
+    worker.send_signal(signal.SIGTERM)
+
+
+def test_killed_worker_leaves_failed_retryable_job(workers):
+    job = job_submit(prompt="a long render", model_type="SDXL", steps=150, width=128, height=128)
+    worker = workers.start(burst=False, WORKER_STALE_AFTER_S="2")
+    wait_for(lambda: _fresh(job).progress > 0, timeout=120)
+
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=10)
+    workers.start(burst=False, WORKER_STALE_AFTER_S="2", WORKER_REAP_EVERY_S="1")
+    failed = wait_for(lambda: (j := _fresh(job)).status == "failed" and j, timeout=90)
+
+    assert failed.failure_reason == "worker_died"
+    job_retry(job=failed)
+    assert wait_for(lambda: _fresh(job).status == "completed", timeout=240)
+    assert _fresh(job).attempts == 2 and _fresh(job).outputs.count() == 1
+
+
+def test_running_worker_picks_up_refreshed_template_after_broadcast(workers):
+    PromptTemplate.objects.create(name="sys", model_family="sdxl", use_case="text_to_image",
+                                  template_type="system", content="style one", version=1, is_active=True)
+    workers.start(burst=False, PROMPT_CACHE_TTL="3600")
+    first = job_submit(prompt="a fox", **SMALL_SDXL)
+    wait_for(lambda: _fresh(first).status == "completed", timeout=120)
+
+    PromptTemplate.objects.filter(version=1).update(is_active=False)
+    PromptTemplate.objects.create(name="sys", model_family="sdxl", use_case="text_to_image",
+                                  template_type="system", content="style two", version=2, is_active=True)
+    receivers = prompt_cache_refresh()
+    second = job_submit(prompt="a fox", **SMALL_SDXL)
+    wait_for(lambda: _fresh(second).status == "completed", timeout=120)
+
+    assert receivers >= 1
+    assert _fresh(first).final_prompt.startswith("style one")
+    assert _fresh(second).final_prompt.startswith("style two")
+    assert _fresh(second).lineage["templates"]["system"]["version"] == 2
