@@ -35,7 +35,7 @@ def queue_for(job, stage: str) -> str:
 
 def rq_job_id(job, stage: str) -> str:
     """One RQ id per job, attempt and stage, so a retry is a new RQ job and a redelivery is not."""
-    return f"{job.pk}.{job.attempts}.{stage}"
+    return f"{job.pk}_{job.attempts}_{stage}"
 
 
 def enqueue_next_stage(job) -> str:

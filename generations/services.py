@@ -45,6 +45,21 @@ def _job_type(model_type: str, job_type: str | None, has_inputs: bool) -> str:
     return job_type
 
 
+def _check_images(files: Sequence) -> None:
+    """Every upload must be an image Pillow can decode (read fully, so truncation is caught too)."""
+    from PIL import Image
+
+    for index, upload in enumerate(files, start=1):
+        try:
+            upload.seek(0)
+            with Image.open(upload) as image:
+                image.load()
+        except Exception as exc:  # noqa: BLE001 - Pillow raises many types for bad files
+            raise ValidationError({"inputs": f"Input image #{index} is not a readable image ({exc})."}) from exc
+        finally:
+            upload.seek(0)
+
+
 def _original_prompt(prompt: str, prompt_version) -> str:
     """The typed prompt, or the version's user prompt with ``{prompt}``/``{subject}`` filled in."""
     if prompt_version is None:
@@ -110,6 +125,7 @@ def job_submit(
     check_dimensions(model_type, width, height)
     if model_type == ModelType.WAN and frame_count is not None:
         frame_count = wan_frame_count(frame_count)
+    _check_images(input_files)
     _check_backends(model_type, strategy)
     job = Job(
         user=user, model_type=model_type, job_type=_job_type(model_type, job_type, bool(input_files)),

@@ -50,13 +50,13 @@ def check_compel_syntax(text: str, *, field: str = "prompt") -> None:
 
 
 def check_dimensions(model_type: str, width: int | None, height: int | None) -> None:
-    """SDXL sizes are multiples of 8, WAN sizes multiples of 16, both within 64-2048."""
+    """SDXL sizes are multiples of 8, WAN sizes multiples of 16, both within 16-2048."""
     step = 8 if model_type == ModelType.SDXL else 16
     for name, value in (("width", width), ("height", height)):
         if value is None:
             continue
-        if not 64 <= value <= 2048 or value % step:
-            raise ValidationError({name: f"{name} must be a multiple of {step} between 64 and 2048 for {model_type}."})
+        if not 16 <= value <= 2048 or value % step:
+            raise ValidationError({name: f"{name} must be a multiple of {step} between 16 and 2048 for {model_type}."})
 
 
 def wan_frame_count(requested: int) -> int:

@@ -56,5 +56,9 @@ def load_input_image(job) -> Image.Image | None:
         return None
     if first.file:
         with first.file.open("rb") as handle:
-            return Image.open(BytesIO(handle.read())).convert("RGB")
+            data = handle.read()
+        try:
+            return Image.open(BytesIO(data)).convert("RGB")
+        except (OSError, Image.DecompressionBombError) as exc:
+            raise ValueError(f"Input image {first.file.name} cannot be read: {exc}") from exc
     raise ValueError(f"Input image {first.pk} is an external URL ({first.url}); workers read stored files only.")

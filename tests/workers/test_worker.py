@@ -62,9 +62,7 @@ def test_wan_job_writes_mp4_with_requested_frames(workers):
 
 
 def test_image_to_image_and_two_jobs_load_the_model_once(workers):
-    buffer = BytesIO()
-    Image.new("RGB", (64, 64), "teal").save(buffer, format="PNG")
-    upload = SimpleUploadedFile("in.png", buffer.getvalue(), content_type="image/png")
+    upload = _png_upload()
     first = job_submit(prompt="a teal square, watercolor", **SMALL_SDXL)
     second = job_submit(prompt="the same square, oil paint", input_files=[upload], **SMALL_SDXL)
 
@@ -77,14 +75,26 @@ def test_image_to_image_and_two_jobs_load_the_model_once(workers):
     assert jobs[0].metadata["worker_pid"] == jobs[1].metadata["worker_pid"]
 
 
+def _png_upload(color="teal"):
+    buffer = BytesIO()
+    Image.new("RGB", (64, 64), color).save(buffer, format="PNG")
+    return SimpleUploadedFile("in.png", buffer.getvalue(), content_type="image/png")
+
+
 def test_bad_input_fails_with_the_right_reason(workers, tmp_path):
-    bad_size = job_submit(prompt="a river", model_type="WAN", steps=2, width=48, height=32, frame_count=9)
+    corrupted = job_submit(prompt="a river", model_type="WAN", steps=2, width=32, height=32, frame_count=9,
+                           input_files=[_png_upload()])
+    stored = corrupted.inputs.get().file
+    with open(stored.path, "wb") as handle:  # the stored input went bad after submission
+        handle.write(b"not a png")
     model_backend_set(family="sdxl", path=str(tmp_path / "missing"), model_name="gone")
     missing_model = job_submit(prompt="a lighthouse", **SMALL_SDXL)
 
     workers.run_burst()
 
-    assert (_fresh(bad_size).status, _fresh(bad_size).failure_reason) == ("failed", "invalid_parameters")
+    bad = _fresh(corrupted)
+    assert (bad.status, bad.failure_reason) == ("failed", "invalid_parameters")
+    assert "cannot be read" in bad.error_message
     missing = _fresh(missing_model)
     assert (missing.status, missing.failure_reason) == ("failed", "model_load_error")
     assert str(tmp_path / "missing") in missing.error_message
