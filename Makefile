@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: install run serve test migrate seed stop-redis check clean
+.PHONY: install run serve worker test migrate seed models stop-redis check clean bench
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -22,9 +22,22 @@ seed: migrate
 	$(BIN)/python manage.py ensure_admin
 	$(BIN)/python manage.py seed_demo
 
-run: seed
-	@echo "Portal: http://$(HOST):$(PORT)/admin/"
+models: migrate
+	$(BIN)/python manage.py build_tiny_models --if-missing
+
+# The portal and one worker for all three queues; Ctrl-C stops both.
+run: seed models
+	@echo "Portal: http://$(HOST):$(PORT)/admin/  (credentials above; password also in var/admin-password.txt)"
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py rqworker enhance sdxl wan & worker=$$!; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+worker: models
+	$(BIN)/python manage.py rqworker enhance sdxl wan
+
+bench: install
+	$(BIN)/python bench/worker_overhead.py
+	$(BIN)/python bench/admin_changelist.py
 
 test: install
 	$(BIN)/python -m pytest

@@ -46,7 +46,7 @@ def _submit(count: int, steps: int, size: int, series: str) -> list[Job]:
 
 def _run_worker() -> None:
     subprocess.run([sys.executable, "manage.py", "rqworker", "sdxl", "--burst"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def main() -> None:

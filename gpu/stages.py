@@ -93,12 +93,10 @@ def generate(job, on_step) -> None:
     job.negative_prompt = job.negative_prompt or resolved.negative_prompt
     bundle, backend = _load(family)
     job.model_used = backend.model_name
-    started = time.perf_counter()
     if job.model_type == ModelType.SDXL:
-        outputs = _run_sdxl(job, bundle, params, weights is not None, on_step)
+        outputs, pipeline_ms = _run_sdxl(job, bundle, params, weights is not None, on_step)
     else:
-        outputs = _run_wan(job, bundle, params, on_step)
-    pipeline_ms = int((time.perf_counter() - started) * 1000)
+        outputs, pipeline_ms = _run_wan(job, bundle, params, on_step)
     lineage = {**resolved.lineage, "parameters": {**resolved.lineage["parameters"], **params},
                "compel_config": compel_config.config_hash if compel_config else None}
     record = lifecycle.StageRecord(
@@ -120,25 +118,33 @@ def generate(job, on_step) -> None:
     lifecycle.job_complete(job=job, outputs=outputs, record=record, fields=fields)
 
 
-def _run_sdxl(job, bundle, params: dict, use_compel: bool, on_step) -> list:
+def _run_sdxl(job, bundle, params: dict, use_compel: bool, on_step) -> tuple[list, int]:
+    """Run SDXL; return the stored outputs and the milliseconds spent inside the pipeline call."""
     from gpu.pipelines import compel, sdxl
 
     embeddings = compel.sdxl_embeddings(bundle.text2img, job.final_prompt, job.negative_prompt) if use_compel else None
+    init_image = load_input_image(job)
+    started = time.perf_counter()
     images = sdxl.generate(
         bundle, prompt=job.final_prompt, negative_prompt=job.negative_prompt, embeddings=embeddings,
-        init_image=load_input_image(job), strength=params["denoise_strength"],
+        init_image=init_image, strength=params["denoise_strength"],
         steps=params["num_inference_steps"], guidance=params["guidance_scale"], width=params["width"],
         height=params["height"], seed=job.seed, step_callback=on_step,
     )
-    return save_images(job, images, params=params, sampler=sdxl.sampler_name(bundle))
+    pipeline_ms = int((time.perf_counter() - started) * 1000)
+    return save_images(job, images, params=params, sampler=sdxl.sampler_name(bundle)), pipeline_ms
 
 
-def _run_wan(job, bundle, params: dict, on_step) -> list:
+def _run_wan(job, bundle, params: dict, on_step) -> tuple[list, int]:
+    """Run WAN; return the stored video output and the milliseconds spent inside the pipeline call."""
     from gpu.pipelines import wan
 
+    image = load_input_image(job)
+    started = time.perf_counter()
     frames = wan.generate(
-        bundle, prompt=job.final_prompt, negative_prompt=job.negative_prompt, image=load_input_image(job),
+        bundle, prompt=job.final_prompt, negative_prompt=job.negative_prompt, image=image,
         steps=params["num_inference_steps"], guidance=params["guidance_scale"], width=params["width"],
         height=params["height"], num_frames=params["frame_count"], seed=job.seed, step_callback=on_step,
     )
-    return save_video(job, frames, fps=WAN_FPS)
+    pipeline_ms = int((time.perf_counter() - started) * 1000)
+    return save_video(job, frames, fps=WAN_FPS), pipeline_ms

@@ -18,6 +18,8 @@ _REWRITE = ("Rewrite the user's idea as one {target} prompt of about {length} ch
             "objects they did not ask for. Output the prompt only.")
 _POLICY = "Adult-content policy: follow the account's verified settings and the service terms; refuse anything illegal."
 # (key, name, family, use case, type, mode, [content per version]); the last version is the active one.
+# A model's "rewrite" template is the system prompt Qwen uses when enhancing for that model; a diffusion
+# model's "system" template is the preamble of its final prompt (prompts/resolution.py).
 TEMPLATES = (
     ("qwen-enhance-system", "Qwen enhancer system prompt", "qwen_base", "enhancement", "system", "any",
      ["You expand short prompts for image and video models.",
@@ -25,15 +27,15 @@ TEMPLATES = (
       "requests, never add text overlays, answer in English."]),
     ("qwen-enhance-system-nsfw", "Qwen enhancer system prompt (adult mode)", "qwen_base", "enhancement", "system",
      "nsfw", [_POLICY + " Otherwise expand prompts exactly as in SFW mode."]),
-    ("qwen-rewrite-sdxl", "Qwen rewrite → SDXL", "qwen_base", "text_to_image", "rewrite", "any",
+    ("qwen-rewrite-sdxl", "Qwen rewrite → SDXL", "sdxl", "text_to_image", "rewrite", "any",
      [_REWRITE.format(target="SDXL", length=800, extra="composition"),
       _REWRITE.format(target="SDXL", length=1500, extra="composition and lens"),
       _REWRITE.format(target="SDXL", length=1200, extra="composition, lens and depth of field")]),
-    ("qwen-rewrite-wan", "Qwen rewrite → WAN", "qwen_base", "text_to_video", "rewrite", "any",
+    ("qwen-rewrite-wan", "Qwen rewrite → WAN", "wan", "text_to_video", "rewrite", "any",
      [_REWRITE.format(target="WAN text-to-video", length=900, extra="action"),
       _REWRITE.format(target="WAN text-to-video", length=1200, extra="camera path, subject motion and pacing")]),
     ("sdxl-t2i-system", "SDXL text-to-image system", "sdxl", "text_to_image", "system", "any",
-     ["Photorealistic by default; respect explicit art styles; natural skin texture; coherent hands."]),
+     ["photorealistic, natural skin texture, coherent hands"]),
     ("sdxl-t2i-negative-sfw", "SDXL negative (SFW)", "sdxl", "text_to_image", "negative", "sfw",
      ["blurry, lowres, watermark, text", SDXL_NEGATIVE + ", nudity, suggestive"]),
     ("sdxl-t2i-negative-nsfw", "SDXL negative (adult mode)", "sdxl", "text_to_image", "negative", "nsfw",
@@ -57,6 +59,9 @@ TEMPLATES = (
     ("qwen-admin-assistant", "Admin assistant system", "qwen_instruct", "admin_assistant", "system", "any",
      ["Answer questions about jobs, prompts and models from the figures you are given; say when data is missing."]),
 )
+# Which Compel weight scales a rule under the compel and hybrid strategies.
+WEIGHT_GROUPS = {"quality-tail": "quality", "portrait-lens": "detail", "negative-hands": "detail",
+                 "cinematic-grade": "style", "film-grain": "style", "golden-hour": "style"}
 # (key, name, type, content, family, mode, tags, priority, active)
 RULES = (
     ("quality-tail", "Quality tail", "append", "masterpiece, best quality, highly detailed", "sdxl", "any",
@@ -108,6 +113,7 @@ def seed_dynamic(users: list) -> dict[str, int]:
     rules = [
         PromptRule(id=demo_uuid("rule", key), name=name, rule_type=kind, content=content, model_family=family,
                    content_mode=mode, priority=priority, is_active=active, created_at=now - timedelta(days=40),
+                   weight_group=WEIGHT_GROUPS.get(key, ""),
                    description=f"Injected when a prompt carries {', '.join(tag_names) or 'adult mode'}.")
         for key, name, kind, content, family, mode, tag_names, priority, active in RULES
     ]
