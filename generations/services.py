@@ -22,7 +22,13 @@ from generations.choices import (
     ModelType,
 )
 from generations.models import GenerationImageInput, Job
-from generations.validation import check_compel_syntax, check_dimensions, check_prompt, wan_frame_count
+from generations.validation import (
+    check_compel_syntax,
+    check_dimensions,
+    check_prompt,
+    check_ranges,
+    wan_frame_count,
+)
 
 COMPEL_STRATEGIES = (EnhancementStrategy.COMPEL, EnhancementStrategy.HYBRID)
 QWEN_STRATEGIES = (EnhancementStrategy.QWEN, EnhancementStrategy.HYBRID)
@@ -123,6 +129,7 @@ def job_submit(
             raise ValidationError({"strategy": "Compel weighting is SDXL-only; use none or qwen for WAN."})
         check_compel_syntax(original)
     check_dimensions(model_type, width, height)
+    check_ranges(steps=steps, guidance=guidance, motion_bucket=motion_bucket, frame_count=frame_count)
     if model_type == ModelType.WAN and frame_count is not None:
         frame_count = wan_frame_count(frame_count)
     _check_images(input_files)

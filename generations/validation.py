@@ -64,3 +64,17 @@ def wan_frame_count(requested: int) -> int:
     if requested < 1:
         raise ValidationError({"frame_count": "frame_count must be at least 1."})
     return max(1, round((requested - 1) / 4) * 4 + 1)
+
+
+JOB_RANGES = {"steps": (1, 150), "guidance": (1.0, 20.0), "motion_bucket": (1, 255), "frame_count": (1, 241)}
+
+
+def check_ranges(**values) -> None:
+    """Reject submitted parameters outside what a job can hold (keys as the caller named them)."""
+    errors = {}
+    for name, value in values.items():
+        low, high = JOB_RANGES[name]
+        if value is not None and not low <= value <= high:
+            errors[name] = f"{name} must be between {low:g} and {high:g}, got {value:g}."
+    if errors:
+        raise ValidationError(errors)

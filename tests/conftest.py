@@ -27,3 +27,15 @@ def role_user(db):
         return user
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Per-process configuration and prompt caches must not leak rows between tests."""
+    from configs.selectors import clear_cache
+    from prompts.cache import PROMPT_CACHE
+
+    clear_cache()
+    PROMPT_CACHE.invalidate()
+    yield
+    clear_cache()
