@@ -1,14 +1,43 @@
 """Admin for dynamic prompting: templates, rules, characters, prompt logs (document 004)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from ourvidz_admin.admin.filters import CreatedRangeFilter
 from ourvidz_admin.admin.mixins import LargeTableAdminMixin, ReadOnlyAdminMixin, truncate
 from prompts.models import Character, PromptLog, PromptRule, PromptTemplate
+from prompts.services import prompt_cache_refresh
+
+
+class PromptCacheRefreshMixin:
+    """Adds the "Update prompt cache" button (document 004, phase 6) to a changelist."""
+
+    change_list_template = "admin/prompts/refresh_cache_change_list.html"
+
+    def get_urls(self):
+        urls = super().get_urls()
+        if self.model is not PromptTemplate:
+            return urls
+        view = self.admin_site.admin_view(require_POST(self.refresh_cache_view))
+        return [path("refresh-cache/", view, name="prompts_prompt_cache_refresh"), *urls]
+
+    def refresh_cache_view(self, request):
+        if not request.user.has_perm("prompts.change_prompttemplate"):
+            raise PermissionDenied
+        receivers = prompt_cache_refresh()
+        self.message_user(request, f"Prompt cache refresh broadcast to {receivers} worker(s).", messages.SUCCESS)
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = "admin:prompts_prompttemplate_changelist"
+        return redirect(target)
 
 
 @admin.register(PromptTemplate)
-class PromptTemplateAdmin(admin.ModelAdmin):
+class PromptTemplateAdmin(PromptCacheRefreshMixin, admin.ModelAdmin):
     list_display = ("name", "model_family", "use_case", "template_type", "content_mode", "version", "is_active",
                     "updated_at")
     list_filter = ("is_active", "model_family", "use_case", "template_type", "content_mode")
@@ -17,7 +46,7 @@ class PromptTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(PromptRule)
-class PromptRuleAdmin(admin.ModelAdmin):
+class PromptRuleAdmin(PromptCacheRefreshMixin, admin.ModelAdmin):
     list_display = ("name", "rule_type", "model_family", "content_mode", "priority", "is_active", "excerpt")
     list_editable = ("priority", "is_active")
     list_filter = ("is_active", "rule_type", "model_family", "content_mode", "tags")

@@ -11,6 +11,7 @@ from PIL import Image
 from configs.services import model_backend_set
 from generations.models import Job
 from generations.services import job_cancel, job_retry, job_submit
+from gpu.models import WorkerHeartbeat
 from gpu.outputs import parse_a1111_parameters, probe_mp4, read_png_parameters
 from prompts.models import PromptLog, PromptTemplate
 from prompts.services import prompt_cache_refresh
@@ -108,9 +109,12 @@ def test_cancel_queued_and_running_then_retry(workers):
     worker = workers.start(burst=False)
 
     wait_for(lambda: _fresh(running).progress > 0, timeout=120)
+    heartbeat = wait_for(lambda: WorkerHeartbeat.objects.filter(current_job=running.pk).first(), timeout=10)
     job_cancel(job=_fresh(running))
     cancelled = wait_for(lambda: (j := _fresh(running)).status == "cancelled" and j, timeout=60)
 
+    assert (heartbeat.pid, heartbeat.queues, heartbeat.device) == (worker.pid, ["enhance", "sdxl", "wan"], "cpu")
+    assert [m["family"] for m in heartbeat.loaded_models] == ["sdxl"] and heartbeat.current_stage == "generate"
     assert _fresh(queued).status == "cancelled" and _fresh(queued).outputs.count() == 0
     assert cancelled.failure_reason == "cancelled" and 0 < cancelled.progress < 1
     retried = job_retry(job=cancelled)
