@@ -8,8 +8,9 @@ from configs.models import ModelBackend
 
 @transaction.atomic
 def model_backend_set(*, family: str, path: str, model_name: str = "", device: str | None = None,
-                      dtype: str | None = None) -> ModelBackend:
-    """Point ``family`` (qwen, sdxl, wan) at a ``from_pretrained`` directory; validated, then saved."""
+                      dtype: str | None = None, max_side: int | None = None,
+                      max_frames: int | None = None) -> ModelBackend:
+    """Point ``family`` (qwen, sdxl, wan) at a ``from_pretrained`` directory with its size limits; validated, then saved."""
     backend = ModelBackend.objects.filter(family=family).first() or ModelBackend(family=family)
     backend.path = path
     backend.model_name = model_name or backend.model_name or family
@@ -17,6 +18,8 @@ def model_backend_set(*, family: str, path: str, model_name: str = "", device: s
         backend.device = device
     if dtype is not None:
         backend.dtype = dtype
+    backend.max_side = max_side
+    backend.max_frames = max_frames
     backend.full_clean()
     backend.save()
     selectors.clear_cache()

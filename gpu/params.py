@@ -22,6 +22,27 @@ def _config_values(model_type: str, config) -> dict:
     return values
 
 
+def _fit(width: int, height: int, max_side: int, multiple: int) -> tuple[int, int]:
+    scale = min(1.0, max_side / max(width, height))
+
+    def snap(value: float) -> int:
+        return max(multiple, int(value * scale) // multiple * multiple)
+
+    return snap(width), snap(height)
+
+
+def apply_backend_limits(values: dict, backend, model_type: str) -> dict:
+    """Scale the size down to the directory's ``max_side`` (aspect kept) and cap WAN frames at ``max_frames``."""
+    if backend is None:
+        return values
+    multiple = 8 if model_type == ModelType.SDXL else 16
+    if backend.max_side and max(values["width"], values["height"]) > backend.max_side:
+        values["width"], values["height"] = _fit(values["width"], values["height"], backend.max_side, multiple)
+    if backend.max_frames and values.get("frame_count") and values["frame_count"] > backend.max_frames:
+        values["frame_count"] = wan_frame_count(backend.max_frames)
+    return values
+
+
 def resolve_generation_parameters(job, config, layered: dict) -> dict:
     """Merge, lowest first: active model configuration, ``model_parameters`` layers, the job's own values.
 

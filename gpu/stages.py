@@ -12,7 +12,7 @@ from generations import lifecycle
 from generations.choices import EnhancementStrategy, ModelType
 from generations.models.jobs import MAX_PROMPT_CHARS
 from gpu.cache import MODEL_CACHE
-from gpu.params import WAN_FPS, resolve_generation_parameters
+from gpu.params import WAN_FPS, apply_backend_limits, resolve_generation_parameters
 from gpu.storage import load_input_image, save_images, save_video
 from gpu.worker import STATE
 from prompts.cache import PROMPT_CACHE
@@ -86,12 +86,13 @@ def generate(job, on_step) -> None:
     snapshot = PROMPT_CACHE.get()
     resolved = resolve(snapshot, _request(job, family))
     config = job.model_config or model_config_active(job.model_type)
-    params = resolve_generation_parameters(job, config, resolved.parameters)
+    bundle, backend = _load(family)
+    params = apply_backend_limits(resolve_generation_parameters(job, config, resolved.parameters), backend,
+                                  job.model_type)
     compel_config = _compel_config(job, config)
     weights = compel_config.weights if compel_config else None
     job.final_prompt = compose(resolved, job.enhanced_prompt or job.original_prompt, weights)
     job.negative_prompt = job.negative_prompt or resolved.negative_prompt
-    bundle, backend = _load(family)
     job.model_used = backend.model_name
     if job.model_type == ModelType.SDXL:
         outputs, pipeline_ms = _run_sdxl(job, bundle, params, weights is not None, on_step)

@@ -39,6 +39,14 @@ class ModelBackend(UUIDModel):
     device = models.CharField(max_length=10, choices=Device.choices, default=Device.AUTO)
     dtype = models.CharField(max_length=10, choices=DType.choices, default=DType.AUTO)
     job_timeout_s = models.PositiveIntegerField(default=900, help_text="RQ timeout of one stage of one job.")
+    max_side = models.PositiveSmallIntegerField(
+        null=True, blank=True,
+        help_text="Largest width/height to run this directory at; bigger sizes are scaled down keeping the "
+                  "aspect ratio (tiny test models). Empty: no limit.",
+    )
+    max_frames = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Largest WAN frame count to run this directory at. Empty: no limit."
+    )
     enabled = models.BooleanField(default=True)
     updated_at = models.DateTimeField(default=timezone.now)
 

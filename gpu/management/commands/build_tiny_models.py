@@ -8,6 +8,10 @@ from django.core.management.base import BaseCommand, CommandError
 from configs.services import model_backend_set
 
 
+# Random weights make noise at any size; small sizes keep a CPU demo quick. Real weights: clear these.
+TINY_LIMITS = {"qwen": {}, "sdxl": {"max_side": 128}, "wan": {"max_side": 64, "max_frames": 17}}
+
+
 class Command(BaseCommand):
     help = (
         "Build tiny random-weight Qwen2, SDXL and WAN pipelines (save_pretrained directories, seconds on a CPU) "
@@ -42,6 +46,6 @@ class Command(BaseCommand):
         for family, path in sorted(paths.items()):
             self.stdout.write(f"{family:5} {path}")
             if not no_configure and family in ("qwen", "sdxl", "wan"):
-                model_backend_set(family=family, path=str(path), model_name=f"tiny-{family}")
+                model_backend_set(family=family, path=str(path), model_name=f"tiny-{family}", **TINY_LIMITS[family])
         if not no_configure:
             self.stdout.write(self.style.SUCCESS("Workers will load these directories."))
