@@ -1,5 +1,7 @@
 """The jobs changelist and job page, built for a million rows."""
 
+import uuid
+
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
@@ -42,7 +44,8 @@ class JobAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_select_related = ("user",)
     list_filter = ("model_type", "status", "enhancement_strategy", "failure_reason", "quality_rating",
                    CreatedRangeFilter, "job_type", "user")
-    search_fields = ("=id", "original_prompt", "test_series")
+    search_fields = ("original_prompt",)
+    search_help_text = "A job id, or words of the prompt."
     ordering = ("-created_at", "-id")
     raw_id_fields = ("user", "prompt_version", "character", "model_config", "compel_config", "rated_by")
     readonly_fields = ("id", "created_at", "queued_at", "started_at", "completed_at", "failed_at", "cancelled_at",
@@ -63,6 +66,14 @@ class JobAdmin(LargeTableAdminMixin, admin.ModelAdmin):
                                   "updated_at", "metadata")}),
         ("Lineage", {"fields": ("lineage_table",)}),
     )
+
+    def get_search_results(self, request, queryset, search_term):
+        # An id is an exact primary-key lookup; anything else searches the prompt alone, so that
+        # PostgreSQL can answer from the trigram index instead of scanning an OR of columns.
+        try:
+            return queryset.filter(pk=uuid.UUID(search_term.strip())), False
+        except ValueError:
+            return super().get_search_results(request, queryset, search_term)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -96,6 +96,10 @@ def seed_demo(*, jobs: int, seed: int, progress: bool = True, log: Callable[[str
     ctx = load_context(users)
     new_jobs = insert_jobs(jobs, seed, ctx, media, progress=progress)
     log(f"Jobs inserted: {new_jobs} of {jobs}.")
+    if new_jobs and connection.vendor == "postgresql":
+        # Fresh statistics after a bulk load: the planner's row estimates drive the admin's page counts.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     rollups = rebuild_all()
     with transaction.atomic():
         aggregates.refresh_compel_stats()

@@ -129,18 +129,18 @@ class Job(UUIDModel):
         ]
         indexes = [
             models.Index(F("created_at").desc(), F("id").desc(), name="jobs_created_idx"),
-            models.Index("status", F("created_at").desc(), name="jobs_status_created_idx"),
-            models.Index("model_type", F("created_at").desc(), name="jobs_model_created_idx"),
-            models.Index("enhancement_strategy", F("created_at").desc(), name="jobs_strategy_created_idx"),
-            models.Index("user", F("created_at").desc(), name="jobs_user_created_idx"),
-            models.Index("prompt_version", F("created_at").desc(), name="jobs_version_created_idx"),
-            models.Index("quality_rating", F("created_at").desc(), name="jobs_rating_created_idx"),
+            models.Index("status", F("created_at").desc(), F("id").desc(), name="jobs_status_created_idx"),
+            models.Index("model_type", F("created_at").desc(), F("id").desc(), name="jobs_model_created_idx"),
+            models.Index("enhancement_strategy", F("created_at").desc(), F("id").desc(), name="jobs_strategy_created_idx"),
+            models.Index("user", F("created_at").desc(), F("id").desc(), name="jobs_user_created_idx"),
+            models.Index("prompt_version", F("created_at").desc(), F("id").desc(), name="jobs_version_created_idx"),
+            models.Index("quality_rating", F("created_at").desc(), F("id").desc(), name="jobs_rating_created_idx"),
             models.Index(
-                "failure_reason", F("created_at").desc(), name="jobs_failure_created_idx",
+                "failure_reason", F("created_at").desc(), F("id").desc(), name="jobs_failure_created_idx",
                 condition=~Q(failure_reason=""),
             ),
             models.Index(
-                F("created_at").desc(), name="jobs_unrated_idx",
+                F("created_at").desc(), F("id").desc(), name="jobs_unrated_idx",
                 condition=Q(status=JobStatus.COMPLETED, quality_rating__isnull=True),
             ),
             models.Index("test_series", F("created_at").desc(), name="jobs_series_idx", condition=~Q(test_series="")),
