@@ -16,6 +16,7 @@ from gpu.params import WAN_FPS, apply_backend_limits, resolve_generation_paramet
 from gpu.storage import load_input_image, save_images, save_video
 from gpu.worker import STATE
 from prompts.cache import PROMPT_CACHE
+from prompts.compel_syntax import hybrid_core, sanitize_llm_text
 from prompts.resolution import PromptRequest, compose, resolve, resolve_parameters
 
 FAMILY = {ModelType.SDXL: "sdxl", ModelType.WAN: "wan"}
@@ -55,7 +56,7 @@ def enhance(job, on_step) -> None:
         temperature=qwen_params.get("temperature"), top_p=qwen_params.get("top_p"), seed=job.seed,
     )
     # A rewrite that came back empty keeps the original: generation still runs, and the flag says why.
-    text = (result.text or job.original_prompt)[:MAX_PROMPT_CHARS]
+    text = (sanitize_llm_text(result.text) or job.original_prompt)[:MAX_PROMPT_CHARS]
     expansion = round((len(text) - len(job.original_prompt)) * 100 / len(job.original_prompt), 2)
     template = resolved.lineage["templates"].get("rewrite", {})
     record = lifecycle.StageRecord(
@@ -80,6 +81,13 @@ def _compel_config(job, config) -> CompelConfig | None:
     return compel_config
 
 
+def _core_prompt(job) -> str:
+    """Original prompt, or the rewrite; with Compel after Qwen (hybrid) the rewrite is escaped text."""
+    if job.enhancement_strategy == EnhancementStrategy.HYBRID and job.enhanced_prompt != job.original_prompt:
+        return hybrid_core(job.enhanced_prompt, job.original_prompt)
+    return job.enhanced_prompt or job.original_prompt
+
+
 def generate(job, on_step) -> None:
     """Build the final prompts, run SDXL or WAN, store self-describing outputs, complete the job."""
     family = FAMILY[job.model_type]
@@ -91,7 +99,7 @@ def generate(job, on_step) -> None:
                                   job.model_type)
     compel_config = _compel_config(job, config)
     weights = compel_config.weights if compel_config else None
-    job.final_prompt = compose(resolved, job.enhanced_prompt or job.original_prompt, weights)
+    job.final_prompt = compose(resolved, _core_prompt(job), weights)
     job.negative_prompt = job.negative_prompt or resolved.negative_prompt
     job.model_used = backend.model_name
     if job.model_type == ModelType.SDXL:
