@@ -193,8 +193,10 @@ def jobs_reap_orphans(*, live_workers: set[str], timeout_for, grace: timedelta) 
     """
     reaped = 0
     now = timezone.now()
-    for job in Job.objects.filter(status=JobStatus.PROCESSING).only("id", "worker_name", "started_at",
-                                                                    "model_type", "enhancement_strategy"):
+    processing = Job.objects.filter(status=JobStatus.PROCESSING).only(
+        "id", "worker_name", "started_at", "model_type", "enhancement_strategy", "enhanced_prompt"
+    )
+    for job in processing:
         if job.worker_name not in live_workers:
             message = f"Worker {job.worker_name or '?'} stopped sending heartbeats while running this job."
             reaped += job_fail(job_id=job.pk, reason=FailureReason.WORKER_DIED, message=message) is not None

@@ -20,7 +20,7 @@ def live_worker_names() -> set[str]:
 
 
 def _timeout_for(job) -> int:
-    family = "qwen" if queueing.next_stage(job) == queueing.ENHANCE and not job.enhanced_prompt else job.model_type.lower()
+    family = "qwen" if queueing.next_stage(job) == queueing.ENHANCE else job.model_type.lower()
     backend = model_backend_get(family)
     return backend.job_timeout_s if backend else 600
 

@@ -21,6 +21,12 @@ pytestmark = pytest.mark.slow
 SMALL_SDXL = dict(model_type="SDXL", steps=4, width=128, height=128)
 
 
+def _png_upload(color="teal"):
+    buffer = BytesIO()
+    Image.new("RGB", (64, 64), color).save(buffer, format="PNG")
+    return SimpleUploadedFile("in.png", buffer.getvalue(), content_type="image/png")
+
+
 def _fresh(job) -> Job:
     return Job.objects.get(pk=job.pk)
 
@@ -49,17 +55,19 @@ def test_hybrid_sdxl_job_writes_png_whose_parameters_match_the_job(workers):
     assert job.live_tracking.status == "completed"
 
 
-def test_wan_job_writes_mp4_with_requested_frames(workers):
-    job = job_submit(prompt="a paper boat drifting", model_type="WAN", steps=2, width=32, height=32, frame_count=9)
+def test_wan_text_and_image_to_video_write_mp4_with_requested_frames(workers):
+    text = job_submit(prompt="a paper boat drifting", model_type="WAN", steps=2, width=32, height=32, frame_count=9)
+    image = job_submit(prompt="the boat sails off", model_type="WAN", steps=2, width=32, height=32, frame_count=9,
+                       input_files=[_png_upload("navy")])
 
     workers.run_burst()
 
-    job = _fresh(job)
-    assert job.status == "completed", job.error_message
-    output = job.outputs.get()
-    probe = probe_mp4(output.file.read())
-    assert (probe["frames"], probe["codec"], probe["width"], probe["height"]) == (9, "h264", 32, 32)
-    assert output.frame_count == 9 and output.mime_type == "video/mp4"
+    for job, job_type in ((_fresh(text), "text_to_video"), (_fresh(image), "image_to_video")):
+        assert (job.status, job.job_type) == ("completed", job_type), job.error_message
+        output = job.outputs.get()
+        probe = probe_mp4(output.file.read())
+        assert (probe["frames"], probe["codec"], probe["width"], probe["height"]) == (9, "h264", 32, 32)
+        assert output.frame_count == 9 and output.mime_type == "video/mp4" and output.thumbnail
 
 
 def test_image_to_image_and_two_jobs_load_the_model_once(workers):
@@ -74,12 +82,6 @@ def test_image_to_image_and_two_jobs_load_the_model_once(workers):
     assert jobs[1].job_type == "image_to_image"
     assert [j.metadata["model_loads"]["sdxl"] for j in jobs] == [1, 1]
     assert jobs[0].metadata["worker_pid"] == jobs[1].metadata["worker_pid"]
-
-
-def _png_upload(color="teal"):
-    buffer = BytesIO()
-    Image.new("RGB", (64, 64), color).save(buffer, format="PNG")
-    return SimpleUploadedFile("in.png", buffer.getvalue(), content_type="image/png")
 
 
 def test_bad_input_fails_with_the_right_reason(workers, tmp_path):
