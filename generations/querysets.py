@@ -39,5 +39,5 @@ class JobQuerySet(models.QuerySet):
         """Defer the long text and JSON columns that list views never show."""
         return self.defer(
             "enhanced_prompt", "final_prompt", "negative_prompt", "error_message",
-            "compel_weights", "metadata", "lineage", "notes",
+            "compel_weights", "metadata", "lineage",
         )

@@ -17,6 +17,7 @@ from generations.choices import (
     JOB_TYPES_BY_MODEL,
     RETRYABLE_STATUSES,
     EnhancementStrategy,
+    FailureReason,
     JobStatus,
     JobType,
     ModelType,
@@ -188,3 +189,69 @@ def job_retry(*, job: Job, by=None) -> Job:
     job.save()
     queueing.enqueue_next_stage(job)
     return job
+
+
+REVIEW_FIELDS = ("quality_rating", "notes", "failure_reason")
+
+
+@transaction.atomic
+def job_rate(*, job: Job, by, rating: int | None = None, notes: str | None = None,
+             failure_reason: str | None = None) -> Job:
+    """Set a job's stars (1-5 or None), notes and/or failure reason; records who rated and when."""
+    job = Job.objects.select_for_update().get(pk=job.pk)
+    changed = []
+    if rating is not None and rating != job.quality_rating:
+        if not 1 <= int(rating) <= 5:
+            raise ValidationError({"quality_rating": "A rating is 1 to 5 stars."})
+        job.quality_rating, job.rated_by, job.rated_at = int(rating), by, timezone.now()
+        changed += ["quality_rating", "rated_by", "rated_at"]
+    if notes is not None and notes != job.notes:
+        job.notes = notes[:5000]
+        changed.append("notes")
+    if failure_reason is not None and failure_reason != job.failure_reason:
+        if failure_reason:
+            _choice(failure_reason, FailureReason, "failure_reason")
+        job.failure_reason = failure_reason
+        changed.append("failure_reason")
+    if changed:
+        job.full_clean(exclude=[f.name for f in Job._meta.fields if f.name not in changed])
+        job.save(update_fields=[*changed, "updated_at"])
+    return job
+
+
+def _bulk(jobs, operation, by) -> tuple[list[Job], list[str]]:
+    done, errors = [], []
+    for job in jobs:
+        try:
+            done.append(operation(job=job, by=by))
+        except ValidationError as exc:
+            errors.append(f"{str(job.pk)[:8]}: {' '.join(exc.messages)}")
+    return done, errors
+
+
+def jobs_retry(*, jobs, by=None) -> tuple[list[Job], list[str]]:
+    """Retry each job that can be; return the retried jobs and one message per job that could not be."""
+    return _bulk(jobs, job_retry, by)
+
+
+def jobs_cancel(*, jobs, by=None) -> tuple[list[Job], list[str]]:
+    """Cancel each job that can be; return the cancelled jobs and one message per job that could not be."""
+    return _bulk(jobs, job_cancel, by)
+
+
+@transaction.atomic
+def jobs_archive_failed(*, queryset) -> int:
+    """"Clear failed": archive (hide) the failed jobs of ``queryset``; reversible with ``jobs_unarchive``.
+
+    Nothing is deleted: archived jobs keep their outputs and history and
+    reappear under the "archived" filter of the jobs list.
+    """
+    return queryset.filter(status=JobStatus.FAILED, archived_at__isnull=True).update(
+        archived_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def jobs_unarchive(*, queryset) -> int:
+    """Bring archived jobs back into the default job lists."""
+    return queryset.filter(archived_at__isnull=False).update(archived_at=None, updated_at=timezone.now())

@@ -1,13 +1,25 @@
-"""The jobs changelist and job page, built for a million rows."""
+"""The jobs changelist and job page, built for a million rows.
+
+Jobs are records of what ran: their prompts and parameters are read-only.
+Reviewers edit the rating, notes and failure reason, in the list itself or on
+the job page; every change goes through ``generations.services.job_rate`` and
+lands in the admin history (LogEntry).
+"""
 
 import uuid
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 
+from generations.admin import actions
 from generations.admin.display import duration, stars
+from generations.export import job_csv_response
 from generations.models import GenerationImageInput, GenerationImageOutput, Job
-from ourvidz_admin.admin.filters import CreatedRangeFilter
+from generations.services import REVIEW_FIELDS, job_rate
+from ourvidz_admin.admin.filters import ArchivedFilter, CreatedRangeFilter
 from ourvidz_admin.admin.mixins import LargeTableAdminMixin, truncate
 
 
@@ -30,42 +42,115 @@ class OutputInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', obj.location, obj.location) if obj.location else "—"
 
 
-class InputInline(admin.TabularInline):
+class InputInline(OutputInline):
     model = GenerationImageInput
-    fields = ("order_index", "file", "url", "width", "height", "mime_type")
-    extra = 0
+    fields = ("order_index", "preview", "mime_type", "width", "height")
+    readonly_fields = fields
+
+    @admin.display(description="preview")
+    def preview(self, obj):
+        return format_html('<a href="{0}"><img src="{0}" height="64" alt=""></a>', obj.location) if obj.location else "—"
+
+
+class ReviewListForm(forms.ModelForm):
+    class Meta:
+        model = Job
+        fields = REVIEW_FIELDS
+        widgets = {"notes": forms.TextInput(attrs={"size": 18})}
 
 
 @admin.register(Job)
 class JobAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ("short_id", "user", "model_type", "enhancement_strategy", "status", "stars", "time",
-                    "expansion_column", "prompt_excerpt", "created_at")
+                    "expansion_column", "prompt_excerpt", "quality_rating", "notes", "failure_reason", "created_at")
     list_display_links = ("short_id",)
+    list_editable = REVIEW_FIELDS
     list_select_related = ("user",)
     list_filter = ("model_type", "status", "enhancement_strategy", "failure_reason", "quality_rating",
-                   CreatedRangeFilter, "job_type", "user")
+                   CreatedRangeFilter, "job_type", "user", ArchivedFilter)
     search_fields = ("original_prompt",)
     search_help_text = "A job id, or words of the prompt."
     ordering = ("-created_at", "-id")
-    raw_id_fields = ("user", "prompt_version", "character", "model_config", "compel_config", "rated_by")
-    readonly_fields = ("id", "created_at", "queued_at", "started_at", "completed_at", "failed_at", "cancelled_at",
-                       "updated_at", "time", "expansion", "lineage_table", "attempts", "progress", "worker_name")
+    actions = (actions.retry_selected, actions.cancel_selected, actions.export_selected,
+               actions.clear_failed_selected, actions.restore_archived)
     inlines = (OutputInline, InputInline)
     fieldsets = (
-        (None, {"fields": ("id", "user", "model_type", "job_type", "status", "failure_reason", "error_message")}),
+        ("Review", {"fields": ("quality_rating", "notes", "failure_reason", "rated_by", "rated_at")}),
+        (None, {"fields": ("id", "user", "model_type", "job_type", "status", "error_message", "attempts")}),
         ("Prompt", {"fields": ("original_prompt", "enhanced_prompt", "final_prompt", "negative_prompt",
-                               "prompt_version", "character", "test_series")}),
+                               "prompt_version", "character", "content_mode", "tags", "test_series")}),
         ("Enhancement", {"fields": ("enhancement_strategy", "enhancement_time_ms", "expansion",
                                     "qwen_expansion_percentage", "qwen_tokens_used", "compel_config",
                                     "compel_weights", "quality_improvement")}),
         ("Parameters", {"fields": ("model_config", "seed", "num_inference_steps", "guidance_scale", "width",
                                    "height", "frame_count", "motion_bucket", "model_used")}),
-        ("Review", {"fields": ("quality_rating", "notes", "rated_by", "rated_at")}),
-        ("Execution", {"fields": ("attempts", "progress", "worker_name", "inference_time_ms", "time", "created_at",
+        ("Execution", {"fields": ("progress", "worker_name", "inference_time_ms", "time", "created_at",
                                   "queued_at", "started_at", "completed_at", "failed_at", "cancelled_at",
-                                  "updated_at", "metadata")}),
+                                  "cancel_requested_at", "archived_at", "updated_at", "metadata")}),
         ("Lineage", {"fields": ("lineage_table",)}),
     )
+
+    # --- permissions -------------------------------------------------------
+    def has_add_permission(self, request):
+        # Jobs are created by submitting prompts (Prompt testing, API, submit_prompts), not typed in.
+        return False
+
+    def has_rate_permission(self, request):
+        return request.user.has_perm("generations.rate_job")
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("generations.retry_job")
+
+    def has_cancel_permission(self, request):
+        return request.user.has_perm("generations.cancel_job")
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("generations.export_job")
+
+    def has_clear_permission(self, request):
+        return request.user.has_perm("generations.delete_job")
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_rate_permission(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        editable = set(REVIEW_FIELDS) if self.has_rate_permission(request) else set()
+        return [name for _title, options in self.fieldsets for name in options["fields"] if name not in editable]
+
+    def get_changelist_form(self, request, **kwargs):
+        return ReviewListForm
+
+    # --- saving goes through the review service ----------------------------
+    def save_model(self, request, obj, form, change):
+        if not change or not self.has_rate_permission(request):
+            raise PermissionDenied
+        review = {name: form.cleaned_data.get(name) for name in REVIEW_FIELDS if name in form.changed_data}
+        try:
+            job_rate(job=obj, by=request.user, rating=review.get("quality_rating"), notes=review.get("notes"),
+                     failure_reason=review.get("failure_reason"))
+        except ValidationError as exc:
+            raise PermissionDenied(" ".join(exc.messages)) from exc
+
+    # --- custom pages ----------------------------------------------------------
+    def get_urls(self):
+        from generations.admin.rating import rating_urls
+
+        export = self.admin_site.admin_view(self.export_view)
+        return [path("export/", export, name="generations_job_export"), *rating_urls(self), *super().get_urls()]
+
+    def export_view(self, request):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        queryset = self.get_changelist_instance(request).get_queryset(request)
+        return job_csv_response(queryset.select_related(None))
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "has_rate_permission": self.has_rate_permission(request),
+            "has_export_permission": self.has_export_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
         # An id is an exact primary-key lookup; anything else searches the prompt alone, so that
@@ -82,6 +167,7 @@ class JobAdmin(LargeTableAdminMixin, admin.ModelAdmin):
             queryset = queryset.list_columns()
         return queryset
 
+    # --- columns ---------------------------------------------------------------
     @admin.display(description="id", ordering="id")
     def short_id(self, obj):
         return str(obj.pk)[:8]

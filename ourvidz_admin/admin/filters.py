@@ -40,18 +40,27 @@ def created_range_filter(field: str, title: str | None = None) -> type[CreatedRa
     )
 
 
-class SoftDeletedFilter(admin.SimpleListFilter):
-    """Hide soft-deleted rows unless the filter asks for them (``deleted_at`` set)."""
+class HiddenWhenSetFilter(admin.SimpleListFilter):
+    """Hide rows whose ``field_name`` timestamp is set (deleted, archived) unless the filter asks for them."""
 
-    title = "deleted"
-    parameter_name = "deleted"
+    field_name = "deleted_at"
+    title = parameter_name = "deleted"
 
     def lookups(self, request, model_admin):
-        return [("include", "Include deleted"), ("only", "Only deleted")]
+        return [("include", f"Include {self.title}"), ("only", f"Only {self.title}")]
 
     def queryset(self, request, queryset):
         if self.value() == "include":
             return queryset
-        if self.value() == "only":
-            return queryset.filter(deleted_at__isnull=False)
-        return queryset.filter(deleted_at__isnull=True)
+        return queryset.filter(**{f"{self.field_name}__isnull": self.value() != "only"})
+
+
+class SoftDeletedFilter(HiddenWhenSetFilter):
+    """Soft-deleted prompt versions stay out of sight unless asked for."""
+
+
+class ArchivedFilter(HiddenWhenSetFilter):
+    """Jobs cleared with "Clear failed" stay out of sight unless asked for."""
+
+    field_name = "archived_at"
+    title = parameter_name = "archived"
