@@ -134,9 +134,11 @@ class JobAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     # --- custom pages ----------------------------------------------------------
     def get_urls(self):
         from generations.admin.rating import rating_urls
+        from generations.admin.testing import testing_urls
 
         export = self.admin_site.admin_view(self.export_view)
-        return [path("export/", export, name="generations_job_export"), *rating_urls(self), *super().get_urls()]
+        return [path("export/", export, name="generations_job_export"), *rating_urls(self), *testing_urls(self),
+                *super().get_urls()]
 
     def export_view(self, request):
         if not self.has_export_permission(request):

@@ -1,6 +1,7 @@
 """The portal's admin site: the index grouped in the guide's tab order."""
 
 from django.contrib import admin
+from django.urls import NoReverseMatch, reverse
 
 # Guide tab order (document 000, "Tab Structure"); each model listed once.
 SECTIONS: dict[str, tuple[str, ...]] = {
@@ -25,6 +26,13 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "System Health": ("django_rq.dashboard", "analytics.admindevelopmentprogress"),
     "Users": ("auth.user", "auth.group"),
 }
+# Custom pages listed at the top of their section: (section, label, url name, permission).
+PAGES = (
+    ("Prompt Testing", "▶ Prompt testing (batch submit and rate)", "admin:generations_job_prompt_testing",
+     "generations.view_job"),
+    ("Jobs", "▶ Rate unrated outputs", "admin:generations_job_rate", "generations.rate_job"),
+    ("System Health", "▶ System health", "admin:gpu_system_health", "gpu.view_workerheartbeat"),
+)
 _POSITION = {key: (index, order) for index, keys in enumerate(SECTIONS.values()) for order, key in enumerate(keys)}
 _OTHER = "System Health"
 
@@ -54,7 +62,21 @@ class OurVidzAdminSite(admin.AdminSite):
                     },
                 )
                 section["models"].append({**model, "_order": order})
+        self._add_pages(request, sections)
         ordered = sorted(sections.values(), key=lambda s: s["_index"])
         for section in ordered:
             section["models"].sort(key=lambda m: (m["_order"], m["name"]))
         return ordered
+
+    def _add_pages(self, request, sections: dict) -> None:
+        for section_name, label, url_name, permission in PAGES:
+            if section_name not in sections or not request.user.has_perm(permission):
+                continue
+            try:
+                url = reverse(url_name)
+            except NoReverseMatch:
+                continue
+            sections[section_name]["models"].append({
+                "name": label, "object_name": "page", "admin_url": url, "add_url": None,
+                "view_only": True, "perms": {"view": True}, "_order": -1,
+            })

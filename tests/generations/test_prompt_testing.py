@@ -1,0 +1,94 @@
+"""The Prompt Testing page: batch submission (all or nothing), recent results, filters, export, roles."""
+
+import pytest
+from django.urls import reverse
+
+from generations.models import Job
+from tests.factories import CharacterFactory, JobFactory, ModelBackendFactory, PromptVersionFactory
+
+pytestmark = pytest.mark.django_db
+URL = reverse("admin:generations_job_prompt_testing")
+
+
+@pytest.fixture(autouse=True)
+def backends():
+    for family in ("qwen", "sdxl", "wan"):
+        ModelBackendFactory(family=family, path=f"/models/{family}")
+
+
+def _batch(rows: list[dict], series="batch-1") -> dict:
+    data = {"row-TOTAL_FORMS": "5", "row-INITIAL_FORMS": "0", "row-MIN_NUM_FORMS": "0", "row-MAX_NUM_FORMS": "5",
+            "test_series": series}
+    for index in range(5):
+        row = rows[index] if index < len(rows) else {}
+        data.update({f"row-{index}-{key}": value for key, value in
+                     {"prompt": "", "model_type": "SDXL", "strategy": "none", **row}.items()})
+    return data
+
+
+def test_batch_of_five_creates_five_jobs(admin_client, superuser):
+    version = PromptVersionFactory(user_prompt="portrait of {subject}, golden hour")
+    character = CharacterFactory()
+    rows = [{"prompt": f"prompt {n}", "strategy": s} for n, s in enumerate(["none", "qwen", "compel", "hybrid"])]
+    rows.append({"prompt": "a fox", "model_type": "WAN", "prompt_version": str(version.pk),
+                 "character": str(character.pk)})
+
+    response = admin_client.post(URL, _batch(rows))
+
+    jobs = Job.objects.filter(test_series="batch-1")
+    assert response.status_code == 302 and response["Location"] == f"{URL}?series=batch-1"
+    assert jobs.count() == 5 and set(jobs.values_list("user", flat=True)) == {superuser.pk}
+    wan = jobs.get(model_type="WAN")
+    assert (wan.original_prompt, wan.character, wan.prompt_version) == ("portrait of a fox, golden hour",
+                                                                        character, version)
+    assert sorted(jobs.values_list("enhancement_strategy", flat=True)) == ["compel", "hybrid", "none", "none",
+                                                                           "qwen"]
+
+
+def test_one_bad_row_writes_nothing_and_shows_the_error(admin_client):
+    rows = [{"prompt": "fine"}, {"prompt": "(broken", "strategy": "compel"}]
+
+    response = admin_client.post(URL, _batch(rows))
+
+    assert response.status_code == 200
+    assert "Malformed Compel expression" in response.content.decode()
+    assert Job.objects.count() == 0
+
+
+def test_results_show_last_jobs_of_the_series_with_filters(admin_client):
+    JobFactory(test_series="s1", model_type="SDXL", quality_rating=5, original_prompt="five stars")
+    JobFactory(test_series="s1", model_type="WAN", job_type="text_to_video", original_prompt="a wave")
+    JobFactory(test_series="other", original_prompt="elsewhere")
+
+    page = admin_client.get(URL, {"series": "s1"})
+    filtered = admin_client.get(URL, {"series": "s1", "rating": "5"})
+
+    assert [j.original_prompt for j in page.context["results"]] == ["a wave", "five stars"]
+    assert [j.original_prompt for j in filtered.context["results"]] == ["five stars"]
+
+
+def test_export_of_results(admin_client):
+    JobFactory(test_series="s1", original_prompt="=cmd")
+
+    response = admin_client.get(reverse("admin:generations_job_prompt_testing_export"), {"series": "s1"})
+
+    body = b"".join(response.streaming_content).decode()
+    assert "'=cmd" in body and body.count("\n") == 2
+
+
+def test_viewer_sees_results_but_cannot_submit(client, role_user):
+    client.force_login(role_user("viewer"))
+
+    page = client.get(URL)
+    post = client.post(URL, _batch([{"prompt": "a cat"}]))
+
+    assert page.status_code == 200 and 'id="batch-form"' not in page.content.decode()
+    assert post.status_code == 403 and Job.objects.count() == 0
+
+
+def test_index_links_the_custom_pages(admin_client):
+    sections = {s["name"]: [m["admin_url"] for m in s["models"]] for s in
+                admin_client.get(reverse("admin:index")).context["app_list"]}
+
+    assert sections["Prompt Testing"][0] == URL
+    assert sections["Jobs"][0] == reverse("admin:generations_job_rate")
