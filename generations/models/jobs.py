@@ -144,6 +144,8 @@ class Job(UUIDModel):
                 condition=Q(status=JobStatus.COMPLETED, quality_rating__isnull=True),
             ),
             models.Index("test_series", F("created_at").desc(), name="jobs_series_idx", condition=~Q(test_series="")),
+            models.Index(F("failed_at").desc(), F("id").desc(), name="jobs_failed_at_idx",
+                         condition=Q(status=JobStatus.FAILED)),
         ]
         constraints = [
             one_of("status", JobStatus, "jobs_status_valid"),

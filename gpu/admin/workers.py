@@ -1,13 +1,15 @@
-"""Workers as the heartbeat table sees them: read-only."""
+"""Workers as the heartbeat table sees them: read-only, with the System Health page beside the list."""
 
 from django.contrib import admin
 
+from gpu.admin.health import SystemHealthAdminMixin
 from gpu.models import WorkerHeartbeat
 from ourvidz_admin.admin.mixins import ReadOnlyAdminMixin
 
 
 @admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class WorkerHeartbeatAdmin(SystemHealthAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    change_list_template = "admin/gpu/workerheartbeat_change_list.html"
     list_display = ("name", "hostname", "pid", "queues", "device", "gpu_memory", "current_job", "current_stage",
                     "progress", "jobs_done", "heartbeat_age")
     list_select_related = ("current_job",)
