@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install run serve worker test migrate seed models stop-redis check clean bench
+.PHONY: install run serve worker test migrate seed models stop-redis check clean bench chromium
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -39,7 +40,12 @@ bench: install
 	$(BIN)/python bench/worker_overhead.py
 	$(BIN)/python bench/admin_changelist.py
 
-test: install
+# Browser tests drive Debian's Chromium through Playwright; install it when missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: install chromium
 	$(BIN)/python -m pytest
 
 check: install

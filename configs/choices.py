@@ -37,3 +37,23 @@ COMPEL_WEIGHT_RANGES = {
     "style": RANGES["compel_style_weight"],
 }
 DEFAULT_COMPEL_WEIGHTS = {"quality": 1.2, "detail": 1.0, "nsfw": 0.8, "style": 1.1}
+
+# What "reset to defaults" uses for the columns that have no field default, when a model has no default
+# configuration: the values the guide's settings panel shows (document 000, section 4).
+GUIDE_MODEL_DEFAULTS = {
+    "SDXL": {"resolution": "1024x1024"},
+    "WAN": {"motion_bucket": 127, "frame_count": 64},
+}
+
+# Preset JSON keys mapped to configuration columns (document 000 ``enhancement_presets``).
+PRESET_COMPEL_FIELDS = {
+    "quality": "compel_quality_weight",
+    "detail": "compel_detail_weight",
+    "nsfw": "compel_nsfw_weight",
+    "style": "compel_style_weight",
+}
+PRESET_QWEN_FIELDS = {
+    "max_time": "qwen_max_time_ms",
+    "expansion_target": "qwen_expansion_target",
+    "quality_focus": "qwen_quality_focus",
+}

@@ -1,27 +1,37 @@
-"""Admin for model configurations, presets, Compel configs, parameters and history."""
+"""Admin for model configurations: edit, activate, reset, export; presets and import on their own pages."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.utils import timezone
 
-from configs.models import (
-    CompelConfig,
-    ConfigChangeHistory,
-    EnhancedModelConfig,
-    EnhancementPreset,
-    ModelBackend,
-    ModelConfigHistory,
-    ModelParameters,
+from configs.admin.model_config_pages import ModelConfigPagesMixin, error_text, json_download
+from configs.models import EnhancedModelConfig
+from configs.models.model_config import CONFIG_FIELDS
+from configs.services import (
+    model_config_activate,
+    model_config_export,
+    model_config_reset_to_defaults,
+    model_config_save,
 )
-from ourvidz_admin.admin.filters import created_range_filter
-from ourvidz_admin.admin.mixins import ReadOnlyAdminMixin
+
+
+class ServiceRejected(Exception):
+    """A service refused a save the form had accepted (a concurrent change); carries its ValidationError."""
+
+    def __init__(self, error: ValidationError):
+        super().__init__(error)
+        self.error = error
 
 
 @admin.register(EnhancedModelConfig)
-class EnhancedModelConfigAdmin(admin.ModelAdmin):
+class EnhancedModelConfigAdmin(ModelConfigPagesMixin, admin.ModelAdmin):
     list_display = ("config_name", "model_type", "inference_steps", "guidance_scale", "resolution", "motion_bucket",
                     "frame_count", "enable_qwen", "enable_compel", "is_active", "is_default", "updated_at")
     list_filter = ("model_type", "is_active", "is_default")
     search_fields = ("config_name",)
-    raw_id_fields = ("created_by",)
+    # Activation goes through the "Activate" action, which deactivates the other configuration in the same step.
+    readonly_fields = ("is_active", "created_by", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("model_type", "config_name", "is_active", "is_default")}),
         ("Generation", {"fields": ("inference_steps", "guidance_scale", "resolution", "motion_bucket",
@@ -30,69 +40,58 @@ class EnhancedModelConfigAdmin(admin.ModelAdmin):
                                               "compel_nsfw_weight", "compel_style_weight")}),
         ("Qwen enhancement", {"fields": ("qwen_max_time_ms", "qwen_expansion_target", "qwen_quality_focus",
                                          "qwen_auto_enable")}),
-        ("Strategy", {"fields": ("enable_qwen", "enable_compel", "auto_enhancement", "created_by")}),
+        ("Strategy", {"fields": ("enable_qwen", "enable_compel", "auto_enhancement")}),
+        ("Record", {"fields": ("created_by", "created_at", "updated_at")}),
     )
-
-
-@admin.register(EnhancementPreset)
-class EnhancementPresetAdmin(admin.ModelAdmin):
-    list_display = ("preset_name", "enable_qwen", "enable_compel", "auto_enhancement", "usage_count",
-                    "avg_quality_with_preset", "is_recommended", "is_builtin")
-    list_filter = ("is_recommended", "is_builtin")
-    search_fields = ("preset_name",)
-    raw_id_fields = ("created_by",)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_builtin:
-            return False
-        return super().has_delete_permission(request, obj)
-
-
-@admin.register(CompelConfig)
-class CompelConfigAdmin(admin.ModelAdmin):
-    list_display = ("config_name", "weights", "total_tests", "avg_quality", "avg_consistency", "is_active",
-                    "short_hash")
-    list_filter = ("is_active",)
-    search_fields = ("config_name", "config_hash")
-    readonly_fields = ("config_hash", "total_tests", "avg_quality", "avg_consistency")
-    raw_id_fields = ("created_by",)
-
-    @admin.display(description="hash", ordering="config_hash")
-    def short_hash(self, obj):
-        return obj.config_hash[:12]
-
-
-@admin.register(ModelParameters)
-class ModelParametersAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "model_family", "user_tier", "character", "guidance_scale", "num_inference_steps",
-                    "temperature", "top_p", "is_active")
-    list_select_related = ("character",)
-    list_filter = ("model_family", "user_tier", "is_active")
-    autocomplete_fields = ("character",)
-
-
-@admin.register(ConfigChangeHistory)
-class ConfigChangeHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("changed_at", "model_type", "config_name", "change_summary", "jobs_affected", "quality_impact",
-                    "performance_impact", "changed_by")
-    list_select_related = ("changed_by",)
-    list_filter = ("model_type", created_range_filter("changed_at", "changed"))
-
-
-@admin.register(ModelConfigHistory)
-class ModelConfigHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("created_at", "model_type", "config_name", "is_active", "created_by", "notes")
-    list_select_related = ("created_by",)
-    list_filter = ("model_type", "is_active")
-
-
-@admin.register(ModelBackend)
-class ModelBackendAdmin(admin.ModelAdmin):
-    list_display = ("family", "model_name", "path", "device", "dtype", "job_timeout_s", "enabled", "updated_at")
-    list_editable = ("enabled",)
+    actions = ("activate", "reset_to_defaults", "export_json")
 
     def save_model(self, request, obj, form, change):
-        from configs import selectors
+        # The form already ran full_clean(); the service validates again under a row lock and records history.
+        values = {name: form.cleaned_data[name] for name in CONFIG_FIELDS if name in form.cleaned_data}
+        try:
+            model_config_save(config=obj, values=values, changed_by=request.user)
+        except ValidationError as error:
+            raise ServiceRejected(error) from error
 
-        super().save_model(request, obj, form, change)
-        selectors.clear_cache()
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ServiceRejected as rejected:
+            # Django's atomic block has rolled the save and its log entry back; show why and start again.
+            self.message_user(request, f"Not saved: {error_text(rejected.error)}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    @admin.action(description="Activate (deactivates the other configuration of that model)",
+                  permissions=("change",))
+    def activate(self, request, queryset):
+        configs = list(queryset)
+        model_types = [config.model_type for config in configs]
+        if len(set(model_types)) != len(model_types):
+            self.message_user(request, "Select at most one configuration per model to activate.", messages.ERROR)
+            return
+        for config in configs:
+            try:
+                changes = model_config_activate(config=config, changed_by=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{config}: not activated: {error_text(error)}", messages.ERROR)
+                continue
+            if not changes:
+                self.message_user(request, f"{config} is already active.", messages.INFO)
+            for change in changes:
+                self.log_change(request, change.config, change.change_summary)
+                self.message_user(request, f"{change.config}: {change.change_summary}", messages.SUCCESS)
+
+    @admin.action(description="Reset to defaults", permissions=("change",))
+    def reset_to_defaults(self, request, queryset):
+        for config in queryset:
+            try:
+                change = model_config_reset_to_defaults(config=config, changed_by=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{config}: not reset: {error_text(error)}", messages.ERROR)
+                continue
+            self.report_change(request, config, change, unchanged="already at its defaults")
+
+    @admin.action(description="Export as JSON", permissions=("view",))
+    def export_json(self, request, queryset):
+        data = [model_config_export(config=config) for config in queryset.order_by("model_type", "config_name")]
+        return json_download(data, f"model-configs-{timezone.now():%Y%m%d-%H%M%S}.json")

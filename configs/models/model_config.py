@@ -3,7 +3,8 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, router
 from django.db.models import Q
 from django.utils import timezone
 
@@ -15,6 +16,29 @@ from ourvidz_admin.db import UUIDModel, between, one_of
 def _ranged(field: str, table: str, *, nullable: bool = False) -> models.CheckConstraint:
     low, high = RANGES[field]
     return between(field, low, high, f"{table}_{field}_range", nullable=nullable)
+
+
+# The settings a configuration carries, in the order forms, summaries and exports list them.
+SETTING_FIELDS = (
+    "inference_steps", "guidance_scale", "resolution", "motion_bucket", "frame_count",
+    "compel_quality_weight", "compel_detail_weight", "compel_nsfw_weight", "compel_style_weight",
+    "qwen_max_time_ms", "qwen_expansion_target", "qwen_quality_focus", "qwen_auto_enable",
+    "enable_qwen", "enable_compel", "auto_enhancement",
+)
+IDENTITY_FIELDS = ("model_type", "config_name")
+STATE_FIELDS = ("is_active", "is_default")
+CONFIG_FIELDS = (*IDENTITY_FIELDS, *SETTING_FIELDS, *STATE_FIELDS)
+
+# The field each named constraint's message belongs to (the WAN rule is placed on its empty column).
+_CONSTRAINT_FIELDS = {
+    **{f"enhanced_model_config_{field}_range": field for field in RANGES},
+    "enhanced_model_config_model_type_valid": "model_type",
+    "enhanced_model_config_resolution_valid": "resolution",
+    "enhanced_model_config_quality_focus_valid": "qwen_quality_focus",
+    "enhanced_model_config_one_active": "is_active",
+    "enhanced_model_config_one_default": "is_default",
+    "enhanced_model_config_unique_name": "config_name",
+}
 
 
 class EnhancedModelConfig(UUIDModel):
@@ -84,6 +108,30 @@ class EnhancedModelConfig(UUIDModel):
 
     def __str__(self):
         return f"{self.model_type} · {self.config_name}"
+
+    def validate_constraints(self, exclude=None):
+        """As Django's, but each CHECK/unique message lands on its field, so forms show it beside the input."""
+        exclude = set(exclude or ())
+        using = router.db_for_write(self.__class__, instance=self)
+        errors: dict[str, list] = {}
+        for model_class, constraints in self.get_constraints():
+            for constraint in constraints:
+                try:
+                    constraint.validate(model_class, self, exclude=exclude, using=using)
+                except ValidationError as error:
+                    for field in self._constraint_error_fields(constraint.name, exclude):
+                        errors.setdefault(field, []).extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
+
+    def _constraint_error_fields(self, name: str, exclude: set) -> list[str]:
+        if name == "enhanced_model_config_wan_motion":
+            fields = [f for f in ("motion_bucket", "frame_count") if getattr(self, f) is None]
+        else:
+            fields = [_CONSTRAINT_FIELDS.get(name, NON_FIELD_ERRORS)]
+        # A form cannot show an error on a field it does not have (an excluded one).
+        placed = [NON_FIELD_ERRORS if field in exclude else field for field in fields] or [NON_FIELD_ERRORS]
+        return list(dict.fromkeys(placed))
 
     @property
     def compel_weights(self) -> dict[str, float]:

@@ -4,7 +4,6 @@ Keys on the rating page: 1-5 rate and move on, ``n`` notes, ``f`` failure
 reason, left/right arrows move back and forth (see the template's script).
 """
 
-import json
 import uuid
 from datetime import datetime
 
@@ -60,7 +59,7 @@ def rating_queue_view(request, model_admin):
     cards = [job_rating_card(job) for job in job_rating_queue(filters=_filters(request))]
     context = {
         **model_admin.admin_site.each_context(request), "title": "Rate unrated outputs", "opts": Job._meta,
-        "cards_json": json.dumps(cards), "filters": _filters(request),
+        "cards": cards, "filters": _filters(request),
         "model_types": ModelType.choices, "strategies": EnhancementStrategy.choices,
         "failure_reasons": FailureReason.choices,
     }

@@ -93,9 +93,7 @@ def test_rating_queue_lists_unrated_completed_jobs_oldest_first(admin_client):
 
     response = admin_client.get(RATE, {"model_type": "SDXL"})
 
-    import json
-
-    cards = json.loads(response.context["cards_json"])
+    cards = response.context["cards"]
     assert [c["id"] for c in cards] == [str(older.pk), str(newer.pk)]
     assert cards[0]["output"] == "https://cdn.example.com/out.png"
     more = admin_client.get(reverse("admin:generations_job_rate_more"),

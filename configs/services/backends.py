@@ -1,4 +1,4 @@
-"""Writes to runtime configuration."""
+"""Writes to the model backends workers load (family, directory, device, dtype, size limits)."""
 
 from django.db import transaction
 

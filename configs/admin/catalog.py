@@ -1,0 +1,54 @@
+"""Admin for the supporting tables: presets, Compel configs, per-tier parameters, model backends."""
+
+from django.contrib import admin
+
+from configs.models import CompelConfig, EnhancementPreset, ModelBackend, ModelParameters
+
+
+@admin.register(EnhancementPreset)
+class EnhancementPresetAdmin(admin.ModelAdmin):
+    list_display = ("preset_name", "enable_qwen", "enable_compel", "auto_enhancement", "usage_count",
+                    "avg_quality_with_preset", "is_recommended", "is_builtin")
+    list_filter = ("is_recommended", "is_builtin")
+    search_fields = ("preset_name",)
+    raw_id_fields = ("created_by",)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_builtin:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(CompelConfig)
+class CompelConfigAdmin(admin.ModelAdmin):
+    list_display = ("config_name", "weights", "total_tests", "avg_quality", "avg_consistency", "is_active",
+                    "short_hash")
+    list_filter = ("is_active",)
+    search_fields = ("config_name", "config_hash")
+    readonly_fields = ("config_hash", "total_tests", "avg_quality", "avg_consistency")
+    raw_id_fields = ("created_by",)
+
+    @admin.display(description="hash", ordering="config_hash")
+    def short_hash(self, obj):
+        return obj.config_hash[:12]
+
+
+@admin.register(ModelParameters)
+class ModelParametersAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "model_family", "user_tier", "character", "guidance_scale", "num_inference_steps",
+                    "temperature", "top_p", "is_active")
+    list_select_related = ("character",)
+    list_filter = ("model_family", "user_tier", "is_active")
+    autocomplete_fields = ("character",)
+
+
+@admin.register(ModelBackend)
+class ModelBackendAdmin(admin.ModelAdmin):
+    list_display = ("family", "model_name", "path", "device", "dtype", "job_timeout_s", "enabled", "updated_at")
+    list_editable = ("enabled",)
+
+    def save_model(self, request, obj, form, change):
+        from configs import selectors
+
+        super().save_model(request, obj, form, change)
+        selectors.clear_cache()
