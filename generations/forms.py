@@ -3,7 +3,7 @@
 from django import forms
 
 from generations.choices import EnhancementStrategy, ModelType
-from prompts.models import Character, PromptVersion
+from prompts.models import Character, PromptTemplate, PromptVersion
 
 BATCH_SIZE = 5
 
@@ -19,6 +19,11 @@ class PromptTestRowForm(forms.Form):
         required=False,
     )
     character = forms.ModelChoiceField(queryset=Character.objects.active().only("id", "name"), required=False)
+    template = forms.ModelChoiceField(
+        queryset=PromptTemplate.objects.active().filter(model_family__in=("sdxl", "wan"))
+        .only("id", "name", "version", "model_family"),
+        required=False, help_text="Replaces the resolved template of its type for this job.",
+    )
 
     def is_blank(self) -> bool:
         data = self.cleaned_data

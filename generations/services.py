@@ -67,6 +67,13 @@ def _check_images(files: Sequence) -> None:
             upload.seek(0)
 
 
+def _check_templates(model_type: str, templates: Sequence) -> None:
+    """Templates picked for a job must be active and belong to its model."""
+    for template in templates:
+        if not template.is_active or template.model_family != model_type.lower():
+            raise ValidationError({"template": f"{template} is not an active {model_type} template."})
+
+
 def _original_prompt(prompt: str, prompt_version) -> str:
     """The typed prompt, or the version's user prompt with ``{prompt}``/``{subject}`` filled in."""
     if prompt_version is None:
@@ -113,6 +120,7 @@ def job_submit(
     tags: Iterable[str] = (),
     test_series: str = "",
     input_files: Sequence = (),
+    templates: Sequence = (),
 ) -> Job:
     """Validate a generation request, create its job and enqueue it after commit.
 
@@ -134,6 +142,7 @@ def job_submit(
     if model_type == ModelType.WAN and frame_count is not None:
         frame_count = wan_frame_count(frame_count)
     _check_images(input_files)
+    _check_templates(model_type, templates)
     _check_backends(model_type, strategy)
     job = Job(
         user=user, model_type=model_type, job_type=_job_type(model_type, job_type, bool(input_files)),
@@ -143,6 +152,7 @@ def job_submit(
         seed=seed if seed is not None else random.randrange(2**32), num_inference_steps=steps,
         guidance_scale=guidance, width=width, height=height, frame_count=frame_count,
         motion_bucket=motion_bucket, status=JobStatus.QUEUED, attempts=1, queued_at=timezone.now(),
+        metadata={"template_ids": [str(t.pk) for t in templates]} if templates else {},
     )
     job.full_clean(exclude=["user", "prompt_version", "character", "model_config", "compel_config", "rated_by"])
     job.save()

@@ -35,6 +35,7 @@ def _request(job, family: str) -> PromptRequest:
         model_family=family, use_case=job.job_type, content_mode=job.content_mode, tags=frozenset(job.tags),
         character_id=str(job.character_id) if job.character_id else None,
         user_tier=job.metadata.get("user_tier", ""),
+        template_ids=tuple(job.metadata.get("template_ids", ())),
     )
 
 

@@ -28,6 +28,7 @@ class PromptRequest:
     tags: frozenset[str] = frozenset()
     character_id: str | None = None
     user_tier: str = ""
+    template_ids: tuple[str, ...] = ()
 
 
 @dataclass
@@ -106,6 +107,10 @@ def resolve(snapshot: PromptSnapshot, request: PromptRequest) -> ResolvedPrompt:
                          content_mode=request.content_mode)
         for kind in ("system", "negative", "rewrite")
     }
+    # A template picked for this job (Prompt Testing) replaces the resolved one of its type.
+    for template in snapshot.templates:
+        if template.id in request.template_ids and template.model_family == request.model_family:
+            templates[template.template_type] = template
     rules = applicable_rules(snapshot, request, tags)
     parameters, parameter_sources = resolve_parameters(snapshot, request, character)
     negative = ", ".join(

@@ -1,10 +1,21 @@
 """Job list actions: retry, cancel, clear failed (a reversible archive), restore, CSV export."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.template.response import TemplateResponse
 
 from generations.export import job_csv_response
+from generations.models import Job
 from generations.services import jobs_archive_failed, jobs_cancel, jobs_retry, jobs_unarchive
+
+
+def _log_bulk(request, ids, message: str) -> None:
+    """One admin history entry per job, written in bulk (Django's LogEntry.log_actions)."""
+    if ids:
+        LogEntry.objects.log_actions(
+            user_id=request.user.pk, queryset=Job.objects.filter(pk__in=ids), action_flag=CHANGE,
+            change_message=message, single_object=False,
+        )
 
 
 def _report(modeladmin, request, done, errors, verb: str) -> None:
@@ -37,7 +48,9 @@ def confirm_clear_failed(modeladmin, request, queryset):
     """Archive the failed jobs of ``queryset`` after a confirmation page; nothing is deleted."""
     failed = queryset.filter(status="failed", archived_at__isnull=True)
     if request.POST.get("confirm") == "yes":
+        ids = list(failed.values_list("pk", flat=True))
         count = jobs_archive_failed(queryset=failed)
+        _log_bulk(request, ids, "Archived by 'Clear failed'")
         modeladmin.message_user(
             request, f"Archived {count} failed job(s). They are hidden, not deleted: filter by "
                      f"'archived' to see them, and use 'Restore archived' to bring them back.", messages.SUCCESS,
@@ -58,5 +71,7 @@ def clear_failed_selected(modeladmin, request, queryset):
 
 @admin.action(description="Restore archived", permissions=["clear"])
 def restore_archived(modeladmin, request, queryset):
+    ids = list(queryset.filter(archived_at__isnull=False).values_list("pk", flat=True))
     count = jobs_unarchive(queryset=queryset)
+    _log_bulk(request, ids, "Restored from the archive")
     modeladmin.message_user(request, f"Restored {count} archived job(s).", messages.SUCCESS)

@@ -52,6 +52,7 @@ def _submit(request, batch, rows) -> list[Job]:
                     prompt=data["prompt"], model_type=data["model_type"], strategy=data["strategy"],
                     prompt_version=data["prompt_version"], character=data["character"], user=request.user,
                     test_series=series, content_mode=mode,
+                    templates=[data["template"]] if data["template"] else [],
                 ))
             except ValidationError as exc:
                 form.add_error(None, exc)

@@ -136,6 +136,8 @@ def test_clear_failed_confirms_then_archives_reversibly(admin_client):
     assert admin_client.get(LIST, {"archived": "only"}).context["cl"].result_count == 1
     _action(admin_client, "restore_archived", [failed], url=f"{LIST}?archived=only")
     assert Job.objects.get(pk=failed.pk).archived_at is None
+    assert list(LogEntry.objects.filter(object_id=str(failed.pk)).order_by("action_time")
+                .values_list("change_message", flat=True)) == ["Archived by 'Clear failed'", "Restored from the archive"]
 
 
 def test_moderator_can_retry_but_not_clear_failed(client, role_user):

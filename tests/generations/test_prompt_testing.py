@@ -92,3 +92,16 @@ def test_index_links_the_custom_pages(admin_client):
 
     assert sections["Prompt Testing"][0] == URL
     assert sections["Jobs"][0] == reverse("admin:generations_job_rate")
+
+
+def test_a_row_can_pick_a_template(admin_client):
+    from tests.factories import PromptTemplateFactory
+
+    template = PromptTemplateFactory(is_active=True, model_family="sdxl")
+    wan_template = PromptTemplateFactory(is_active=True, model_family="wan", use_case="text_to_video")
+
+    admin_client.post(URL, _batch([{"prompt": "a fox", "template": str(template.pk)}]))
+    bad = admin_client.post(URL, _batch([{"prompt": "a fox", "template": str(wan_template.pk)}], series="b2"))
+
+    assert Job.objects.get(test_series="batch-1").metadata == {"template_ids": [str(template.pk)]}
+    assert "is not an active SDXL template" in bad.content.decode() and not Job.objects.filter(test_series="b2")

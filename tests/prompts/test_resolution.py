@@ -165,3 +165,12 @@ def test_load_snapshot_reads_only_active_rows():
     assert [(r.id, r.tags, r.weight_group) for r in snapshot.rules] == [(str(rule.pk), ("portrait",), "detail")]
     assert [c.slug for c in snapshot.characters] == [character.slug]
     assert snapshot.parameters[0].values == {"guidance_scale": 7.0}
+
+
+def test_a_picked_template_replaces_the_resolved_one():
+    request = PromptRequest("sdxl", "text_to_image", template_ids=("negative-any-1", "system-any-1"))
+
+    resolved = resolve(SNAPSHOT, request)
+
+    assert resolved.negative_prompt == "blurry"  # the picked v1 instead of the sfw v2
+    assert resolved.lineage["templates"]["negative"]["id"] == "negative-any-1"
