@@ -19,7 +19,7 @@ from generations.admin.display import duration, stars
 from generations.export import job_csv_response
 from generations.models import GenerationImageInput, GenerationImageOutput, Job
 from generations.services import REVIEW_FIELDS, job_rate
-from ourvidz_admin.admin.filters import ArchivedFilter, CreatedRangeFilter
+from ourvidz_admin.admin.filters import ArchivedFilter, CreatedRangeFilter, DateRangeFilter
 from ourvidz_admin.admin.mixins import LargeTableAdminMixin, truncate
 
 
@@ -67,7 +67,7 @@ class JobAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_editable = REVIEW_FIELDS
     list_select_related = ("user",)
     list_filter = ("model_type", "status", "enhancement_strategy", "failure_reason", "quality_rating",
-                   CreatedRangeFilter, "job_type", "user", ArchivedFilter)
+                   CreatedRangeFilter, DateRangeFilter, "job_type", "user", ArchivedFilter)
     search_fields = ("original_prompt",)
     search_help_text = "A job id, or words of the prompt."
     ordering = ("-created_at", "-id")

@@ -181,3 +181,18 @@ def test_viewer_cannot_export(client, role_user):
     client.force_login(role_user("viewer"))
 
     assert client.get(reverse("admin:generations_job_export")).status_code == 403
+
+
+def test_date_range_filter(admin_client):
+    day = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0) - timedelta(days=10)
+    inside = JobFactory(created_at=day)
+    JobFactory(created_at=day - timedelta(days=2))
+    JobFactory(created_at=day + timedelta(days=2))
+    iso = day.date().isoformat()
+
+    response = admin_client.get(LIST, {"created_from": iso, "created_to": iso})
+    bad = admin_client.get(LIST, {"created_from": "yesterday"})
+
+    assert [j.pk for j in response.context["cl"].result_list] == [inside.pk]
+    assert 'name="created_from" value="' + iso + '"' in response.content.decode()
+    assert bad.status_code == 302  # Django's answer to bad filter parameters: back with ?e=1
