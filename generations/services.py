@@ -265,3 +265,19 @@ def jobs_archive_failed(*, queryset) -> int:
 def jobs_unarchive(*, queryset) -> int:
     """Bring archived jobs back into the default job lists."""
     return queryset.filter(archived_at__isnull=False).update(archived_at=None, updated_at=timezone.now())
+
+
+@transaction.atomic
+def output_rate(*, output, criteria: str, rating: int, by, notes: str = ""):
+    """One reviewer's 1-5 rating of one output on one criterion; rating again replaces it."""
+    from generations.choices import RatingCriterion
+    from generations.models import GenerationImageRating
+
+    _choice(criteria, RatingCriterion, "criteria")
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ValidationError({"rating": "A rating is 1 to 5 stars."})
+    row, _created = GenerationImageRating.objects.update_or_create(
+        output=output, criteria=criteria, rated_by=by,
+        defaults={"rating": rating, "notes": notes[:2000], "rated_at": timezone.now()},
+    )
+    return row

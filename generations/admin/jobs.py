@@ -146,6 +146,18 @@ class JobAdmin(LargeTableAdminMixin, admin.ModelAdmin):
         queryset = self.get_changelist_instance(request).get_queryset(request)
         return job_csv_response(queryset.select_related(None))
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from generations.choices import RatingCriterion
+        from generations.models import GenerationImageRating
+
+        outputs = list(GenerationImageOutput.objects.filter(job_id=object_id).order_by("order_index"))
+        mine = {(r.output_id, r.criteria): r.rating for r in GenerationImageRating.objects.filter(
+            output__in=outputs, rated_by=request.user)}
+        rows = [{"output": o, "values": [(c, mine.get((o.pk, c))) for c in RatingCriterion.values]} for o in outputs]
+        extra_context = {**(extra_context or {}), "criterion_ratings": rows, "criteria": RatingCriterion.choices,
+                         "can_rate": self.has_rate_permission(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),

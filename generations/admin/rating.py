@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from generations.choices import EnhancementStrategy, FailureReason, ModelType
 from generations.models import Job
 from generations.selectors import QUEUE_FILTERS, job_rating_card, job_rating_queue, job_status_rows
-from generations.services import job_rate
+from generations.models import GenerationImageOutput
+from generations.services import job_rate, output_rate
 
 
 def _filters(request) -> dict:
@@ -51,6 +52,8 @@ def rating_urls(model_admin) -> list:
         path("rate/more/", guarded(rating_queue_more_view, "rate"), name="generations_job_rate_more"),
         path("status.json", guarded(job_status_view, "view"), name="generations_job_status"),
         path("<uuid:job_id>/review/", guarded(job_review_view, "rate"), name="generations_job_review"),
+        path("<uuid:job_id>/output-rating/", guarded(output_rating_view, "rate"),
+             name="generations_job_output_rating"),
     ]
 
 
@@ -111,3 +114,16 @@ def job_review_view(request, model_admin, job_id):
                          "rated_by": job.rated_by.get_username() if job.rated_by else None})
 
 
+
+
+@require_POST
+def output_rating_view(request, model_admin, job_id):
+    output = get_object_or_404(GenerationImageOutput, pk=request.POST.get("output", ""), job_id=job_id)
+    raw = request.POST.get("rating", "")
+    try:
+        row = output_rate(output=output, criteria=request.POST.get("criteria", ""), by=request.user,
+                          rating=int(raw) if raw.isdigit() else -1, notes=request.POST.get("notes", ""))
+    except ValidationError as exc:
+        return JsonResponse({"errors": exc.message_dict}, status=400)
+    model_admin.log_change(request, output.job, f"Rated output {output.order_index}: {row.criteria} {row.rating}★")
+    return JsonResponse({"output": str(output.pk), "criteria": row.criteria, "rating": row.rating})

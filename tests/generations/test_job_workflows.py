@@ -196,3 +196,21 @@ def test_date_range_filter(admin_client):
     assert [j.pk for j in response.context["cl"].result_list] == [inside.pk]
     assert 'name="created_from" value="' + iso + '"' in response.content.decode()
     assert bad.status_code == 302  # Django's answer to bad filter parameters: back with ?e=1
+
+
+def test_outputs_rated_by_criterion_on_the_job_page(admin_client, superuser):
+    from generations.models import GenerationImageRating
+
+    output = OutputFactory()
+    url = reverse("admin:generations_job_output_rating", args=[output.job_id])
+
+    page = admin_client.get(reverse("admin:generations_job_change", args=[output.job_id]))
+    admin_client.post(url, {"output": str(output.pk), "criteria": "composition", "rating": "3"})
+    again = admin_client.post(url, {"output": str(output.pk), "criteria": "composition", "rating": "5"})
+    bad = admin_client.post(url, {"output": str(output.pk), "criteria": "vibes", "rating": "5"})
+
+    assert "Rate outputs by criterion" in page.content.decode()
+    assert again.json() == {"output": str(output.pk), "criteria": "composition", "rating": 5}
+    assert bad.status_code == 400
+    assert list(GenerationImageRating.objects.values_list("criteria", "rating", "rated_by")) == [
+        ("composition", 5, superuser.pk)]
