@@ -1,0 +1,128 @@
+"""Statistics of A/B tests on star ratings (issue: A/B tests with real statistics).
+
+Pure functions over plain sequences; scipy does the distributions. Each
+figure's formula and assumptions are in docs/metrics.md. Arm ``a`` is the
+baseline, arm ``b`` the enhanced one; differences are ``b - a``.
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+
+@dataclass(frozen=True)
+class Interval:
+    estimate: float
+    low: float
+    high: float
+
+
+def mean_interval(values: Sequence[float], confidence: float = 0.95) -> Interval:
+    """Mean with a Student-t confidence interval: ``x̄ ± t(1-α/2, n-1) · s/√n``."""
+    x = np.asarray(values, dtype=float)
+    if x.size < 2:
+        raise ValueError("A confidence interval needs at least two ratings.")
+    mean, sem = float(x.mean()), float(x.std(ddof=1) / math.sqrt(x.size))
+    half = float(stats.t.ppf(0.5 + confidence / 2, x.size - 1)) * sem
+    return Interval(mean, mean - half, mean + half)
+
+
+def welch_df(a: np.ndarray, b: np.ndarray) -> float:
+    """Welch-Satterthwaite degrees of freedom."""
+    va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
+    return float((va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1)))
+
+
+def difference_interval(a: Sequence[float], b: Sequence[float], confidence: float = 0.95) -> Interval:
+    """``mean(b) - mean(a)`` with Welch's interval: ``± t(1-α/2, ν) · √(s_a²/n_a + s_b²/n_b)``."""
+    xa, xb = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    diff = float(xb.mean() - xa.mean())
+    se = math.sqrt(xa.var(ddof=1) / xa.size + xb.var(ddof=1) / xb.size)
+    half = float(stats.t.ppf(0.5 + confidence / 2, welch_df(xa, xb))) * se
+    return Interval(diff, diff - half, diff + half)
+
+
+@dataclass(frozen=True)
+class TestResult:
+    statistic: float
+    p_value: float
+
+
+def welch_t_test(a: Sequence[float], b: Sequence[float]) -> TestResult:
+    """Two-sided Welch's t-test of equal means (unequal variances)."""
+    result = stats.ttest_ind(np.asarray(b, dtype=float), np.asarray(a, dtype=float), equal_var=False)
+    return TestResult(float(result.statistic), float(result.pvalue))
+
+
+def wilcoxon_signed_rank(a: Sequence[float], b: Sequence[float]) -> TestResult:
+    """Two-sided Wilcoxon signed-rank test on the pairs ``b_i - a_i`` (same prompt, same seed).
+
+    Zero differences are dropped (``zero_method="wilcox"``); with ties or
+    zeros scipy uses the normal approximation with tie correction.
+    """
+    if len(a) != len(b):
+        raise ValueError("Paired arms need the same number of ratings.")
+    diffs = np.asarray(b, dtype=float) - np.asarray(a, dtype=float)
+    if not np.any(diffs):
+        return TestResult(0.0, 1.0)
+    result = stats.wilcoxon(diffs, zero_method="wilcox", alternative="two-sided")
+    return TestResult(float(result.statistic), float(result.pvalue))
+
+
+def probability_b_better(a: Sequence[float], b: Sequence[float]) -> float:
+    """Posterior probability that the enhanced mean exceeds the baseline mean.
+
+    Flat priors on both means and the sample variances taken as known give
+    normal posteriors, so ``P(μ_b > μ_a) = Φ((x̄_b - x̄_a) / √(s_a²/n_a + s_b²/n_b))``.
+    """
+    xa, xb = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    se = math.sqrt(xa.var(ddof=1) / xa.size + xb.var(ddof=1) / xb.size)
+    if se == 0:
+        return 0.5 if xb.mean() == xa.mean() else float(xb.mean() > xa.mean())
+    return float(stats.norm.cdf((xb.mean() - xa.mean()) / se))
+
+
+@dataclass(frozen=True)
+class ProportionTest:
+    difference: float
+    statistic: float
+    p_value: float
+
+
+def two_proportion_test(successes_a: int, n_a: int, successes_b: int, n_b: int) -> ProportionTest:
+    """Pooled two-proportion z-test of equal success rates, two-sided; difference is ``p_b - p_a``."""
+    if min(n_a, n_b) <= 0:
+        raise ValueError("Both arms need at least one job.")
+    p_a, p_b = successes_a / n_a, successes_b / n_b
+    pooled = (successes_a + successes_b) / (n_a + n_b)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
+    if se == 0:
+        return ProportionTest(p_b - p_a, 0.0, 1.0)
+    z = (p_b - p_a) / se
+    return ProportionTest(p_b - p_a, z, float(2 * stats.norm.sf(abs(z))))
+
+
+def paired_sample_size(*, lift: float, sd_difference: float, alpha: float = 0.05, power: float = 0.8) -> int:
+    """Smallest number of paired prompts for a two-sided paired t-test to detect ``lift`` stars.
+
+    Exact power from the noncentral t distribution: with ``n`` pairs,
+    ``δ = lift / sd_difference · √n``, ``ν = n - 1`` and ``t* = t(1-α/2, ν)``,
+    power = ``1 - F_nct(t*; ν, δ) + F_nct(-t*; ν, δ)``; we return the first ``n ≥ 2`` reaching ``power``.
+    """
+    if lift <= 0 or sd_difference <= 0:
+        raise ValueError("lift and sd_difference must be positive.")
+    if not 0 < alpha < 1 or not 0 < power < 1:
+        raise ValueError("alpha and power are probabilities between 0 and 1.")
+    effect = lift / sd_difference
+    start = max(2, int(((stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)) / effect) ** 2) - 2)
+    for n in range(start, 1_000_000):
+        df = n - 1
+        critical = stats.t.ppf(1 - alpha / 2, df)
+        delta = effect * math.sqrt(n)
+        achieved = stats.nct.sf(critical, df, delta) + stats.nct.cdf(-critical, df, delta)
+        if achieved >= power:
+            return n
+    raise ValueError("The lift is too small to detect with fewer than a million pairs.")
