@@ -18,7 +18,7 @@ A period or day without jobs gets no row.
 """
 
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -69,7 +69,7 @@ def _quality(prefix: str, condition: Q | None = None) -> dict:
             f"{prefix}_n": Count("quality_rating", filter=condition)}
 
 
-def rebuild_model_performance(since: date | None = None) -> int:
+def rebuild_model_performance(since: date | None = None, until: date | None = None) -> int:
     """Rebuild ``ModelPerformanceLog``: one row per ``model_type`` per UTC day of ``created_at``.
 
     Over the jobs of that model created that day whose status is terminal and
@@ -85,12 +85,14 @@ def rebuild_model_performance(since: date | None = None) -> int:
     * ``total_processing_time_ms`` = sum(``inference_time_ms``) over all counted jobs (NULL when none).
 
     ``since``: rebuild only the days from ``since`` (inclusive) on; None rebuilds everything.
-    Returns the number of rows written.
+    ``until``: and only the days before ``until`` (exclusive). Returns the number of rows written.
     """
     jobs = Job.objects.filter(status__in=_DONE)
     stale = ModelPerformanceLog.objects.all()
     if since is not None:
         jobs, stale = jobs.filter(created_at__gte=_start_of_day(since)), stale.filter(date__gte=since)
+    if until is not None:
+        jobs, stale = jobs.filter(created_at__lt=_start_of_day(until)), stale.filter(date__lt=until)
     completed = Q(status=JobStatus.COMPLETED)
     groups = (
         jobs.annotate(day=TruncDate("created_at", tzinfo=UTC)).values("model_type", "day")
@@ -156,7 +158,7 @@ def _metric(period: str, g: dict) -> LivePromptMetric:
     )
 
 
-def rebuild_live_prompt_metrics(since: datetime | None = None) -> int:
+def rebuild_live_prompt_metrics(since: datetime | None = None, until: datetime | None = None) -> int:
     """Rebuild ``LivePromptMetric`` for every UTC hour (``hourly``) and UTC day (``daily``) with jobs.
 
     Over all jobs created in the period, whatever their status:
@@ -176,7 +178,7 @@ def rebuild_live_prompt_metrics(since: datetime | None = None) -> int:
       * 100 / all jobs of that model, 2 places (NULL when the model has no job).
 
     ``since``: rebuild only the periods from the one containing ``since`` on; None rebuilds everything.
-    Returns the number of rows written (hourly plus daily).
+    ``until``: and only the periods that start before ``until``. Returns the rows written (hourly plus daily).
     """
     written = 0
     with transaction.atomic():
@@ -187,13 +189,25 @@ def rebuild_live_prompt_metrics(since: datetime | None = None) -> int:
                 if period == PeriodType.DAILY:
                     start = start.replace(hour=0)
                 jobs, stale = jobs.filter(created_at__gte=start), stale.filter(timestamp__gte=start)
+            if until is not None:
+                end = _period_end(until, period)
+                jobs, stale = jobs.filter(created_at__lt=end), stale.filter(timestamp__lt=end)
             groups = (jobs.annotate(ts=trunc("created_at", tzinfo=UTC)).values("ts")
                       .annotate(**_metric_aggregates()).order_by("ts"))
             written += _replace(stale, LivePromptMetric, [_metric(period, g) for g in groups])
     return written
 
 
-def rebuild_user_adoption(since: date | None = None) -> int:
+def _period_end(moment: datetime, period: str) -> datetime:
+    """The start of the first period of ``period`` type that begins at or after ``moment``."""
+    start = moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    if period == PeriodType.DAILY:
+        start = start.replace(hour=0)
+        return start if start == moment else start + timedelta(days=1)
+    return start if start == moment else start + timedelta(hours=1)
+
+
+def rebuild_user_adoption(since: date | None = None, until: date | None = None, user_id=None) -> int:
     """Rebuild ``UserEnhancementAdoption``: one row per user per UTC day of ``created_at``.
 
     Over all jobs the user created that day, whatever their status (jobs with no user are not counted):
@@ -208,13 +222,17 @@ def rebuild_user_adoption(since: date | None = None) -> int:
       (all time, not only the rebuilt range; the same on each of the user's rows);
     * ``enhancement_learning_rate`` is left NULL: no document defines how to compute it.
 
-    ``since``: rebuild only the days from ``since`` (inclusive) on; None rebuilds everything.
+    ``since``/``until``: rebuild only the days in ``[since, until)``; ``user_id``: only that user's rows.
     Returns the number of rows written.
     """
     jobs = Job.objects.filter(user__isnull=False)
     stale = UserEnhancementAdoption.objects.all()
     if since is not None:
         jobs, stale = jobs.filter(created_at__gte=_start_of_day(since)), stale.filter(date__gte=since)
+    if until is not None:
+        jobs, stale = jobs.filter(created_at__lt=_start_of_day(until)), stale.filter(date__lt=until)
+    if user_id is not None:
+        jobs, stale = jobs.filter(user_id=user_id), stale.filter(user_id=user_id)
     counts = {f"{s.value}_n": Count("pk", filter=Q(enhancement_strategy=s)) for s in EnhancementStrategy}
     groups = (
         jobs.annotate(day=TruncDate("created_at", tzinfo=UTC)).values("user", "day")
@@ -222,7 +240,10 @@ def rebuild_user_adoption(since: date | None = None) -> int:
                   **_quality("without", Q(enhancement_strategy=_NONE)))
         .order_by("day", "user")
     )
-    first = dict(Job.objects.filter(_ENHANCED, user__isnull=False).values("user")
+    enhanced = Job.objects.filter(_ENHANCED, user__isnull=False)
+    if user_id is not None:
+        enhanced = enhanced.filter(user_id=user_id)
+    first = dict(enhanced.values("user")
                  .annotate(first=Min("created_at")).order_by().values_list("user", "first"))
     rows = [_adoption(g, first.get(g["user"])) for g in groups]
     return _replace(stale, UserEnhancementAdoption, rows)
@@ -259,3 +280,29 @@ def rebuild_all(since: date | datetime | None = None) -> dict[str, int]:
             "live_prompt_metrics": rebuild_live_prompt_metrics(since_time),
             "user_adoption": rebuild_user_adoption(since_day),
         }
+
+
+def refresh_for_job(job) -> None:
+    """Rebuild exactly the rollup rows ``job`` falls in: its model-day, its hour and day, its user-day.
+
+    The incremental path: called after a job is submitted, finishes or is
+    rated. It runs the same rebuild functions over the job's buckets only, so
+    its rows are identical to a full ``rollup_metrics`` rebuild.
+    """
+    day = job.created_at.astimezone(UTC).date()
+    next_day = day + timedelta(days=1)
+    with transaction.atomic():
+        rebuild_model_performance(day, next_day)
+        hour = job.created_at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        rebuild_live_prompt_metrics(hour, hour + timedelta(hours=1))
+        if job.user_id is not None:
+            rebuild_user_adoption(day, next_day, user_id=job.user_id)
+            _refresh_first_enhancement(job.user_id)
+
+
+def _refresh_first_enhancement(user_id) -> None:
+    # first_enhancement_date is "all time": a user's first enhanced job changes every row of that user.
+    first = Job.objects.filter(_ENHANCED, user_id=user_id).aggregate(first=Min("created_at"))["first"]
+    UserEnhancementAdoption.objects.filter(user_id=user_id).exclude(first_enhancement_date=first).update(
+        first_enhancement_date=first
+    )

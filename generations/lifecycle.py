@@ -50,6 +50,13 @@ class StageRecord:
     flags: dict = field(default_factory=dict)
 
 
+def schedule_rollups(job: Job) -> None:
+    """Refresh the job's rollup rows once the current transaction commits (analytics.rollups)."""
+    from analytics.rollups import refresh_for_job
+
+    transaction.on_commit(lambda: refresh_for_job(job))
+
+
 def _track(job: Job) -> None:
     LiveJobTracking.objects.update_or_create(
         job=job,
@@ -125,6 +132,7 @@ def job_enhanced(*, job: Job, enhanced_prompt: str, record: StageRecord, expansi
     job.save()
     _log(job, record, success=True)
     _track(job)
+    schedule_rollups(job)
     queueing.enqueue_next_stage(job)
 
 
@@ -158,6 +166,7 @@ def job_complete(*, job: Job, outputs: list[OutputSpec], record: StageRecord, fi
         outcome=TrackerOutcome.SUCCESS, result_url=first.location if first else "", save_method=SaveMethod.AUTO,
         model_parameters=job.lineage.get("parameters", {}),
     )
+    schedule_rollups(job)
     return job
 
 
@@ -182,6 +191,7 @@ def job_fail(*, job_id, reason: str, message: str) -> Job | None:
         outcome=TrackerOutcome.FAILED, failure_reason=reason, error_message=job.error_message,
         model_parameters=job.lineage.get("parameters", {}),
     )
+    schedule_rollups(job)
     return job
 
 

@@ -22,6 +22,7 @@ from generations.choices import (
     JobType,
     ModelType,
 )
+from generations.lifecycle import schedule_rollups
 from generations.models import GenerationImageInput, Job
 from generations.validation import (
     check_compel_syntax,
@@ -159,6 +160,7 @@ def job_submit(
     for index, upload in enumerate(input_files):
         GenerationImageInput.objects.create(job=job, order_index=index, file=upload)
     queueing.enqueue_next_stage(job)
+    schedule_rollups(job)
     return job
 
 
@@ -173,6 +175,7 @@ def job_cancel(*, job: Job, by=None) -> Job:
         job.error_message = f"Cancelled by {by}" if by else "Cancelled"
         job.save(update_fields=["status", "failure_reason", "cancelled_at", "error_message", "updated_at"])
         transaction.on_commit(lambda: queueing.dequeue(job))
+        schedule_rollups(job)
     elif job.status == JobStatus.PROCESSING:
         job.cancel_requested_at = timezone.now()
         job.save(update_fields=["cancel_requested_at", "updated_at"])
@@ -198,6 +201,7 @@ def job_retry(*, job: Job, by=None) -> Job:
     job.started_at = job.failed_at = job.cancelled_at = job.cancel_requested_at = None
     job.save()
     queueing.enqueue_next_stage(job)
+    schedule_rollups(job)
     return job
 
 
@@ -226,6 +230,8 @@ def job_rate(*, job: Job, by, rating: int | None = None, notes: str | None = Non
     if changed:
         job.full_clean(exclude=[f.name for f in Job._meta.fields if f.name not in changed])
         job.save(update_fields=[*changed, "updated_at"])
+        if "quality_rating" in changed:
+            schedule_rollups(job)
     return job
 
 
