@@ -1,4 +1,4 @@
-"""URL configuration: the admin portal at /admin/, media in development."""
+"""URL configuration: the admin portal at /admin/, the REST API at /api/, media in development."""
 
 from django.conf import settings
 from django.conf.urls.static import static
@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("api/", include("ourvidz_admin.api.urls")),
     path("admin/rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,10 +5,13 @@ from django.contrib import admin
 from ourvidz_admin.admin.filters import CreatedRangeFilter
 from ourvidz_admin.admin.mixins import LargeTableAdminMixin, truncate
 from analytics.models import EnhancedPromptTest, PromptABTest, PromptTestResult
+from analytics.resources import PromptTestResultResource
+from prompts.admin.transfer import TransferAdminMixin
 
 
 @admin.register(PromptTestResult)
-class PromptTestResultAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+class PromptTestResultAdmin(TransferAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
+    resource_classes = (PromptTestResultResource,)
     list_display = ("excerpt", "model_type", "prompt_category", "quality_rating", "generation_time_ms", "success",
                     "notes", "created_at")
     list_editable = ("quality_rating", "notes")

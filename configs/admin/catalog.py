@@ -3,10 +3,13 @@
 from django.contrib import admin
 
 from configs.models import CompelConfig, EnhancementPreset, ModelBackend, ModelParameters
+from configs.resources import CompelConfigResource, EnhancementPresetResource
+from prompts.admin.transfer import TransferAdminMixin
 
 
 @admin.register(EnhancementPreset)
-class EnhancementPresetAdmin(admin.ModelAdmin):
+class EnhancementPresetAdmin(TransferAdminMixin, admin.ModelAdmin):
+    resource_classes = (EnhancementPresetResource,)
     list_display = ("preset_name", "enable_qwen", "enable_compel", "auto_enhancement", "usage_count",
                     "avg_quality_with_preset", "is_recommended", "is_builtin")
     list_filter = ("is_recommended", "is_builtin")
@@ -20,7 +23,8 @@ class EnhancementPresetAdmin(admin.ModelAdmin):
 
 
 @admin.register(CompelConfig)
-class CompelConfigAdmin(admin.ModelAdmin):
+class CompelConfigAdmin(TransferAdminMixin, admin.ModelAdmin):
+    resource_classes = (CompelConfigResource,)
     list_display = ("config_name", "weights", "total_tests", "avg_quality", "avg_consistency", "is_active",
                     "short_hash")
     list_filter = ("is_active",)

@@ -27,11 +27,16 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "django_rq",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "prompts",
     "generations",
     "analytics",
     "configs",
     "gpu",
+    "ourvidz_admin.api.apps.ApiConfig",  # after the admin app: unregisters the authtoken admin
 ]
 
 MIDDLEWARE = [
@@ -149,3 +154,46 @@ RQ["WORKER_CLASS"] = "gpu.worker.ModelWorker"
 WORKER_HEARTBEAT_S = env_int("WORKER_HEARTBEAT_S", 5)
 WORKER_STALE_AFTER_S = env_int("WORKER_STALE_AFTER_S", 30)
 WORKER_REAP_EVERY_S = env_int("WORKER_REAP_EVERY_S", 15)
+
+# --- Import / export (django-import-export) ----------------------------------------
+# Imports are all or nothing; importing needs the add permission, exporting the view permission.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
+# --- REST API -------------------------------------------------------------------
+# /api/: staff only, token or session auth, per-user throttling, one error shape.
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", "600/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: anonymous requests get 401 with a WWW-Authenticate header.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["ourvidz_admin.api.permissions.IsStaff"],
+    "DEFAULT_THROTTLE_CLASSES": ["ourvidz_admin.api.throttling.PortalUserThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "ourvidz_admin.api.pagination.PortalPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "ourvidz_admin.api.exceptions.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OurVidz Admin API",
+    "DESCRIPTION": "Prompt versions, generations (jobs), ratings, analytics and dynamic prompting.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["ourvidz_admin.api.permissions.IsStaff"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and ReDoc from the drf-spectacular-sidecar package's static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "PromptContentModeEnum": "prompts.choices.ContentMode",
+        "JobContentModeEnum": [("sfw", "SFW"), ("nsfw", "NSFW")],
+        "FailureReasonEnum": "generations.choices.FailureReason",
+    },
+}

@@ -9,7 +9,9 @@ from django.views.decorators.http import require_POST
 
 from ourvidz_admin.admin.filters import CreatedRangeFilter
 from ourvidz_admin.admin.mixins import LargeTableAdminMixin, ReadOnlyAdminMixin, truncate
+from prompts.admin.transfer import TransferAdminMixin
 from prompts.models import Character, PromptLog, PromptRule, PromptTemplate
+from prompts.resources import CharacterResource, PromptRuleResource, PromptTemplateResource
 from prompts.services import prompt_cache_refresh
 
 
@@ -37,7 +39,8 @@ class PromptCacheRefreshMixin:
 
 
 @admin.register(PromptTemplate)
-class PromptTemplateAdmin(PromptCacheRefreshMixin, admin.ModelAdmin):
+class PromptTemplateAdmin(TransferAdminMixin, PromptCacheRefreshMixin, admin.ModelAdmin):
+    resource_classes = (PromptTemplateResource,)
     list_display = ("name", "model_family", "use_case", "template_type", "content_mode", "version", "is_active",
                     "updated_at")
     list_filter = ("is_active", "model_family", "use_case", "template_type", "content_mode")
@@ -46,7 +49,8 @@ class PromptTemplateAdmin(PromptCacheRefreshMixin, admin.ModelAdmin):
 
 
 @admin.register(PromptRule)
-class PromptRuleAdmin(PromptCacheRefreshMixin, admin.ModelAdmin):
+class PromptRuleAdmin(TransferAdminMixin, PromptCacheRefreshMixin, admin.ModelAdmin):
+    resource_classes = (PromptRuleResource,)
     list_display = ("name", "rule_type", "model_family", "content_mode", "priority", "is_active", "excerpt")
     list_editable = ("priority", "is_active")
     list_filter = ("is_active", "rule_type", "model_family", "content_mode", "tags")
@@ -59,7 +63,8 @@ class PromptRuleAdmin(PromptCacheRefreshMixin, admin.ModelAdmin):
 
 
 @admin.register(Character)
-class CharacterAdmin(admin.ModelAdmin):
+class CharacterAdmin(TransferAdminMixin, admin.ModelAdmin):
+    resource_classes = (CharacterResource,)
     list_display = ("name", "slug", "content_mode", "lora_count", "is_active", "updated_at")
     list_filter = ("is_active", "content_mode", "tags")
     search_fields = ("name", "slug", "base_prompt")

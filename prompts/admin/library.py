@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 
+from prompts.admin.transfer import TransferAdminMixin
 from prompts.models import Agent, AgentPrompt, Prompt
+from prompts.resources import AgentPromptResource, AgentResource, PromptResource
 
 
 class AgentPromptInline(admin.TabularInline):
@@ -12,7 +14,8 @@ class AgentPromptInline(admin.TabularInline):
 
 
 @admin.register(Prompt)
-class PromptAdmin(admin.ModelAdmin):
+class PromptAdmin(TransferAdminMixin, admin.ModelAdmin):
+    resource_classes = (PromptResource,)
     list_display = ("name", "display_name", "domain", "complexity_level", "status", "updated_at")
     list_filter = ("status", "complexity_level", "domain")
     search_fields = ("name", "display_name", "description")
@@ -22,7 +25,8 @@ class PromptAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agent)
-class AgentAdmin(admin.ModelAdmin):
+class AgentAdmin(TransferAdminMixin, admin.ModelAdmin):
+    resource_classes = (AgentResource,)
     list_display = ("name", "display_name", "category", "is_active", "created_at")
     list_filter = ("is_active", "category")
     list_editable = ("is_active",)
@@ -31,7 +35,8 @@ class AgentAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgentPrompt)
-class AgentPromptAdmin(admin.ModelAdmin):
+class AgentPromptAdmin(TransferAdminMixin, admin.ModelAdmin):
+    resource_classes = (AgentPromptResource,)
     list_display = ("agent", "prompt", "is_primary", "created_at")
     list_select_related = ("agent", "prompt")
     list_filter = ("is_primary",)

@@ -5,7 +5,9 @@ from django.utils.html import format_html
 
 from ourvidz_admin.admin.filters import CreatedRangeFilter, SoftDeletedFilter
 from ourvidz_admin.admin.mixins import truncate
+from prompts.admin.transfer import TransferAdminMixin
 from prompts.models import PromptTag, PromptVersion, PromptVersionTag
+from prompts.resources import PromptVersionResource
 
 
 @admin.register(PromptTag)
@@ -28,7 +30,8 @@ class PromptVersionTagInline(admin.TabularInline):
 
 
 @admin.register(PromptVersion)
-class PromptVersionAdmin(admin.ModelAdmin):
+class PromptVersionAdmin(TransferAdminMixin, admin.ModelAdmin):
+    resource_classes = (PromptVersionResource,)
     list_display = ("label", "model_name", "prompt", "parent_version", "created_at", "deleted_at")
     list_select_related = ("prompt", "parent_version")
     list_filter = (SoftDeletedFilter, "model_name", CreatedRangeFilter, "tags")

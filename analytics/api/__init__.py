@@ -1,0 +1,1 @@
+"""REST API for the generator admin's analytics (document 001): rating distribution, prompt performance."""

@@ -1,0 +1,84 @@
+"""Time a 100,000-row prompt-version import (tags and lineage included) through ``import_prompts``' service.
+
+    .venv/bin/python bench/import_prompts.py [--rows 100000] [--format csv]
+
+Runs against a throw-away SQLite database under a temporary directory unless
+DATABASE_URL is set (then that database gets the rows: use an empty one).
+Prints the time to generate the file, to import it (bulk mode: batched inserts
+of 2,000, no per-row diff) and the rows per second; then re-imports the same
+file with --reimport, which updates every row (bulk_update; much slower on SQLite).
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+TMP = Path(tempfile.mkdtemp(prefix="bench-import-"))
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP / 'bench.sqlite3'}")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ourvidz_admin.settings.base")
+
+import django  # noqa: E402
+
+django.setup()
+
+import tablib  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+from prompts.models import PromptVersion, PromptVersionTag  # noqa: E402
+from prompts.resources import PromptVersionResource  # noqa: E402
+from prompts.transfer import transfer_import  # noqa: E402
+
+TAGS = [f"tag-{n}" for n in range(20)]
+
+
+def build(rows: int, fmt: str) -> Path:
+    """A file of ``rows`` versions: chains of 5 (each the parent of the next), 0-2 tags, 1 in 50 deleted."""
+    headers = PromptVersionResource().expected_columns()
+    data = tablib.Dataset(headers=headers)
+    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    parent = None
+    for n in range(rows):
+        row_id = uuid.uuid4()
+        parent = None if n % 5 == 0 else parent
+        created = start + timedelta(seconds=n, microseconds=n % 1000)
+        data.append([
+            str(row_id), "", f"version {n}", "", "You write image prompts.", f"portrait of subject {n}, {{style}}",
+            "SDXL", '{"steps": 25}', str(parent) if parent else "", ",".join(TAGS[n % 20: n % 20 + n % 3]),
+            "", created.isoformat(), (created + timedelta(days=1)).isoformat() if n % 50 == 0 else "",
+        ])
+        parent = row_id
+    path = TMP / f"versions.{fmt}"
+    content = data.export(fmt)
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--format", default="csv", choices=["csv", "json", "xlsx", "yaml"])
+    parser.add_argument("--reimport", action="store_true", help="Import the file a second time (all updates).")
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    path = build(args.rows, args.format)
+    print(f"generated {args.rows:,} rows ({path.stat().st_size / 1e6:.1f} MB {args.format}) "
+          f"in {time.perf_counter() - started:.1f} s")
+    for label in ("import (all new)", "re-import (all updates)")[:2 if args.reimport else 1]:
+        started = time.perf_counter()
+        report = transfer_import(path=path, model="prompt-versions")
+        elapsed = time.perf_counter() - started
+        print(f"{label}: {report.total:,} rows ({report.new:,} new, {report.updated:,} updated) in {elapsed:.1f} s, "
+              f"{report.total / elapsed:,.0f} rows/s")
+    print(f"database: {PromptVersion.objects.count():,} versions, {PromptVersionTag.objects.count():,} tag links, "
+          f"{PromptVersion.objects.filter(parent_version__isnull=False).count():,} with a parent")
+
+
+if __name__ == "__main__":
+    main()

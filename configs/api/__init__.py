@@ -1,0 +1,1 @@
+"""REST API for configuration tables: model parameters (document 004)."""

@@ -1,0 +1,26 @@
+"""Model parameters CRUD (document 004 ``model_parameters``)."""
+
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import viewsets
+
+from configs.api.serializers import ModelParametersSerializer
+from configs.filters import ModelParametersFilterSet
+from configs.models import ModelParameters
+from ourvidz_admin.api.permissions import StaffModelPermissions
+
+
+class ModelParametersViewSet(viewsets.ModelViewSet):
+    """Parameter layers per model family, user tier and character."""
+
+    queryset = ModelParameters.objects.select_related("character")
+    serializer_class = ModelParametersSerializer
+    permission_classes = [StaffModelPermissions]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ModelParametersFilterSet
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def perform_update(self, serializer):
+        serializer.save(updated_at=timezone.now())

@@ -1,0 +1,19 @@
+"""FilterSets of the configuration tables, shared by the API and admin."""
+
+import django_filters
+
+from generations.filters import StrictBooleanFilter
+from configs.models import ModelParameters
+from prompts.choices import ModelFamily, UserTier
+
+
+class ModelParametersFilterSet(django_filters.FilterSet):
+    model_family = django_filters.ChoiceFilter(choices=ModelFamily.choices)
+    user_tier = django_filters.ChoiceFilter(choices=[(v, v or "any") for v in UserTier.values],
+                                            help_text="Empty for the rows that apply to every tier.")
+    character_id = django_filters.UUIDFilter(field_name="character_id")
+    is_active = StrictBooleanFilter()
+
+    class Meta:
+        model = ModelParameters
+        fields = []

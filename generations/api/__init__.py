@@ -1,0 +1,1 @@
+"""REST API for jobs (document 001's "generations"), their images and reviews."""

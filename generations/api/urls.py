@@ -1,0 +1,23 @@
+"""/api/generations/ (document 001), /api/jobs/, /api/images/."""
+
+from django.urls import path
+
+from generations.api import views
+
+job_list = views.JobViewSet.as_view({"get": "list", "post": "create"})
+job_detail = views.JobViewSet.as_view({"get": "retrieve"})
+
+urlpatterns = [
+    path("generations/", job_list, name="generation-list"),
+    path("generations/<uuid:pk>/", job_detail, name="generation-detail"),
+    path("generations/<uuid:pk>/rating", views.GenerationRateApi.as_view(), name="generation-rating"),
+    path("generations/<uuid:pk>/inputs", views.GenerationImageAddApi.as_view(kind="input"),
+         name="generation-inputs"),
+    path("generations/<uuid:pk>/outputs", views.GenerationImageAddApi.as_view(kind="output"),
+         name="generation-outputs"),
+    path("images/<uuid:pk>", views.ImageDeleteApi.as_view(), name="image-detail"),
+    path("jobs/", job_list, name="job-list"),
+    path("jobs/<uuid:pk>/", job_detail, name="job-detail"),
+    path("jobs/<uuid:pk>/retry", views.JobRetryApi.as_view(), name="job-retry"),
+    path("jobs/<uuid:pk>/cancel", views.JobCancelApi.as_view(), name="job-cancel"),
+]

@@ -1,0 +1,1 @@
+"""Shared pieces of the REST API under /api/: permissions, pagination, errors, strict serializers."""

@@ -1,0 +1,39 @@
+"""One error shape for the API: ``{"field": ["message", ...]}``, also for ValidationErrors from services."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError
+from rest_framework import exceptions
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
+
+
+def validation_detail(exc: DjangoValidationError, rename: dict[str, str] | None = None) -> dict[str, list[str]]:
+    """A Django ValidationError as ``{field: [messages]}``; messages without a field go under non_field_errors.
+
+    ``rename`` maps service argument names to API field names (``model_type`` → ``model``).
+    """
+    rename = rename or {}
+    if hasattr(exc, "error_dict"):
+        detail = {}
+        for field, messages in exc.message_dict.items():
+            key = NON_FIELD if field == "__all__" else rename.get(field, field)
+            detail.setdefault(key, []).extend(messages)
+        return detail
+    return {NON_FIELD: list(exc.messages)}
+
+
+def exception_handler(exc, context):
+    """DRF's handler, after turning service ValidationErrors into 400 and protected deletes into 409."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(validation_detail(exc))
+    elif isinstance(exc, ProtectedError):
+        exc = Conflict(f"Still in use by {len(exc.protected_objects)} row(s); it cannot be deleted.")
+    return drf_exception_handler(exc, context)
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_detail = "The request conflicts with the current state."
+    default_code = "conflict"

@@ -1,0 +1,1 @@
+"""REST API for prompt versions (document 001) and dynamic prompting (document 004)."""

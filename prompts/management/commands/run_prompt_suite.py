@@ -1,0 +1,89 @@
+"""Run a prompt test suite against the live prompt versions and gate on its outcome (document 004)."""
+
+import time
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from prompts.suites import series_jobs, series_pending, suite_failures, suite_submit, suite_summary
+
+
+class Command(BaseCommand):
+    help = (
+        "A suite NAME is the set of active prompt versions tagged NAME (tags are edited in the admin). "
+        "Submits one job per version for its model (model_name containing 'wan' -> WAN, else SDXL) under the "
+        "test series suite:NAME:<timestamp> and prints the series. With --wait, polls the database until the "
+        "workers finish (exit 1 on --timeout), then prints a table and the success rate (completed/finished) "
+        "and mean rating (rated jobs; n/a when none). --report SERIES reports on an earlier run instead of "
+        "submitting (rate jobs in the admin first). Exits 1 when a job is unfinished or a --fail-under-* "
+        "threshold is missed, so CI can gate on it."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("name", metavar="NAME", nargs="?", help="The suite (tag name) to submit.")
+        parser.add_argument("--report", metavar="SERIES", help="Report on an earlier run's test series.")
+        parser.add_argument("--wait", action="store_true", help="Wait for the jobs to finish.")
+        parser.add_argument("--timeout", type=float, default=600, help="Seconds to wait (default 600).")
+        parser.add_argument("--poll", type=float, default=2, help="Seconds between polls (default 2).")
+        parser.add_argument("--fail-under-success", type=float, metavar="RATE", help="e.g. 0.9")
+        parser.add_argument("--fail-under-rating", type=float, metavar="STARS", help="e.g. 3.5")
+
+    def handle(self, *args, name, report, wait, timeout, poll, fail_under_success, fail_under_rating, **options):
+        if bool(name) == bool(report):
+            raise CommandError("Give either a suite NAME or --report SERIES.")
+        if fail_under_success is not None and not 0 <= fail_under_success <= 1:
+            raise CommandError("--fail-under-success is a rate from 0 to 1.")
+        if fail_under_rating is not None and not 1 <= fail_under_rating <= 5:
+            raise CommandError("--fail-under-rating is a number of stars from 1 to 5.")
+        series = report or self.submit(name)
+        if not series_jobs(series).exists():
+            raise CommandError(f"No jobs in test series {series!r}.")
+        if name and not wait:
+            self.stdout.write(f"Not waiting; later run: manage.py run_prompt_suite --report {series}")
+            return
+        if wait:
+            self.wait(series, timeout, poll)
+        jobs = list(series_jobs(series))
+        self.table(jobs)
+        summary = suite_summary(jobs)
+        rate = "n/a" if summary.success_rate is None else f"{summary.success_rate:.2f}"
+        rating = "n/a" if summary.mean_rating is None else f"{summary.mean_rating:.2f}"
+        self.stdout.write(f"{series}: {summary.completed}/{summary.finished} finished job(s) completed "
+                          f"(success rate {rate}); mean rating {rating} over {summary.rated} rated job(s).")
+        problems = suite_failures(summary, min_success=fail_under_success, min_rating=fail_under_rating)
+        if problems:
+            raise CommandError(f"Suite {series} failed: " + " ".join(problems), returncode=1)
+
+    def submit(self, name: str) -> str:
+        try:
+            series, jobs = suite_submit(name=name)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
+        self.stdout.write(f"Submitted {len(jobs)} job(s) as test series {series}")
+        return series
+
+    def wait(self, series: str, timeout: float, poll: float) -> None:
+        total = series_jobs(series).count()
+        deadline = time.monotonic() + timeout
+        with tqdm(total=total, unit="job", file=self.stderr._out, disable=None) as bar:
+            while True:
+                done = total - series_pending(series)
+                bar.update(done - bar.n)
+                if done >= total:
+                    return
+                if time.monotonic() >= deadline:
+                    raise CommandError(f"Timed out after {timeout:g} s: {total - done} of {total} job(s) of "
+                                       f"{series} have not finished.", returncode=1)
+                time.sleep(poll)
+
+    def table(self, jobs) -> None:
+        rows = [("version", "model", "status", "rating", "time s")]
+        for job in jobs:
+            version = job.prompt_version
+            label = (version.name or str(version.pk)[:8]) if version else "—"
+            seconds = f"{job.generation_time.total_seconds():.1f}" if job.generation_time else "—"
+            rows.append((label[:40], job.model_type, job.status, str(job.quality_rating or "—"), seconds))
+        widths = [max(len(row[i]) for row in rows) for i in range(5)]
+        for row in rows:
+            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())

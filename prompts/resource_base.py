@@ -1,0 +1,284 @@
+"""Building blocks of the django-import-export resources: exact widgets and a strict base resource.
+
+Exact means an export re-imports to the same rows: ISO timestamps with
+microseconds and offset, JSON cells as JSON, ids as UUIDs, tags by name.
+Strict means a file is checked as a whole before a row is written: unknown or
+missing columns, cells over ``MAX_CELL_CHARS``, keys repeated within the file.
+Problems found per row are raised as that row's validation error, so the
+admin preview and the ``import_prompts`` command list every bad row.
+"""
+
+import json
+import uuid
+from collections import defaultdict
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models as dj_models
+from django.utils import timezone
+from import_export import fields, resources, widgets
+
+MAX_CELL_CHARS = 100_000
+TAG_SEPARATOR = ","
+
+
+class ColumnsError(ValueError):
+    """The file's header does not match the resource; the message names the expected columns."""
+
+
+class UUIDWidget(widgets.Widget):
+    """A UUID cell; empty means "new row, generate the id"."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        try:
+            return uuid.UUID(str(value).strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a UUID.") from None
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class IsoDateTimeWidget(widgets.Widget):
+    """ISO 8601 with microseconds and UTC offset, so a round trip keeps the exact instant."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        if isinstance(value, datetime):
+            parsed = value
+        else:
+            try:
+                parsed = datetime.fromisoformat(str(value).strip())
+            except ValueError:
+                raise ValueError(f"{value!r} is not an ISO 8601 date-time (2025-01-31T12:00:00+00:00).") from None
+        return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, timezone.utc)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value.isoformat()
+
+
+class JSONCellWidget(widgets.Widget):
+    """A JSON document in one cell (JSON/YAML files may also carry it as a native object)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        if isinstance(value, (dict, list)):
+            return value
+        try:
+            return json.loads(value)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"not valid JSON ({exc}).") from None
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+class LookupWidget(widgets.Widget):
+    """A foreign key written as a natural key (a name), resolved from one query per import."""
+
+    def __init__(self, model, field: str, **kwargs):
+        self.model, self.field, self._cache = model, field, None
+        super().__init__(**kwargs)
+
+    def reset(self) -> None:
+        self._cache = None
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        if self._cache is None:
+            self._cache = dict(self.model._default_manager.values_list(self.field, "pk"))
+        key = str(value).strip()
+        if key not in self._cache:
+            raise ValueError(f"no {self.model._meta.verbose_name} with {self.field} {key!r}.")
+        return self.model(pk=self._cache[key], **{self.field: key})
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(getattr(value, self.field))
+
+
+class TagsWidget(widgets.Widget):
+    """Tag names separated by commas; unknown names become new tags."""
+
+    def clean(self, value, row=None, **kwargs):
+        names = sorted({name.strip() for name in str(value or "").split(TAG_SEPARATOR) if name.strip()})
+        too_long = [name for name in names if len(name) > 50]
+        if too_long:
+            raise ValueError(f"tag names are at most 50 characters: {too_long[0]!r}.")
+        return names
+
+    def render(self, value, obj=None, **kwargs):
+        return TAG_SEPARATOR.join(sorted(value or []))
+
+
+class TagsField(fields.Field):
+    """The ``tags`` column: names are kept on the instance and written in ``after_import``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(attribute="tags", column_name="tags", widget=TagsWidget(), **kwargs)
+
+    def get_value(self, instance):
+        pending = getattr(instance, "_import_tag_names", None)
+        if pending is not None:
+            return pending
+        if instance._state.adding:
+            return []
+        return [tag.name for tag in instance.tags.all()]
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        instance._import_tag_names = self.clean(row, **kwargs)
+
+
+def id_field() -> fields.Field:
+    return fields.Field(attribute="id", column_name="id", widget=UUIDWidget(), saves_null_values=False)
+
+
+def time_field(name: str, *, keep_default: bool = False) -> fields.Field:
+    return fields.Field(attribute=name, column_name=name, widget=IsoDateTimeWidget(),
+                        saves_null_values=not keep_default)
+
+
+def json_field(name: str, *, keep_default: bool = True) -> fields.Field:
+    return fields.Field(attribute=name, column_name=name, widget=JSONCellWidget(),
+                        saves_null_values=not keep_default)
+
+
+def lookup_field(name: str, model, key: str) -> fields.Field:
+    return fields.Field(attribute=name, column_name=name, widget=LookupWidget(model, key))
+
+
+class StrictModelResource(resources.ModelResource):
+    """A ModelResource that checks the file as a whole and reports every bad row.
+
+    ``required_columns``: columns a file must have. ``unique_columns``: keys
+    that may appear once per file. ``progress``: called once per row imported.
+    """
+
+    required_columns: tuple[str, ...] = ("id",)
+    unique_columns: tuple[str, ...] = ("id",)
+    export_select: tuple[str, ...] = ()
+    export_prefetch: tuple[str, ...] = ()
+
+    def __init__(self, progress=None, **kwargs):
+        super().__init__(**kwargs)
+        self.progress = progress
+        self._row_problems: dict[int, dict[str, list[str]]] = {}
+        self._tag_rows: list = []
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        if isinstance(f, (dj_models.CharField, dj_models.TextField)):
+            return widgets.CharWidget
+        return super().widget_from_django_field(f, default)
+
+    @classmethod
+    def widget_kwargs_for_field(cls, field_name, django_field):
+        kwargs = super().widget_kwargs_for_field(field_name, django_field)
+        if isinstance(django_field, (dj_models.CharField, dj_models.TextField)):
+            # An empty cell is "" (XLSX and YAML give None) for text columns, which are never NULL here.
+            kwargs.update({"coerce_to_string": True, "allow_blank": True})
+        return kwargs
+
+    def export(self, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = self.get_queryset()
+        if self.export_select:
+            queryset = queryset.select_related(*self.export_select)
+        if self.export_prefetch:
+            queryset = queryset.prefetch_related(*self.export_prefetch)
+        return super().export(queryset=queryset, **kwargs)
+
+    def expected_columns(self) -> list[str]:
+        return [field.column_name for field in self.get_import_fields()]
+
+    def before_import(self, dataset, **kwargs):
+        for field in self.fields.values():
+            if hasattr(field.widget, "reset"):
+                field.widget.reset()
+        self._row_problems, self._tag_rows = defaultdict(lambda: defaultdict(list)), []
+        self.check_columns(dataset.headers or [])
+        self.check_cells(dataset)
+
+    def check_columns(self, headers) -> None:
+        expected = self.expected_columns()
+        unknown = [name for name in headers if name not in expected]
+        missing = [name for name in self.required_columns if name not in headers]
+        if unknown or missing:
+            parts = ([f"unknown column(s): {', '.join(map(str, unknown))}"] if unknown else []) + (
+                [f"missing column(s): {', '.join(missing)}"] if missing else [])
+            raise ColumnsError(f"Wrong columns ({'; '.join(parts)}). Expected columns: {', '.join(expected)}.")
+
+    def check_cells(self, dataset) -> None:
+        headers = dataset.headers
+        unique_at = [(headers.index(name), name, {}) for name in self.unique_columns if name in headers]
+        for number, row in enumerate(dataset, start=1):
+            for column, value in zip(headers, row):
+                if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                    self._row_problems[number][column].append(
+                        f"cell has {len(value):,} characters; the limit is {MAX_CELL_CHARS:,}.")
+            for index, name, seen in unique_at:
+                key = row[index]
+                if key in (None, ""):
+                    continue
+                key = str(key).strip()
+                if key in seen:
+                    self._row_problems[number][name].append(f"duplicate key {key!r} (first in row {seen[key]}).")
+                else:
+                    seen[key] = number
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        columns = {field.attribute: field.column_name for field in self.fields.values()}
+        errors = {columns.get(key, key): value for key, value in errors.items()}
+        for column, messages in self._row_problems.get(kwargs.get("row_number"), {}).items():
+            errors.setdefault(column, []).extend(ValidationError(message) for message in messages)
+        if errors:
+            raise ValidationError(errors)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if self.progress is not None:
+            self.progress()
+        return row_result
+
+    def after_save_instance(self, instance, row, **kwargs):
+        if "tags" in self.fields and hasattr(instance, "_import_tag_names"):
+            self._tag_rows.append(instance)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if self._tag_rows and not result.has_errors() and not result.has_validation_errors():
+            write_tags(self._meta.model, self._tag_rows)
+
+    def get_bulk_update_fields(self):
+        attributes = {field.attribute for field in self.fields.values()}
+        return [f.name for f in self._meta.model._meta.concrete_fields
+                if not f.primary_key and (f.name in attributes or f.attname in attributes)]
+
+
+def write_tags(model, instances) -> None:
+    """Replace the tags of ``instances`` with their imported names in a handful of queries."""
+    from prompts.models import PromptTag
+
+    through = model.tags.through
+    source = model._meta.get_field("tags").m2m_field_name()
+    target = model._meta.get_field("tags").m2m_reverse_field_name()
+    wanted = {name for instance in instances for name in instance._import_tag_names}
+    existing = dict(PromptTag.objects.filter(name__in=wanted).values_list("name", "pk"))
+    new_tags = [PromptTag(name=name) for name in sorted(wanted - existing.keys())]
+    PromptTag.objects.bulk_create(new_tags)
+    existing.update({tag.name: tag.pk for tag in new_tags})
+    pks = [instance.pk for instance in instances]
+    for start in range(0, len(pks), 5000):
+        through.objects.filter(**{f"{source}__in": pks[start:start + 5000]}).delete()
+    links = [through(**{f"{source}_id": instance.pk, f"{target}_id": existing[name]})
+             for instance in instances for name in instance._import_tag_names]
+    through.objects.bulk_create(links, batch_size=5000)

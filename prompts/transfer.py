@@ -1,0 +1,180 @@
+"""Bulk import and export of prompt data through the django-import-export resources.
+
+``transfer_import`` is all or nothing: the file is read and checked, every row
+is validated, and the rows are written in one transaction that is rolled back
+if any row is bad (or on dry run, or on Ctrl-C). Every problem comes back as
+one message naming the row's line (CSV/XLSX: the header is line 1) or record
+(JSON/YAML: the first object is record 1). ``transfer_export`` writes to a
+temporary file beside the target and renames it, so a reader never sees half
+a file.
+"""
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import tablib
+from django.db import transaction
+
+from prompts.resource_base import ColumnsError
+
+FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx", ".yaml": "yaml", ".yml": "yaml"}
+BINARY_FORMATS = {"xlsx"}
+
+
+class TransferError(Exception):
+    """An import or export that wrote nothing; ``messages`` lists every reason."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = list(messages)
+        super().__init__("\n".join(self.messages))
+
+
+def resource_classes() -> dict:
+    """The importable tables by their ``--model`` name (bulk variants are chosen by ``transfer_import``)."""
+    from analytics.resources import PromptTestResultResource
+    from configs.resources import CompelConfigResource, EnhancementPresetResource
+    from prompts import resources
+
+    return {
+        "prompt-versions": resources.PromptVersionResource,
+        "prompts": resources.PromptResource,
+        "templates": resources.PromptTemplateResource,
+        "rules": resources.PromptRuleResource,
+        "characters": resources.CharacterResource,
+        "agents": resources.AgentResource,
+        "agent-prompts": resources.AgentPromptResource,
+        "presets": EnhancementPresetResource,
+        "compel-configs": CompelConfigResource,
+        "test-results": PromptTestResultResource,
+    }
+
+
+def _bulk_classes() -> dict:
+    from prompts.resources import FastPromptVersionResource
+
+    return {"prompt-versions": FastPromptVersionResource}
+
+
+def format_for(path: str | Path) -> str:
+    """The tablib format of ``path`` from its extension; ``TransferError`` naming the allowed ones otherwise."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise TransferError([f"Unknown file extension {suffix or '(none)'!r} for {path}; "
+                             f"use one of {', '.join(FORMATS)}."])
+    return FORMATS[suffix]
+
+
+def dataset_read(path: str | Path) -> tablib.Dataset:
+    """Read ``path`` into a Dataset: UTF-8 text (a BOM is allowed) or an XLSX workbook."""
+    fmt, path = format_for(path), Path(path)
+    if not path.is_file():
+        raise TransferError([f"File not found: {path}."])
+    raw = path.read_bytes()
+    if fmt in BINARY_FORMATS:
+        content = raw
+    else:
+        try:
+            content = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise TransferError([f"{path} is not UTF-8 text: byte 0x{raw[exc.start]:02x} at offset {exc.start} "
+                                 "cannot be decoded. Save the file as UTF-8 and try again."]) from None
+    if not (content.strip() if isinstance(content, str) else content):
+        raise TransferError([f"{path} is empty."])
+    try:
+        return tablib.Dataset().load(content, format=fmt)
+    except Exception as exc:  # noqa: BLE001 - tablib's parsers raise many types
+        raise TransferError([f"{path} is not readable {fmt.upper()}: {exc}"]) from None
+
+
+def _where(fmt: str, number: int) -> str:
+    return f"line {number + 1}" if fmt in ("csv", "xlsx") else f"record {number}"
+
+
+def result_messages(result, fmt: str) -> list[str]:
+    """Every problem of an import ``Result`` as one line each, in row order."""
+    messages = [str(error.error) for error in result.base_errors]
+    problems = []
+    for number, errors in result.row_errors():
+        problems += [(number, f"{_where(fmt, number)}: {error.error}") for error in errors]
+    for invalid in result.invalid_rows:
+        for field, texts in invalid.error_dict.items():
+            label = "" if field == "__all__" else f"{field}: "
+            problems += [(invalid.number, f"{_where(fmt, invalid.number)}: {label}{text}") for text in texts]
+    return messages + [text for _, text in sorted(problems, key=lambda item: item[0])]
+
+
+@dataclass
+class ImportReport:
+    total: int
+    new: int
+    updated: int
+    dry_run: bool
+
+
+class _Rollback(Exception):
+    pass
+
+
+def transfer_import(*, path: str | Path, model: str, dry_run: bool = False, progress=None,
+                    bulk: bool | None = None) -> ImportReport:
+    """Import ``path`` into ``model``'s table, all or nothing; ``TransferError`` lists every problem.
+
+    ``bulk`` (default: for files over 1,000 rows) uses the resource's bulk
+    variant where there is one: batched inserts, no per-row diff.
+    """
+    classes = resource_classes()
+    if model not in classes:
+        raise TransferError([f"Unknown model {model!r}; use one of {', '.join(classes)}."])
+    fmt = format_for(path)
+    dataset = dataset_read(path)
+    if bulk is None:
+        bulk = len(dataset) > 1000
+    resource = (_bulk_classes().get(model, classes[model]) if bulk else classes[model])(progress=progress)
+    try:
+        resource.check_columns(dataset.headers or [])
+    except ColumnsError as exc:
+        raise TransferError([str(exc)]) from None
+    try:
+        with transaction.atomic():
+            result = resource.import_data(dataset, dry_run=False, use_transactions=True, raise_errors=False,
+                                          collect_failed_rows=False, rollback_on_validation_errors=True)
+            if result.has_errors() or result.has_validation_errors():
+                raise TransferError(result_messages(result, fmt))
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    totals = result.totals
+    return ImportReport(total=len(dataset), new=totals["new"], updated=totals["update"], dry_run=dry_run)
+
+
+def transfer_export(*, path: str | Path, model: str, queryset=None) -> int:
+    """Write ``model``'s rows to ``path`` in the format of its extension, atomically; returns the row count."""
+    classes = resource_classes()
+    if model not in classes:
+        raise TransferError([f"Unknown model {model!r}; use one of {', '.join(classes)}."])
+    fmt, path = format_for(path), Path(path)
+    if not path.parent.is_dir():
+        raise TransferError([f"Directory {path.parent} does not exist."])
+    dataset = classes[model]().export(queryset)
+    content = dataset.export(fmt)
+    write_atomic(path, content)
+    return len(dataset)
+
+
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write ``content`` to a temporary file in ``path``'s directory, then rename it over ``path``."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
