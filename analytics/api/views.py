@@ -6,7 +6,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from analytics.api.selectors import prompt_performance, rating_distribution
+from analytics.selectors import prompt_performance, rating_distribution
 from analytics.api.serializers import PromptPerformanceSerializer, RatingDistributionSerializer
 from generations.filters import JobFilterSet
 from generations.models import Job

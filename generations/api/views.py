@@ -22,7 +22,7 @@ from generations.api.serializers import (
     JobRatingSerializer,
     OutputImageSerializer,
 )
-from generations.api.services import IMAGE_MODELS, generation_image_add, generation_image_delete
+from generations.services import IMAGE_MODELS, generation_image_add, generation_image_delete
 from generations.filters import JobFilterSet
 from generations.models import GenerationImageInput, GenerationImageOutput, Job
 from generations.services import job_cancel, job_rate, job_retry

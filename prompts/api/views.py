@@ -20,7 +20,7 @@ from prompts.api.serializers import (
     ResolvedTemplateSerializer,
     ResolveQuerySerializer,
 )
-from prompts.api.services import prompt_version_update
+from prompts.services import prompt_version_update
 from prompts.filters import (
     CharacterFilterSet,
     PromptRuleFilterSet,
