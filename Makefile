@@ -30,11 +30,11 @@ models: migrate
 run: seed models
 	@echo "Portal: http://$(HOST):$(PORT)/admin/  (credentials above; password also in var/admin-password.txt)"
 	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/python manage.py rqworker enhance sdxl wan & worker=$$!; \
+	$(BIN)/python manage.py rqworker enhance sdxl wan default & worker=$$!; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 worker: models
-	$(BIN)/python manage.py rqworker enhance sdxl wan
+	$(BIN)/python manage.py rqworker enhance sdxl wan default
 
 bench: install
 	$(BIN)/python bench/worker_overhead.py

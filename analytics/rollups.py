@@ -283,21 +283,26 @@ def rebuild_all(since: date | datetime | None = None) -> dict[str, int]:
 
 
 def refresh_for_job(job) -> None:
-    """Rebuild exactly the rollup rows ``job`` falls in: its model-day, its hour and day, its user-day.
+    """Rebuild exactly the rollup rows ``job`` falls in (see ``refresh_buckets``)."""
+    refresh_buckets(job.created_at, job.user_id)
 
-    The incremental path: called after a job is submitted, finishes or is
-    rated. It runs the same rebuild functions over the job's buckets only, so
-    its rows are identical to a full ``rollup_metrics`` rebuild.
+
+def refresh_buckets(created_at: datetime, user_id=None) -> None:
+    """Rebuild the rollup rows of one creation time: its model-days, its hour and day, the user's day.
+
+    The incremental path: queued after a job is submitted, finishes or is
+    rated. It runs the same rebuild functions over those buckets only, so its
+    rows are identical to a full ``rollup_metrics`` rebuild.
     """
-    day = job.created_at.astimezone(UTC).date()
+    day = created_at.astimezone(UTC).date()
     next_day = day + timedelta(days=1)
     with transaction.atomic():
         rebuild_model_performance(day, next_day)
-        hour = job.created_at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        hour = created_at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
         rebuild_live_prompt_metrics(hour, hour + timedelta(hours=1))
-        if job.user_id is not None:
-            rebuild_user_adoption(day, next_day, user_id=job.user_id)
-            _refresh_first_enhancement(job.user_id)
+        if user_id is not None:
+            rebuild_user_adoption(day, next_day, user_id=user_id)
+            _refresh_first_enhancement(user_id)
 
 
 def _refresh_first_enhancement(user_id) -> None:

@@ -51,10 +51,13 @@ class StageRecord:
 
 
 def schedule_rollups(job: Job) -> None:
-    """Refresh the job's rollup rows once the current transaction commits (analytics.rollups)."""
-    from analytics.rollups import refresh_for_job
+    """Queue a refresh of the job's rollup buckets once the current transaction commits.
 
-    transaction.on_commit(lambda: refresh_for_job(job))
+    The refresh runs on the ``default`` queue, off the GPU stage's critical
+    path. Its RQ id names the bucket (creation hour and user), so a burst of
+    jobs in one bucket coalesces into the one refresh still waiting in the queue.
+    """
+    transaction.on_commit(lambda: queueing.enqueue_rollup_refresh(job.created_at, job.user_id))
 
 
 def _track(job: Job) -> None:

@@ -83,3 +83,22 @@ def cancel_requested(job_id) -> bool:
 
 def clear_cancel(job_id) -> None:
     connection().delete(CANCEL_KEY.format(job_id=job_id))
+
+
+def enqueue_rollup_refresh(created_at, user_id) -> None:
+    """Queue ``analytics.jobs.refresh_rollups_job`` for a bucket unless one is already waiting."""
+    import django_rq
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job as RQJob, JobStatus as RQStatus
+
+    from analytics.jobs import refresh_rollups_job
+
+    rq_id = f"rollups_{created_at:%Y%m%d%H}_{user_id or 'none'}"
+    try:
+        if RQJob.fetch(rq_id, connection=connection()).get_status() == RQStatus.QUEUED:
+            return
+    except NoSuchJobError:
+        pass
+    django_rq.get_queue("default").enqueue(
+        refresh_rollups_job, created_at.isoformat(), user_id, job_id=rq_id, job_timeout=300, result_ttl=60,
+    )

@@ -22,7 +22,7 @@ from configs.services import model_backend_set
 from tests.gpu.conftest import tiny_models  # noqa: F401 - re-exported fixture
 
 ROOT = Path(__file__).resolve().parents[2]
-QUEUES = ("enhance", "sdxl", "wan")
+QUEUES = ("enhance", "sdxl", "wan", "default")
 
 
 def database_url() -> str:

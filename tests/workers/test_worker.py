@@ -115,7 +115,7 @@ def test_cancel_queued_and_running_then_retry(workers):
     job_cancel(job=_fresh(running))
     cancelled = wait_for(lambda: (j := _fresh(running)).status == "cancelled" and j, timeout=60)
 
-    assert (heartbeat.pid, heartbeat.queues, heartbeat.device) == (worker.pid, ["enhance", "sdxl", "wan"], "cpu")
+    assert (heartbeat.pid, heartbeat.queues, heartbeat.device) == (worker.pid, ["enhance", "sdxl", "wan", "default"], "cpu")
     assert [m["family"] for m in heartbeat.loaded_models] == ["sdxl"] and heartbeat.current_stage == "generate"
     assert _fresh(queued).status == "cancelled" and _fresh(queued).outputs.count() == 0
     assert cancelled.failure_reason == "cancelled" and 0 < cancelled.progress < 1
@@ -160,3 +160,19 @@ def test_running_worker_picks_up_refreshed_template_after_broadcast(workers):
     assert _fresh(first).final_prompt.startswith("style one")
     assert _fresh(second).final_prompt.startswith("style two")
     assert _fresh(second).lineage["templates"]["system"]["version"] == 2
+
+
+def test_rollups_follow_the_jobs_through_the_queue(workers):
+    from analytics.models import ModelPerformanceLog
+    from analytics.rollups import rebuild_all
+
+    job = job_submit(prompt="a heron at dawn", **SMALL_SDXL)
+
+    workers.run_burst()
+
+    row = ModelPerformanceLog.objects.get(model_type="SDXL")
+    assert (row.total_generations, row.successful_generations) == (1, 1)
+    assert row.avg_generation_time_ms == _fresh(job).inference_time_ms
+    before = list(ModelPerformanceLog.objects.values_list("id", "total_generations", "avg_generation_time_ms"))
+    rebuild_all()
+    assert list(ModelPerformanceLog.objects.values_list("id", "total_generations", "avg_generation_time_ms")) == before
