@@ -211,11 +211,17 @@ REVIEW_FIELDS = ("quality_rating", "notes", "failure_reason")
 
 @transaction.atomic
 def job_rate(*, job: Job, by, rating: int | None = None, notes: str | None = None,
-             failure_reason: str | None = None) -> Job:
-    """Set a job's stars (1-5 or None), notes and/or failure reason; records who rated and when."""
+             failure_reason: str | None = None, clear_rating: bool = False) -> Job:
+    """Set a job's stars (1-5), notes and/or failure reason; records who rated and when.
+
+    Arguments left as None are not touched; ``clear_rating`` removes the stars.
+    """
     job = Job.objects.select_for_update().get(pk=job.pk)
     changed = []
-    if rating is not None and rating != job.quality_rating:
+    if clear_rating and job.quality_rating is not None:
+        job.quality_rating, job.rated_by, job.rated_at = None, by, timezone.now()
+        changed += ["quality_rating", "rated_by", "rated_at"]
+    elif rating is not None and rating != job.quality_rating:
         if not 1 <= int(rating) <= 5:
             raise ValidationError({"quality_rating": "A rating is 1 to 5 stars."})
         job.quality_rating, job.rated_by, job.rated_at = int(rating), by, timezone.now()
@@ -226,6 +232,8 @@ def job_rate(*, job: Job, by, rating: int | None = None, notes: str | None = Non
     if failure_reason is not None and failure_reason != job.failure_reason:
         if failure_reason:
             _choice(failure_reason, FailureReason, "failure_reason")
+        elif job.status == JobStatus.FAILED:
+            raise ValidationError({"failure_reason": "A failed job keeps a failure reason."})
         job.failure_reason = failure_reason
         changed.append("failure_reason")
     if changed:

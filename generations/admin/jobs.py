@@ -127,7 +127,8 @@ class JobAdmin(LargeTableAdminMixin, admin.ModelAdmin):
         review = {name: form.cleaned_data.get(name) for name in REVIEW_FIELDS if name in form.changed_data}
         try:
             job_rate(job=obj, by=request.user, rating=review.get("quality_rating"), notes=review.get("notes"),
-                     failure_reason=review.get("failure_reason"))
+                     failure_reason=review.get("failure_reason"),
+                     clear_rating="quality_rating" in review and review["quality_rating"] is None)
         except ValidationError as exc:
             raise PermissionDenied(" ".join(exc.messages)) from exc
 

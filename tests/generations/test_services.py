@@ -94,3 +94,17 @@ def test_cancel_running_job_only_flags_it():
     job = job_cancel(job=running)
 
     assert job.status == "processing" and job.cancel_requested_at is not None
+
+
+def test_rating_can_be_cleared_and_failed_jobs_keep_a_reason(superuser):
+    from generations.services import job_rate
+
+    rated = JobFactory(quality_rating=4)
+    failed = JobFactory(status="failed", failure_reason="timeout")
+
+    cleared = job_rate(job=rated, by=superuser, clear_rating=True)
+    with pytest.raises(ValidationError, match="A failed job keeps a failure reason."):
+        job_rate(job=failed, by=superuser, failure_reason="")
+
+    assert (cleared.quality_rating, cleared.rated_by) == (None, superuser)
+    assert Job.objects.get(pk=failed.pk).failure_reason == "timeout"
