@@ -9,23 +9,16 @@ number of SQL queries. Figures only: nothing here asserts a threshold.
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ourvidz_admin.settings.base")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import django  # noqa: E402
+from _portal import superuser_client  # noqa: E402
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from generations.models import Job  # noqa: E402
@@ -59,12 +52,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    settings.ALLOWED_HOSTS = ["*"]
-    user, _ = get_user_model().objects.get_or_create(username="bench-admin", defaults={"is_staff": True})
-    user.is_staff = user.is_superuser = True
-    user.save()
-    client = Client()
-    client.force_login(user)
+    client = superuser_client()
     newest = Job.objects.order_by("-created_at").values_list("pk", flat=True).first()
     print(f"database: {connection.vendor}; jobs (planner estimate or exact): ", end="")
     from ourvidz_admin.admin.paginators import estimated_count

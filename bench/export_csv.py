@@ -5,32 +5,20 @@
 The argument is the jobs changelist's filter query string (default: failed jobs).
 """
 
-import os
 import resource
 import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ourvidz_admin.settings.base")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import django  # noqa: E402
+from _portal import superuser_client  # noqa: E402
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.test import Client  # noqa: E402
 
 
 def main() -> None:
     query = sys.argv[1] if len(sys.argv) > 1 else "status__exact=failed"
-    settings.ALLOWED_HOSTS = ["*"]
-    user, _ = get_user_model().objects.get_or_create(username="bench-admin", defaults={"is_staff": True})
-    user.is_staff = user.is_superuser = True
-    user.save()
-    client = Client()
-    client.force_login(user)
+    client = superuser_client()
     started = time.perf_counter()
     response = client.get(f"/admin/generations/job/export/?{query}")
     stream = iter(response.streaming_content)

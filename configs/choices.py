@@ -57,3 +57,24 @@ PRESET_QWEN_FIELDS = {
     "expansion_target": "qwen_expansion_target",
     "quality_focus": "qwen_quality_focus",
 }
+
+
+class BackendFamily(models.TextChoices):
+    """The worker families whose model directory is configured (not document 004's prompt families)."""
+
+    QWEN = "qwen", "Qwen enhancer (transformers causal LM)"
+    SDXL = "sdxl", "SDXL (diffusers)"
+    WAN = "wan", "WAN (diffusers)"
+
+
+class Device(models.TextChoices):
+    AUTO = "auto", "Auto (CUDA when available, else CPU)"
+    CUDA = "cuda", "CUDA"
+    CPU = "cpu", "CPU"
+
+
+class DType(models.TextChoices):
+    AUTO = "auto", "Auto (float16 on CUDA, float32 on CPU)"
+    FLOAT16 = "float16", "float16"
+    BFLOAT16 = "bfloat16", "bfloat16"
+    FLOAT32 = "float32", "float32"

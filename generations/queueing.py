@@ -33,6 +33,17 @@ def queue_for(job, stage: str) -> str:
     return ENHANCE if stage == ENHANCE else job.model_type.lower()
 
 
+DEFAULT_TIMEOUT_S = 600
+
+
+def stage_timeout_s(job, stage: str) -> int:
+    """The RQ timeout of ``stage``: the ``job_timeout_s`` of the model backend that runs it."""
+    from configs.selectors import model_backend_get
+
+    backend = model_backend_get("qwen" if stage == ENHANCE else job.model_type.lower())
+    return backend.job_timeout_s if backend else DEFAULT_TIMEOUT_S
+
+
 def rq_job_id(job, stage: str) -> str:
     """One RQ id per job, attempt and stage, so a retry is a new RQ job and a redelivery is not."""
     return f"{job.pk}_{job.attempts}_{stage}"
@@ -48,14 +59,10 @@ def enqueue_next_stage(job) -> str:
 def _enqueue(job, stage: str) -> None:
     import django_rq
 
-    from configs.selectors import model_backend_get
     from generations.jobs import run_job
 
-    family = "qwen" if stage == ENHANCE else job.model_type.lower()
-    backend = model_backend_get(family)
-    timeout = backend.job_timeout_s if backend else 600
     django_rq.get_queue(queue_for(job, stage)).enqueue(
-        run_job, str(job.pk), stage, job_id=rq_job_id(job, stage), job_timeout=timeout,
+        run_job, str(job.pk), stage, job_id=rq_job_id(job, stage), job_timeout=stage_timeout_s(job, stage),
         result_ttl=3600, failure_ttl=7 * 24 * 3600,
     )
 

@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from configs.selectors import model_backend_get
 from generations import queueing
 from generations.lifecycle import jobs_reap_orphans
 from gpu.models import WorkerHeartbeat
@@ -20,9 +19,7 @@ def live_worker_names() -> set[str]:
 
 
 def _timeout_for(job) -> int:
-    family = "qwen" if queueing.next_stage(job) == queueing.ENHANCE else job.model_type.lower()
-    backend = model_backend_get(family)
-    return backend.job_timeout_s if backend else 600
+    return queueing.stage_timeout_s(job, queueing.next_stage(job))
 
 
 def reap_orphans() -> int:

@@ -29,7 +29,6 @@ from gpu.models import WorkerHeartbeat
 QUEUE_NAMES = ("enhance", "sdxl", "wan", "default")
 FAILED_WINDOW = timedelta(hours=1)
 RECENT_FAILED_LIMIT = 10
-DEFAULT_JOB_TIMEOUT_S = 600
 REDIS_TIMEOUT_S = 2
 MEDIA_SCAN_LIMIT = 200_000
 MEDIA_SIZE_CACHE_KEY = "gpu:system_health:media_size"
@@ -127,7 +126,7 @@ def _timeouts() -> dict[str, int]:
     timeouts = {}
     for family in ("qwen", "sdxl", "wan"):
         backend = model_backend_get(family)
-        timeouts[family] = backend.job_timeout_s if backend else DEFAULT_JOB_TIMEOUT_S
+        timeouts[family] = backend.job_timeout_s if backend else queueing.DEFAULT_TIMEOUT_S
     return timeouts
 
 

@@ -4,26 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from configs.choices import BackendFamily, Device, DType
 from ourvidz_admin.db import UUIDModel, between, one_of
-
-
-class ModelFamily(models.TextChoices):
-    QWEN = "qwen", "Qwen enhancer (transformers causal LM)"
-    SDXL = "sdxl", "SDXL (diffusers)"
-    WAN = "wan", "WAN (diffusers)"
-
-
-class Device(models.TextChoices):
-    AUTO = "auto", "Auto (CUDA when available, else CPU)"
-    CUDA = "cuda", "CUDA"
-    CPU = "cpu", "CPU"
-
-
-class DType(models.TextChoices):
-    AUTO = "auto", "Auto (float16 on CUDA, float32 on CPU)"
-    FLOAT16 = "float16", "float16"
-    BFLOAT16 = "bfloat16", "bfloat16"
-    FLOAT32 = "float32", "float32"
 
 
 class ModelBackend(UUIDModel):
@@ -33,7 +15,7 @@ class ModelBackend(UUIDModel):
     the path makes each worker reload that family on its next job.
     """
 
-    family = models.CharField(max_length=10, choices=ModelFamily.choices, unique=True)
+    family = models.CharField(max_length=10, choices=BackendFamily.choices, unique=True)
     model_name = models.CharField(max_length=100, blank=True, help_text="Label written into outputs (Model: ...).")
     path = models.CharField(max_length=500, help_text="Local directory saved with save_pretrained.")
     device = models.CharField(max_length=10, choices=Device.choices, default=Device.AUTO)
@@ -54,7 +36,7 @@ class ModelBackend(UUIDModel):
         db_table = "model_backends"
         ordering = ("family",)
         constraints = [
-            one_of("family", ModelFamily, "model_backends_family_valid"),
+            one_of("family", BackendFamily, "model_backends_family_valid"),
             one_of("device", Device, "model_backends_device_valid"),
             one_of("dtype", DType, "model_backends_dtype_valid"),
             between("job_timeout_s", 10, 7200, "model_backends_timeout_range", nullable=False),
