@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _portal import superuser_client  # noqa: E402
 
 from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from generations.models import Job  # noqa: E402
@@ -60,6 +61,9 @@ def main() -> None:
     print(f"{estimated_count(Job.objects.all()):,}")
     print(f"{'page':28} {'median ms':>10} {'worst ms':>10} {'queries':>8} {'status':>7}")
     for label, url in URLS:
+        if url is None and newest is None:
+            print(f"{label:28} (no jobs: run seed_demo first)")
+            continue
         url = url or f"/admin/generations/job/{newest}/change/"
         median, worst, queries, status = _time(client, url, args.repeat)
         print(f"{label:28} {median * 1000:10.1f} {worst * 1000:10.1f} {queries:8d} {status:7d}")
