@@ -148,3 +148,80 @@ class UserEnhancementAdoption(UUIDModel):
 
     def __str__(self):
         return f"{self.user_id} {self.date}"
+
+
+class JobStatsDaily(UUIDModel):
+    """Jobs of one model and one enhancement strategy created on one UTC day (``job_stats_daily``).
+
+    Not in the documents: the rollup behind the Model Analytics quality
+    distribution and the enhancement-effectiveness screen, so those read a few
+    hundred rows instead of scanning jobs. Sums and counts, never means, so any
+    range of days adds up exactly.
+    """
+
+    date = models.DateField()
+    model_type = models.CharField(max_length=20, choices=ModelType.choices)
+    enhancement_strategy = models.CharField(max_length=50, choices=EnhancementStrategy.choices)
+    total_jobs = models.PositiveIntegerField(default=0)
+    completed_jobs = models.PositiveIntegerField(default=0)
+    failed_jobs = models.PositiveIntegerField(default=0)
+    cancelled_jobs = models.PositiveIntegerField(default=0)
+    rated_jobs = models.PositiveIntegerField(default=0)
+    stars_1 = models.PositiveIntegerField(default=0)
+    stars_2 = models.PositiveIntegerField(default=0)
+    stars_3 = models.PositiveIntegerField(default=0)
+    stars_4 = models.PositiveIntegerField(default=0)
+    stars_5 = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    inference_time_sum_ms = models.BigIntegerField(default=0)
+    inference_time_count = models.PositiveIntegerField(default=0)
+    enhancement_time_sum_ms = models.BigIntegerField(default=0)
+    enhancement_time_count = models.PositiveIntegerField(default=0)
+    improvement_sum = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    improvement_count = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "job_stats_daily"
+        ordering = ("-date", "model_type", "enhancement_strategy")
+        verbose_name_plural = "job stats daily"
+        constraints = [
+            one_of("model_type", ModelType, "job_stats_daily_model_type_valid"),
+            one_of("enhancement_strategy", EnhancementStrategy, "job_stats_daily_strategy_valid"),
+            models.UniqueConstraint("date", "model_type", "enhancement_strategy", name="job_stats_daily_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.model_type} {self.enhancement_strategy}"
+
+
+class PromptPerformanceDaily(UUIDModel):
+    """Uses of one library prompt on one UTC day, from ``prompt_usage`` (``prompt_performance_daily``).
+
+    The rollup behind document 002's performance functions: sums and counts,
+    so any period adds up exactly.
+    """
+
+    prompt = models.ForeignKey("prompts.Prompt", on_delete=models.CASCADE, related_name="+", db_index=False)
+    date = models.DateField()
+    uses = models.PositiveIntegerField(default=0)
+    successes = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    rating_count = models.PositiveIntegerField(default=0)
+    response_time_sum_ms = models.BigIntegerField(default=0)
+    response_time_count = models.PositiveIntegerField(default=0)
+    tokens_used = models.BigIntegerField(default=0)
+    cost = models.DecimalField(max_digits=16, decimal_places=6, default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "prompt_performance_daily"
+        ordering = ("-date",)
+        verbose_name_plural = "prompt performance daily"
+        indexes = [models.Index("date", name="prompt_performance_daily_date")]
+        constraints = [
+            models.UniqueConstraint("prompt", "date", name="prompt_performance_daily_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.prompt_id} {self.date}"

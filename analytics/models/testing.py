@@ -96,34 +96,3 @@ class EnhancedPromptTest(UUIDModel):
 
     def __str__(self):
         return f"{self.enhancement_strategy}: {self.original_prompt[:50]}"
-
-
-class PromptABTest(UUIDModel):
-    """A paired comparison of a baseline and an enhanced configuration (``prompt_ab_tests``)."""
-
-    test_name = models.CharField(max_length=100)
-    test_series = models.CharField(max_length=100)
-    baseline_config = models.JSONField()
-    enhanced_config = models.JSONField()
-    total_participants = models.PositiveIntegerField(default=0)
-    baseline_avg_quality = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
-    enhanced_avg_quality = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
-    quality_improvement = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
-    confidence_level = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
-    is_complete = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now)
-    completed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        db_table = "prompt_ab_tests"
-        ordering = ("-created_at",)
-        verbose_name = "prompt A/B test"
-        constraints = [
-            between("baseline_avg_quality", 1, 5, "prompt_ab_tests_baseline_range"),
-            between("enhanced_avg_quality", 1, 5, "prompt_ab_tests_enhanced_range"),
-            between("quality_improvement", -4, 4, "prompt_ab_tests_improvement_range"),
-            between("confidence_level", 0, 1, "prompt_ab_tests_confidence_range"),
-        ]
-
-    def __str__(self):
-        return self.test_name

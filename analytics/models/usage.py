@@ -39,6 +39,9 @@ class PromptUsage(UUIDModel):
     output_tokens = models.PositiveIntegerField(default=0)
     tokens_used = models.PositiveIntegerField(default=0)
     cost = models.DecimalField(max_digits=12, decimal_places=6, default=0)
+    stage = models.CharField(
+        max_length=20, blank=True, help_text="The worker stage that made this call (enhance or generate); empty for others."
+    )
     session_id = models.CharField(max_length=100, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.TextField(blank=True)

@@ -146,6 +146,8 @@ class Job(UUIDModel):
             models.Index("test_series", F("created_at").desc(), name="jobs_series_idx", condition=~Q(test_series="")),
             models.Index(F("failed_at").desc(), F("id").desc(), name="jobs_failed_at_idx",
                          condition=Q(status=JobStatus.FAILED)),
+            # quality_improvement: the baseline of a job is the unenhanced job with the same seed and prompt.
+            models.Index("seed", "model_type", name="jobs_seed_idx", condition=Q(seed__isnull=False)),
         ]
         constraints = [
             one_of("status", JobStatus, "jobs_status_valid"),

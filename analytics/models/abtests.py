@@ -1,0 +1,120 @@
+"""Paired A/B tests of a baseline against an enhanced configuration (``prompt_ab_tests``).
+
+Each test has two arms. An arm is a JSON object naming any mix of
+``prompt_version``, ``enhancement_strategy``, ``compel_config`` and
+``model_config`` (ids or values; validated by the A/B service). Both arms run
+on the same prompts with the same seeds, one ``ABTestPair`` per prompt, so the
+ratings come in pairs. Raters see a pair's two outputs in the order
+``enhanced_first`` says, without the arm names.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from analytics.choices import ABTestStatus
+from generations.choices import ModelType
+from ourvidz_admin.db import UUIDModel, between, one_of
+
+
+class PromptABTest(UUIDModel):
+    """A paired comparison of a baseline and an enhanced configuration (``prompt_ab_tests``).
+
+    The document's columns hold the headline figures; ``results`` holds every
+    statistic of the last computation (see ``analytics.abtests.results``).
+    """
+
+    test_name = models.CharField(max_length=100)
+    test_series = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    model_type = models.CharField(max_length=20, choices=ModelType.choices, default=ModelType.SDXL)
+    baseline_config = models.JSONField()
+    enhanced_config = models.JSONField()
+    status = models.CharField(max_length=20, choices=ABTestStatus.choices, default=ABTestStatus.DRAFT)
+    # Power calculation inputs and its answer.
+    target_lift = models.DecimalField(
+        max_digits=3, decimal_places=2, default=Decimal("0.50"), help_text="Smallest lift in mean rating worth detecting (stars)."
+    )
+    alpha = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.050"), help_text="Significance level.")
+    power = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0.80"))
+    sd_difference = models.DecimalField(
+        max_digits=3, decimal_places=2, default=Decimal("1.00"),
+        help_text="Expected standard deviation of the paired differences (stars); from earlier tests or a guess.",
+    )
+    planned_pairs = models.PositiveIntegerField(default=0, help_text="Prompts needed, from the power calculation.")
+    # Document 000 columns, kept current by the results computation.
+    total_participants = models.PositiveIntegerField(default=0, help_text="Pairs with both outputs rated.")
+    baseline_avg_quality = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    enhanced_avg_quality = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    quality_improvement = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    confidence_level = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    results = models.JSONField(null=True, blank=True, editable=False)
+    results_computed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    is_complete = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "prompt_ab_tests"
+        ordering = ("-created_at",)
+        verbose_name = "prompt A/B test"
+        indexes = [models.Index("status", F("created_at").desc(), name="prompt_ab_tests_status_idx")]
+        constraints = [
+            one_of("status", ABTestStatus, "prompt_ab_tests_status_valid"),
+            one_of("model_type", ModelType, "prompt_ab_tests_model_type_valid"),
+            between("baseline_avg_quality", 1, 5, "prompt_ab_tests_baseline_range"),
+            between("enhanced_avg_quality", 1, 5, "prompt_ab_tests_enhanced_range"),
+            between("quality_improvement", -4, 4, "prompt_ab_tests_improvement_range"),
+            between("confidence_level", 0, 1, "prompt_ab_tests_confidence_range"),
+            between("target_lift", 0.01, 4, "prompt_ab_tests_lift_range", nullable=False),
+            models.CheckConstraint(
+                condition=Q(alpha__gt=0, alpha__lt=0.5), name="prompt_ab_tests_alpha_range",
+                violation_error_message="alpha must be above 0 and below 0.5.",
+            ),
+            models.CheckConstraint(
+                condition=Q(power__gt=0.5, power__lt=1), name="prompt_ab_tests_power_range",
+                violation_error_message="power must be above 0.5 and below 1.",
+            ),
+            models.CheckConstraint(
+                condition=Q(sd_difference__gt=0), name="prompt_ab_tests_sd_positive",
+                violation_error_message="sd_difference must be positive.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.test_name
+
+
+class ABTestPair(UUIDModel):
+    """One prompt of an A/B test: the same text and seed run once per arm (``prompt_ab_test_pairs``)."""
+
+    ab_test = models.ForeignKey(PromptABTest, on_delete=models.CASCADE, related_name="pairs", db_index=False)
+    position = models.PositiveIntegerField()
+    prompt_text = models.TextField()
+    seed = models.BigIntegerField()
+    baseline_job = models.OneToOneField(
+        "generations.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="ab_baseline_pair"
+    )
+    enhanced_job = models.OneToOneField(
+        "generations.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="ab_enhanced_pair"
+    )
+    enhanced_first = models.BooleanField(help_text="Blind order: the enhanced output is shown first.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "prompt_ab_test_pairs"
+        ordering = ("ab_test", "position")
+        verbose_name = "A/B test pair"
+        constraints = [
+            models.UniqueConstraint("ab_test", "position", name="prompt_ab_test_pairs_unique_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.ab_test_id} #{self.position}"
