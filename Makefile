@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install run serve worker test migrate seed models stop-redis check clean bench chromium
+.PHONY: install run serve worker scheduler test migrate seed models stop-redis check clean bench chromium
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,15 +26,20 @@ seed: migrate
 models: migrate
 	$(BIN)/python manage.py build_tiny_models --if-missing
 
-# The portal and one worker for all three queues; Ctrl-C stops both.
+# The portal, one worker for every queue and the scheduler (rollups, alerts); Ctrl-C stops all three.
 run: seed models
 	@echo "Portal: http://$(HOST):$(PORT)/admin/  (credentials above; password also in var/admin-password.txt)"
-	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	@trap 'kill $$worker $$cron 2>/dev/null; wait $$worker $$cron 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py rqworker enhance sdxl wan default & worker=$$!; \
+	$(BIN)/python manage.py rqcron ourvidz_admin.cron & cron=$$!; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 worker: models
 	$(BIN)/python manage.py rqworker enhance sdxl wan default
+
+# The periodic jobs of ourvidz_admin/cron.py, enqueued on the default queue.
+scheduler: migrate
+	$(BIN)/python manage.py rqcron ourvidz_admin.cron
 
 bench: install
 	$(BIN)/python bench/worker_overhead.py

@@ -8,3 +8,37 @@ def refresh_rollups_job(created_at: str, user_id: int | None) -> None:
     from analytics.rollups import refresh_buckets
 
     refresh_buckets(datetime.fromisoformat(created_at), user_id)
+
+
+def refresh_aggregates_job(compel_config_id: str | None, preset_name: str | None) -> None:
+    """Recompute one Compel configuration's and/or one preset's figures (idempotent)."""
+    from analytics.aggregates import compel_config_refresh, preset_refresh
+
+    if compel_config_id:
+        compel_config_refresh(compel_config_id)
+    if preset_name:
+        preset_refresh(preset_name)
+
+
+def rollup_recent_job(days: int = 2) -> dict:
+    """Scheduled exact rebuild of the last ``days`` UTC days of every rollup and of the aggregates.
+
+    The incremental path keeps rows current; this catches anything it missed
+    (a refresh lost with a Redis restart) within one schedule period.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from analytics.aggregates import rebuild_aggregates
+    from analytics.rollups import rebuild_all
+
+    written = rebuild_all(timezone.now().date() - timedelta(days=days - 1))
+    return {**written, **rebuild_aggregates()}
+
+
+def evaluate_alerts_job() -> dict:
+    """Scheduled: evaluate every enabled alert rule now (``alerts_evaluate``); idempotent, returns the counts."""
+    from analytics.alerts import alerts_evaluate
+
+    return alerts_evaluate()

@@ -27,7 +27,7 @@ from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import TruncDate, TruncDay, TruncHour
 
 from analytics.choices import PeriodType
-from analytics.models import LivePromptMetric, ModelPerformanceLog, UserEnhancementAdoption
+from analytics.models import JobStatsDaily, LivePromptMetric, ModelPerformanceLog, UserEnhancementAdoption
 from generations.choices import EnhancementStrategy, JobStatus
 from generations.models import Job
 
@@ -263,10 +263,71 @@ def _adoption(g: dict, first_enhanced: datetime | None) -> UserEnhancementAdopti
     )
 
 
-def rebuild_all(since: date | datetime | None = None) -> dict[str, int]:
-    """Run the three rebuilds in one transaction; ``since`` as a date means that day's UTC midnight.
+def rebuild_job_stats_daily(since: date | None = None, until: date | None = None) -> int:
+    """Rebuild ``JobStatsDaily``: one row per UTC day of ``created_at`` × ``model_type`` × ``enhancement_strategy``.
 
-    Returns ``{"model_performance": n, "live_prompt_metrics": n, "user_adoption": n}`` (rows written).
+    Over all jobs created that day with that model and strategy, whatever their status:
+
+    * ``total_jobs`` = count (queued and processing included);
+    * ``completed_jobs`` / ``failed_jobs`` / ``cancelled_jobs`` = count with that status;
+    * ``rated_jobs`` = count(``quality_rating``); ``stars_1`` .. ``stars_5`` = count with that rating;
+      ``rating_sum`` = sum(``quality_rating``) (0 when none is rated);
+    * ``inference_time_sum_ms`` / ``inference_time_count`` = sum / count of ``inference_time_ms`` over the
+      completed jobs that have one (the same jobs as ``avg_generation_time_ms`` of model_performance_logs);
+    * ``enhancement_time_sum_ms`` / ``enhancement_time_count`` = sum / count of ``enhancement_time_ms`` over
+      the jobs that have one, whatever their status (the jobs ``AVG(enhancement_time_ms)`` of the guide's
+      ``enhancement_effectiveness`` view averages);
+    * ``improvement_sum`` / ``improvement_count`` = sum / count of ``quality_improvement`` over the jobs that
+      have one.
+
+    Only sums and counts, so any range of rows adds up exactly; means are taken by the reader.
+    ``since``/``until``: rebuild only the days in ``[since, until)``; None leaves that side open.
+    Returns the number of rows written.
+    """
+    jobs, stale = Job.objects.all(), JobStatsDaily.objects.all()
+    if since is not None:
+        jobs, stale = jobs.filter(created_at__gte=_start_of_day(since)), stale.filter(date__gte=since)
+    if until is not None:
+        jobs, stale = jobs.filter(created_at__lt=_start_of_day(until)), stale.filter(date__lt=until)
+    groups = (
+        jobs.annotate(day=TruncDate("created_at", tzinfo=UTC)).values("day", "model_type", "enhancement_strategy")
+        .annotate(**_job_stats_aggregates()).order_by("day", "model_type", "enhancement_strategy")
+    )
+    return _replace(stale, JobStatsDaily, [_job_stats(g) for g in groups])
+
+
+def _job_stats_aggregates() -> dict:
+    completed = Q(status=JobStatus.COMPLETED)
+    return {
+        "total": Count("pk"), "completed": Count("pk", filter=completed),
+        "failed": Count("pk", filter=Q(status=JobStatus.FAILED)),
+        "cancelled": Count("pk", filter=Q(status=JobStatus.CANCELLED)), **_quality("rating"),
+        **{f"stars_{n}": Count("pk", filter=Q(quality_rating=n)) for n in range(1, 6)},
+        "inference_sum": Sum("inference_time_ms", filter=completed),
+        "inference_n": Count("inference_time_ms", filter=completed),
+        "enhancement_sum": Sum("enhancement_time_ms"), "enhancement_n": Count("enhancement_time_ms"),
+        "improvement_sum": Sum("quality_improvement"), "improvement_n": Count("quality_improvement"),
+    }
+
+
+def _job_stats(g: dict) -> JobStatsDaily:
+    key = (g["day"], g["model_type"], g["enhancement_strategy"])
+    return JobStatsDaily(
+        id=rollup_id("job_stats_daily", *key), date=g["day"], model_type=g["model_type"],
+        enhancement_strategy=g["enhancement_strategy"], total_jobs=g["total"], completed_jobs=g["completed"],
+        failed_jobs=g["failed"], cancelled_jobs=g["cancelled"], rated_jobs=g["rating_n"],
+        **{f"stars_{n}": g[f"stars_{n}"] for n in range(1, 6)}, rating_sum=g["rating_sum"] or 0,
+        inference_time_sum_ms=g["inference_sum"] or 0, inference_time_count=g["inference_n"],
+        enhancement_time_sum_ms=g["enhancement_sum"] or 0, enhancement_time_count=g["enhancement_n"],
+        improvement_sum=g["improvement_sum"] or Decimal(0), improvement_count=g["improvement_n"],
+    )
+
+
+def rebuild_all(since: date | datetime | None = None) -> dict[str, int]:
+    """Run every rebuild in one transaction; ``since`` as a date means that day's UTC midnight.
+
+    Returns ``{"model_performance": n, "live_prompt_metrics": n, "user_adoption": n, "job_stats_daily": n, ...}``
+    (rows written).
     """
     if isinstance(since, datetime):
         since_day, since_time = since.astimezone(UTC).date(), since
@@ -274,11 +335,15 @@ def rebuild_all(since: date | datetime | None = None) -> dict[str, int]:
         since_day, since_time = since, _start_of_day(since)
     else:
         since_day = since_time = None
+    from analytics import prompt_rollups  # imports this module's helpers
+
     with transaction.atomic():
         return {
             "model_performance": rebuild_model_performance(since_day),
             "live_prompt_metrics": rebuild_live_prompt_metrics(since_time),
             "user_adoption": rebuild_user_adoption(since_day),
+            "job_stats_daily": rebuild_job_stats_daily(since_day),
+            "prompt_performance": prompt_rollups.rebuild_prompt_performance(since_day),
         }
 
 
@@ -288,21 +353,25 @@ def refresh_for_job(job) -> None:
 
 
 def refresh_buckets(created_at: datetime, user_id=None) -> None:
-    """Rebuild the rollup rows of one creation time: its model-days, its hour and day, the user's day.
+    """Rebuild the rollup rows of one creation time: its day (per model, strategy), hour and day, the user's day.
 
     The incremental path: queued after a job is submitted, finishes or is
     rated. It runs the same rebuild functions over those buckets only, so its
     rows are identical to a full ``rollup_metrics`` rebuild.
     """
+    from analytics import prompt_rollups  # imports this module's helpers
+
     day = created_at.astimezone(UTC).date()
     next_day = day + timedelta(days=1)
     with transaction.atomic():
         rebuild_model_performance(day, next_day)
+        rebuild_job_stats_daily(day, next_day)
         hour = created_at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
         rebuild_live_prompt_metrics(hour, hour + timedelta(hours=1))
         if user_id is not None:
             rebuild_user_adoption(day, next_day, user_id=user_id)
             _refresh_first_enhancement(user_id)
+        prompt_rollups.refresh_prompt_days(created_at)
 
 
 def _refresh_first_enhancement(user_id) -> None:

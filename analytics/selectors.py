@@ -5,7 +5,7 @@ Stars are 1-5; the document scores FAILED..EXCELLENT as 0..4, so its
 ones are NULL and ignored by AVG, as the document's CASE leaves them NULL).
 """
 
-from django.db.models import Avg, Count, F, FloatField, Q, QuerySet
+from django.db.models import Avg, Count, F, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import Left
 
 from generations.choices import RatingLabel
@@ -35,22 +35,34 @@ def rating_distribution(*, jobs: QuerySet | None = None) -> dict:
     }
 
 
-def prompt_performance() -> QuerySet:
+def prompt_performance() -> list[dict]:
     """Per live prompt version: generations, avg 0-4 score, excellent (5★) and poor (1-2★) counts.
 
-    Ordered by the score, best first, versions without ratings last
-    (document 001's "Calculate average rating per prompt version").
+    Ordered by the score, best first, versions without ratings last, then
+    newest first (document 001's "Calculate average rating per prompt version").
+    Two queries: the jobs' figures grouped by version, read from the covering
+    index ``jobs_version_rating_idx`` alone, then the live versions.
     """
-    return (
-        PromptVersion.objects.active()
-        .annotate(
-            prompt_preview=Left("user_prompt", 100),
-            generation_count=Count("jobs"),
-            avg_rating_score=Avg(F("jobs__quality_rating") - 1, output_field=FloatField()),
-            excellent_count=Count("jobs", filter=Q(jobs__quality_rating=RatingLabel.EXCELLENT)),
-            poor_count=Count("jobs", filter=Q(jobs__quality_rating__in=(RatingLabel.FAILED, RatingLabel.POOR))),
-        )
-        .order_by(F("avg_rating_score").desc(nulls_last=True), "-created_at", "-id")
-        .values("id", "name", "prompt_preview", "generation_count", "avg_rating_score", "excellent_count",
-                "poor_count")
-    )
+    figures = {
+        row.pop("prompt_version"): row
+        for row in Job.objects.filter(prompt_version__isnull=False).values("prompt_version").annotate(
+            generation_count=Count("prompt_version"),
+            score_sum=Sum(F("quality_rating") - 1), rated=Count("quality_rating"),
+            excellent_count=Count("prompt_version", filter=Q(quality_rating=RatingLabel.EXCELLENT)),
+            poor_count=Count("prompt_version", filter=Q(quality_rating__in=(RatingLabel.FAILED, RatingLabel.POOR))),
+        ).order_by()
+    }
+    rows = []
+    for version in PromptVersion.objects.active().annotate(prompt_preview=Left("user_prompt", 100)).values(
+        "id", "name", "prompt_preview", "created_at"
+    ):
+        found = figures.get(version["id"], {})
+        rated = found.get("rated", 0)
+        rows.append({
+            **version, "generation_count": found.get("generation_count", 0),
+            "avg_rating_score": found["score_sum"] / rated if rated else None,
+            "excellent_count": found.get("excellent_count", 0), "poor_count": found.get("poor_count", 0),
+        })
+    rows.sort(key=lambda r: (r["created_at"], r["id"]), reverse=True)
+    rows.sort(key=lambda r: -r["avg_rating_score"] if r["avg_rating_score"] is not None else float("inf"))
+    return rows

@@ -12,7 +12,6 @@ import re
 from collections import Counter
 from statistics import mean, median
 
-from django.db.models import F
 from django.db.models.functions import Coalesce
 
 from analytics.choices import TrackerOutcome

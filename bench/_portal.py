@@ -25,3 +25,23 @@ def superuser_client():
     client = Client()
     client.force_login(user)
     return client
+
+
+def time_get(client, url: str, repeat: int, *, warm_up: bool = False) -> tuple[float, float, int, int]:
+    """``(median s, worst s, queries, status)`` of ``repeat`` GETs of ``url`` (after one untimed one if ``warm_up``)."""
+    import statistics
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if warm_up:
+        client.get(url)  # connection, templates, caches
+    timings, queries, status = [], 0, 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(url)
+            timings.append(time.perf_counter() - start)
+        queries, status = len(captured.captured_queries), response.status_code
+    return statistics.median(timings), max(timings), queries, status

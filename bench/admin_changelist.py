@@ -9,18 +9,14 @@ number of SQL queries. Figures only: nothing here asserts a threshold.
 """
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _portal import superuser_client  # noqa: E402
+from _portal import superuser_client, time_get  # noqa: E402
 
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from generations.models import Job  # noqa: E402
 
@@ -36,17 +32,6 @@ URLS = [
     ("outputs", "/admin/generations/generationimageoutput/"),
     ("prompt logs", "/admin/prompts/promptlog/"),
 ]
-
-
-def _time(client: Client, url: str, repeat: int) -> tuple[float, float, int, int]:
-    timings, queries, status = [], 0, 0
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            response = client.get(url)
-            timings.append(time.perf_counter() - start)
-        queries, status = len(captured.captured_queries), response.status_code
-    return statistics.median(timings), max(timings), queries, status
 
 
 def main() -> None:
@@ -65,7 +50,7 @@ def main() -> None:
             print(f"{label:28} (no jobs: run seed_demo first)")
             continue
         url = url or f"/admin/generations/job/{newest}/change/"
-        median, worst, queries, status = _time(client, url, args.repeat)
+        median, worst, queries, status = time_get(client, url, args.repeat)
         print(f"{label:28} {median * 1000:10.1f} {worst * 1000:10.1f} {queries:8d} {status:7d}")
 
 

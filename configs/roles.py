@@ -10,13 +10,14 @@ PORTAL_APPS = ("prompts", "generations", "analytics", "configs", "gpu")
 ADMIN, MODERATOR, VIEWER = "admin", "moderator", "viewer"
 ROLES = (ADMIN, MODERATOR, VIEWER)
 
-# Beyond "view everything", what a moderator may do: rate, annotate, retry, cancel.
+# Beyond "view everything", what a moderator may do: rate, annotate, retry, cancel, handle alerts.
 MODERATOR_EXTRA = {
     ("generations", "change_job"), ("generations", "rate_job"), ("generations", "retry_job"),
     ("generations", "cancel_job"), ("generations", "export_job"),
     ("generations", "add_generationimagerating"), ("generations", "change_generationimagerating"),
     ("analytics", "change_prompttestresult"), ("analytics", "change_trackedprompt"),
     ("analytics", "change_enhancedprompttest"),
+    ("analytics", "change_alert"),  # acknowledge and resolve alerts
 }
 
 

@@ -4,6 +4,7 @@ import time
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
@@ -49,6 +50,30 @@ def model_config_active(model_type: str) -> EnhancedModelConfig | None:
         )
 
     return _cached(("config", model_type), load)
+
+
+def preset_in_use(config: EnhancedModelConfig | None) -> str | None:
+    """The name of the preset ``config`` runs: the first (by name) whose every value ``config`` holds.
+
+    A preset whose values cannot be applied (malformed weights) never matches.
+    """
+    from configs.services.model_config import config_values, preset_values  # services import selectors
+
+    if config is None:
+        return None
+    current = config_values(config)
+    for preset in _cached(("presets",), lambda: list(EnhancementPreset.objects.order_by("preset_name"))):
+        try:
+            values = preset_values(preset)
+        except ValidationError:
+            continue
+        if all(current.get(name) == _plain(value) for name, value in values.items()):
+            return preset.preset_name
+    return None
+
+
+def _plain(value):
+    return float(value) if isinstance(value, Decimal) else value
 
 
 def preset_list() -> models.QuerySet[EnhancementPreset]:

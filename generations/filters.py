@@ -55,8 +55,16 @@ class MomentFormField(forms.CharField):
             pass
         if moment is None:
             raise forms.ValidationError("Enter a date (YYYY-MM-DD) or an ISO 8601 datetime.")
-        if isinstance(moment, datetime.datetime) and timezone.is_naive(moment):
-            moment = timezone.make_aware(moment)
+        if isinstance(moment, datetime.datetime):
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+            try:
+                # In UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts (up to ±23:59).
+                moment = moment.astimezone(datetime.timezone.utc)
+            except OverflowError:
+                raise forms.ValidationError("That moment is outside the years 1 to 9999.") from None
+        elif moment == datetime.date.max:
+            raise forms.ValidationError("Enter a date before 9999-12-31.")
         return moment
 
 

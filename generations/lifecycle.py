@@ -10,12 +10,14 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from analytics.abtests.hooks import ab_tests_job_changed
 from analytics.choices import SaveMethod, TrackerOutcome
 from analytics.models import LiveJobTracking, PromptUsage, TrackedPrompt
 from generations import queueing
-from generations.choices import TERMINAL_STATUSES, FailureReason, JobStatus
+from generations.choices import TERMINAL_STATUSES, FailureReason, JobStatus, ModelType
 from generations.models import GenerationImageOutput, Job
-from prompts.models import PromptLog
+from prompts.choices import UseCase
+from prompts.models import Prompt, PromptLog
 
 
 @dataclass
@@ -56,8 +58,12 @@ def schedule_rollups(job: Job) -> None:
     The refresh runs on the ``default`` queue, off the GPU stage's critical
     path. Its RQ id names the bucket (creation hour and user), so a burst of
     jobs in one bucket coalesces into the one refresh still waiting in the queue.
+    The job's Compel configuration and preset figures are refreshed the same way.
     """
     transaction.on_commit(lambda: queueing.enqueue_rollup_refresh(job.created_at, job.user_id))
+    preset = (job.metadata or {}).get("preset")
+    if job.compel_config_id is not None or preset:
+        transaction.on_commit(lambda: queueing.enqueue_aggregates_refresh(job.compel_config_id, preset))
 
 
 def _track(job: Job) -> None:
@@ -73,7 +79,11 @@ def _track(job: Job) -> None:
 
 
 def _log(job: Job, record: StageRecord, *, success: bool, error: str = "") -> None:
-    """Replace this stage's log and usage rows of the job (idempotent on redelivery)."""
+    """Replace this stage's log and usage rows of the job (idempotent on redelivery).
+
+    The usage row is keyed by ``(job, stage)``; ``session_id`` is left for real
+    client sessions. Its ``prompt`` is the library prompt the stage ran (``usage_prompt_id``).
+    """
     PromptLog.objects.filter(job=job, use_case=record.use_case).delete()
     PromptLog.objects.create(
         job=job, model_family=record.model_family, use_case=record.use_case, template_id=record.template_id,
@@ -83,16 +93,44 @@ def _log(job: Job, record: StageRecord, *, success: bool, error: str = "") -> No
         tokens_in=record.tokens_in, tokens_out=record.tokens_out, success=success, flags=record.flags,
         error_message=error,
     )
-    session = f"{job.pk}:{record.use_case}"
-    PromptUsage.objects.filter(job=job, session_id=session).delete()
+    stage = stage_of(record)
+    PromptUsage.objects.filter(job=job, stage=stage).delete()
     tokens = record.tokens_in + record.tokens_out
     PromptUsage.objects.create(
-        job=job, template_id=record.template_id, user_id=job.user_id, user_prompt=record.input_prompt,
-        enhanced_prompt=record.output_prompt, response_time_ms=record.response_time_ms, success=success,
-        error_message=error, input_tokens=record.tokens_in, output_tokens=record.tokens_out,
-        tokens_used=tokens, cost=estimate_cost(record.model_family, tokens, record.response_time_ms),
-        session_id=session,
+        job=job, prompt_id=usage_prompt_id(job, stage), template_id=record.template_id, user_id=job.user_id,
+        user_prompt=record.input_prompt, enhanced_prompt=record.output_prompt,
+        response_time_ms=record.response_time_ms, success=success, error_message=error,
+        input_tokens=record.tokens_in, output_tokens=record.tokens_out, tokens_used=tokens,
+        cost=estimate_cost(record.model_family, tokens, record.response_time_ms), stage=stage,
     )
+
+
+# The library prompts (document 002) that stand for the Qwen rewrite of each target model's jobs.
+ENHANCER_PROMPTS = {ModelType.SDXL: "sdxl-prompt-enhancer", ModelType.WAN: "wan-prompt-enhancer"}
+
+
+def stage_of(record: StageRecord) -> str:
+    """The worker stage that produced ``record``: ``enhance`` for the Qwen rewrite, else ``generate``."""
+    return queueing.ENHANCE if record.use_case == UseCase.ENHANCEMENT else queueing.GENERATE
+
+
+def usage_prompt_id(job: Job, stage: str):
+    """The library prompt a stage ran, or None.
+
+    * ``enhance``: the library prompt of the job's pinned prompt version when the
+      stage used that version's system prompt (``gpu.stages.enhance`` does whenever
+      it is not empty); otherwise the enhancer prompt of the job's model
+      (``ENHANCER_PROMPTS``) when the library has it.
+    * ``generate``: None. SDXL and WAN run no library prompt; the templates they
+      resolved are recorded in ``template``.
+    """
+    if stage != queueing.ENHANCE:
+        return None
+    version = job.prompt_version if job.prompt_version_id else None
+    if version is not None and version.prompt_id and version.system_prompt:
+        return version.prompt_id
+    name = ENHANCER_PROMPTS.get(job.model_type)
+    return Prompt.objects.filter(name=name).values_list("pk", flat=True).first() if name else None
 
 
 # Cost model (documented in README): LLM tokens at $0.40 per million; GPU time at $2.50 per hour.
@@ -170,6 +208,7 @@ def job_complete(*, job: Job, outputs: list[OutputSpec], record: StageRecord, fi
         model_parameters=job.lineage.get("parameters", {}),
     )
     schedule_rollups(job)
+    ab_tests_job_changed(job)
     return job
 
 
@@ -195,6 +234,7 @@ def job_fail(*, job_id, reason: str, message: str) -> Job | None:
         model_parameters=job.lineage.get("parameters", {}),
     )
     schedule_rollups(job)
+    ab_tests_job_changed(job)
     return job
 
 

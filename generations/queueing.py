@@ -6,6 +6,8 @@ for the qwen and hybrid strategies, then ``generate`` (on the ``sdxl`` or
 is enqueued after the transaction that made it due commits.
 """
 
+import hashlib
+
 from django.db import transaction
 
 from generations.choices import EnhancementStrategy
@@ -92,20 +94,38 @@ def clear_cancel(job_id) -> None:
     connection().delete(CANCEL_KEY.format(job_id=job_id))
 
 
-def enqueue_rollup_refresh(created_at, user_id) -> None:
-    """Queue ``analytics.jobs.refresh_rollups_job`` for a bucket unless one is already waiting."""
+def enqueue_coalesced(func, *args, rq_id: str, timeout: int = 300) -> None:
+    """Queue ``func(*args)`` on ``default`` under ``rq_id`` unless that job is already waiting there.
+
+    Refreshes are idempotent recomputations, so a burst of requests for one
+    key needs only the one still queued.
+    """
     import django_rq
     from rq.exceptions import NoSuchJobError
     from rq.job import Job as RQJob, JobStatus as RQStatus
 
-    from analytics.jobs import refresh_rollups_job
-
-    rq_id = f"rollups_{created_at:%Y%m%d%H}_{user_id or 'none'}"
     try:
         if RQJob.fetch(rq_id, connection=connection()).get_status() == RQStatus.QUEUED:
             return
     except NoSuchJobError:
         pass
-    django_rq.get_queue("default").enqueue(
-        refresh_rollups_job, created_at.isoformat(), user_id, job_id=rq_id, job_timeout=300, result_ttl=60,
-    )
+    django_rq.get_queue("default").enqueue(func, *args, job_id=rq_id, job_timeout=timeout, result_ttl=60)
+
+
+def enqueue_rollup_refresh(created_at, user_id) -> None:
+    """Queue ``analytics.jobs.refresh_rollups_job`` for a bucket unless one is already waiting."""
+    from analytics.jobs import refresh_rollups_job
+
+    enqueue_coalesced(refresh_rollups_job, created_at.isoformat(), user_id,
+                      rq_id=f"rollups_{created_at:%Y%m%d%H}_{user_id or 'none'}")
+
+
+def enqueue_aggregates_refresh(compel_config_id, preset_name) -> None:
+    """Queue ``analytics.jobs.refresh_aggregates_job`` for a Compel configuration and/or a preset."""
+    from analytics.jobs import refresh_aggregates_job
+
+    if compel_config_id is not None:
+        enqueue_coalesced(refresh_aggregates_job, str(compel_config_id), None, rq_id=f"compel_{compel_config_id}")
+    if preset_name:
+        key = hashlib.sha1(preset_name.encode()).hexdigest()[:16]
+        enqueue_coalesced(refresh_aggregates_job, None, preset_name, rq_id=f"preset_{key}")

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from configs.selectors import model_backend_get, model_config_active
+from configs.selectors import model_backend_get, model_config_active, preset_in_use
 from generations import queueing
 from generations.choices import (
     JOB_TYPES_BY_MODEL,
@@ -23,6 +23,9 @@ from generations.choices import (
     JobType,
     ModelType,
 )
+from analytics.abtests.hooks import ab_tests_job_changed
+from analytics.models import PromptUsage
+from analytics.quality import quality_refresh
 from generations.lifecycle import schedule_rollups
 from generations.models import GenerationImageInput, GenerationImageOutput, Job
 from generations.validation import (
@@ -100,6 +103,15 @@ def _check_backends(model_type: str, strategy: str) -> None:
             )
 
 
+def _check_pinned_configs(model_type: str, strategy: str, model_config, compel_config) -> None:
+    if model_config is not None and model_config.model_type != model_type:
+        raise ValidationError({"model_config": f"{model_config.config_name!r} is a {model_config.model_type} "
+                                               f"configuration, not {model_type}."})
+    if compel_config is not None and strategy not in COMPEL_STRATEGIES:
+        raise ValidationError({"compel_config": "A Compel configuration applies only to the compel and hybrid "
+                                                "strategies."})
+
+
 @transaction.atomic
 def job_submit(
     *,
@@ -123,8 +135,14 @@ def job_submit(
     test_series: str = "",
     input_files: Sequence = (),
     templates: Sequence = (),
+    model_config=None,
+    compel_config=None,
 ) -> Job:
     """Validate a generation request, create its job and enqueue it after commit.
+
+    ``model_config`` pins an ``EnhancedModelConfig`` of the job's model (else
+    the active one); ``compel_config`` pins the Compel weights of a compel or
+    hybrid job (A/B test arms use both).
 
     Errors that can be known now (empty or over-long prompt, unknown model or
     strategy, Compel on WAN, malformed Compel brackets, out-of-range
@@ -146,15 +164,21 @@ def job_submit(
     _check_images(input_files)
     _check_templates(model_type, templates)
     _check_backends(model_type, strategy)
+    _check_pinned_configs(model_type, strategy, model_config, compel_config)
+    config = model_config or model_config_active(model_type)
+    metadata = {"template_ids": [str(t.pk) for t in templates]} if templates else {}
+    if preset := preset_in_use(config):
+        metadata["preset"] = preset
     job = Job(
         user=user, model_type=model_type, job_type=_job_type(model_type, job_type, bool(input_files)),
         enhancement_strategy=strategy, original_prompt=original, negative_prompt=negative_prompt.strip(),
         prompt_version=prompt_version, character=character, content_mode=content_mode,
-        tags=sorted(set(tags)), test_series=test_series, model_config=model_config_active(model_type),
+        tags=sorted(set(tags)), test_series=test_series, model_config=config, compel_config=compel_config,
+        compel_weights=compel_config.weights if compel_config is not None else None,
         seed=seed if seed is not None else random.randrange(2**32), num_inference_steps=steps,
         guidance_scale=guidance, width=width, height=height, frame_count=frame_count,
         motion_bucket=motion_bucket, status=JobStatus.QUEUED, attempts=1, queued_at=timezone.now(),
-        metadata={"template_ids": [str(t.pk) for t in templates]} if templates else {},
+        metadata=metadata,
     )
     job.full_clean(exclude=["user", "prompt_version", "character", "model_config", "compel_config", "rated_by"])
     job.save()
@@ -209,6 +233,19 @@ def job_retry(*, job: Job, by=None) -> Job:
 REVIEW_FIELDS = ("quality_rating", "notes", "failure_reason")
 
 
+def job_review_check(*, job: Job, rating: int | None = None, failure_reason: str | None = None) -> None:
+    """Raise ``ValidationError`` (keyed by field) if ``job_rate`` would refuse these review values.
+
+    Forms call it in ``clean()`` so a refusal shows beside the field instead of failing the save.
+    """
+    if rating is not None and not 1 <= int(rating) <= 5:
+        raise ValidationError({"quality_rating": "A rating is 1 to 5 stars."})
+    if failure_reason:
+        _choice(failure_reason, FailureReason, "failure_reason")
+    elif failure_reason == "" and job.status == JobStatus.FAILED:
+        raise ValidationError({"failure_reason": "A failed job keeps a failure reason."})
+
+
 @transaction.atomic
 def job_rate(*, job: Job, by, rating: int | None = None, notes: str | None = None,
              failure_reason: str | None = None, clear_rating: bool = False) -> Job:
@@ -222,25 +259,28 @@ def job_rate(*, job: Job, by, rating: int | None = None, notes: str | None = Non
         job.quality_rating, job.rated_by, job.rated_at = None, by, timezone.now()
         changed += ["quality_rating", "rated_by", "rated_at"]
     elif rating is not None and rating != job.quality_rating:
-        if not 1 <= int(rating) <= 5:
-            raise ValidationError({"quality_rating": "A rating is 1 to 5 stars."})
+        job_review_check(job=job, rating=rating)
         job.quality_rating, job.rated_by, job.rated_at = int(rating), by, timezone.now()
         changed += ["quality_rating", "rated_by", "rated_at"]
     if notes is not None and notes != job.notes:
         job.notes = notes[:5000]
         changed.append("notes")
     if failure_reason is not None and failure_reason != job.failure_reason:
-        if failure_reason:
-            _choice(failure_reason, FailureReason, "failure_reason")
-        elif job.status == JobStatus.FAILED:
-            raise ValidationError({"failure_reason": "A failed job keeps a failure reason."})
+        job_review_check(job=job, failure_reason=failure_reason)
         job.failure_reason = failure_reason
         changed.append("failure_reason")
     if changed:
         job.full_clean(exclude=[f.name for f in Job._meta.fields if f.name not in changed])
         job.save(update_fields=[*changed, "updated_at"])
         if "quality_rating" in changed:
+            # Document 002's usage rating is the rating of what the prompt produced: the job's stars.
+            PromptUsage.objects.filter(job=job).update(rating=job.quality_rating)
+            # Stars move this job's quality_improvement and, for a baseline, its enhanced twins'.
+            for twin in quality_refresh(job):
+                if twin.pk != job.pk:
+                    schedule_rollups(twin)
             schedule_rollups(job)
+            ab_tests_job_changed(job)
     return job
 
 

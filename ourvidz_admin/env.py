@@ -56,3 +56,11 @@ def env_int(key: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{key} must be an integer, got {raw!r}.") from exc
+
+
+def env_url(key: str, default: str = "") -> str:
+    """An http(s) URL such as ``ALERT_WEBHOOK_URL=https://hooks.example/abc``, or ``default`` when unset."""
+    value = env(key, default)
+    if value and not value.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"{key} must be an http:// or https:// URL, got {value!r}.")
+    return value

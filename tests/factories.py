@@ -235,8 +235,11 @@ class PromptABTestFactory(factory.django.DjangoModelFactory):
 
     test_name = "Couples"
     test_series = "couples-v1"
-    baseline_config = {"strategy": "none"}
-    enhanced_config = {"strategy": "hybrid"}
+    baseline_config = {"prompt_version": None, "enhancement_strategy": "none", "compel_config": None,
+                       "model_config": None}
+    enhanced_config = {"prompt_version": None, "enhancement_strategy": "hybrid", "compel_config": None,
+                       "model_config": None}
+    planned_pairs = 4
 
 
 class LivePromptMetricFactory(factory.django.DjangoModelFactory):
@@ -277,6 +280,17 @@ class ModelPerformanceLogFactory(factory.django.DjangoModelFactory):
 
     model_type = ModelType.SDXL
     date = factory.Sequence(lambda n: timezone.now().date() - timedelta(days=n))
+
+
+class JobStatsDailyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = analytics.JobStatsDaily
+
+    date = factory.Sequence(lambda n: timezone.now().date() - timedelta(days=n))
+    model_type = ModelType.SDXL
+    enhancement_strategy = EnhancementStrategy.NONE
+    total_jobs = 1
+    completed_jobs = 1
 
 
 class AdminDevelopmentProgressFactory(factory.django.DjangoModelFactory):
@@ -327,3 +341,67 @@ class WorkerHeartbeatFactory(factory.django.DjangoModelFactory):
     hostname = "gpu-1"
     pid = 4242
     queues = ["sdxl"]
+
+
+class PromptPerformanceDailyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = analytics.PromptPerformanceDaily
+
+    prompt = factory.SubFactory(PromptFactory)
+    date = factory.LazyFunction(lambda: timezone.now().date())
+    uses = 4
+    successes = 3
+    rating_sum = 7
+    rating_count = 2
+    response_time_sum_ms = 4000
+    response_time_count = 4
+    tokens_used = 400
+    cost = "0.000160"
+
+
+class AlertRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = analytics.AlertRule
+
+    name = factory.Sequence(lambda n: f"rule {n}")
+    metric = "success_rate"
+    comparison = "below"
+    threshold = 70
+    window_hours = 168
+    min_samples = 5
+    severity = "high"
+    recommendation = "Read the failed uses."
+
+
+class AlertFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = analytics.Alert
+
+    rule = factory.SubFactory(AlertRuleFactory)
+    subject_type = "prompt"
+    subject_key = factory.Sequence(lambda n: f"subject-{n}")
+    subject_label = factory.Sequence(lambda n: f"Prompt {n}")
+    severity = "high"
+    value = 50
+    threshold = 70
+    message = "Prompt: success rate 50.00% over 10 uses in the last 168 h (alert when below 70%)."
+
+
+class ABTestPairFactory(factory.django.DjangoModelFactory):
+    """A started pair: both arms' jobs with the pair's prompt and seed (pass ``baseline_job=None`` for a draft)."""
+
+    class Meta:
+        model = analytics.ABTestPair
+
+    ab_test = factory.SubFactory(PromptABTestFactory, status="running")
+    position = factory.Sequence(lambda n: n + 1)
+    prompt_text = "portrait of a woman, golden hour"
+    seed = factory.Sequence(lambda n: 1_000 + n)
+    enhanced_first = factory.Sequence(lambda n: n % 2 == 0)
+    baseline_job = factory.SubFactory(JobFactory, original_prompt=factory.SelfAttribute("..prompt_text"),
+                                      seed=factory.SelfAttribute("..seed"),
+                                      test_series=factory.SelfAttribute("..ab_test.test_series"))
+    enhanced_job = factory.SubFactory(JobFactory, original_prompt=factory.SelfAttribute("..prompt_text"),
+                                      seed=factory.SelfAttribute("..seed"), enhancement_strategy="hybrid",
+                                      enhanced_prompt="a woman in warm evening light, detailed portrait",
+                                      test_series=factory.SelfAttribute("..ab_test.test_series"))

@@ -1,10 +1,10 @@
-"""Admin for prompt tests, enhanced prompt tests and A/B tests."""
+"""Admin for prompt tests and enhanced prompt tests (A/B tests: ``analytics.admin.abtests``)."""
 
 from django.contrib import admin
 
 from ourvidz_admin.admin.filters import CreatedRangeFilter
 from ourvidz_admin.admin.mixins import LargeTableAdminMixin, truncate
-from analytics.models import EnhancedPromptTest, PromptABTest, PromptTestResult
+from analytics.models import EnhancedPromptTest, PromptTestResult
 from analytics.resources import PromptTestResultResource
 from prompts.admin.transfer import TransferAdminMixin
 
@@ -38,10 +38,3 @@ class EnhancedPromptTestAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     def excerpt(self, obj):
         return truncate(obj.original_prompt, 50)
 
-
-@admin.register(PromptABTest)
-class PromptABTestAdmin(admin.ModelAdmin):
-    list_display = ("test_name", "test_series", "total_participants", "baseline_avg_quality", "enhanced_avg_quality",
-                    "quality_improvement", "confidence_level", "is_complete", "created_at")
-    list_filter = ("is_complete", "test_series")
-    search_fields = ("test_name", "test_series")

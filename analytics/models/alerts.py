@@ -1,6 +1,7 @@
 """Alert rules with editable thresholds and the alerts they raise (document 002 "Alert System")."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -52,6 +53,41 @@ class AlertRule(UUIDModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        """Thresholds must make sense for the metric (the admin's list editing and the API both land here)."""
+        super().clean()
+        errors = {}
+        bounds = RULE_THRESHOLD_BOUNDS.get(self.metric)
+        if bounds and self.threshold is not None and not bounds[0] <= self.threshold <= bounds[1]:
+            errors["threshold"] = f"For {self.get_metric_display()} the threshold is {bounds[2]}."
+        if self.metric == AlertMetric.LOW_USAGE and self.threshold is not None and self.threshold % 1:
+            errors["threshold"] = "A number of uses is a whole number."
+        drop = self.metric == AlertMetric.ENHANCEMENT_SUCCESS_DROP
+        if drop and self.baseline_hours is None:
+            errors["baseline_hours"] = "A drop rule compares with a longer baseline window: set baseline_hours."
+        elif not drop and self.baseline_hours is not None:
+            errors["baseline_hours"] = "Only drop rules use a baseline window; leave it empty."
+        direction = RULE_DIRECTION.get(self.metric)
+        if direction and self.comparison and self.comparison != direction:
+            errors["comparison"] = f"{self.get_metric_display()} alerts when the value is {direction} the threshold."
+        if self.window_hours and self.window_hours > 24 * 366:
+            errors["window_hours"] = "At most 8784 hours (a year)."
+        if errors:
+            raise ValidationError(errors)
+
+
+# Allowed thresholds per metric: (low, high, how the message says it).
+RULE_THRESHOLD_BOUNDS = {
+    AlertMetric.LOW_USAGE: (1, 10**9, "a whole number of uses, at least 1"),
+    AlertMetric.SUCCESS_RATE: (0, 100, "a percentage from 0 to 100"),
+    AlertMetric.ERROR_RATE: (0, 100, "a percentage from 0 to 100"),
+    AlertMetric.MEAN_RATING: (1, 5, "a rating from 1 to 5 stars"),
+    AlertMetric.RESPONSE_TIME: (1, 10**9, "a number of milliseconds, at least 1"),
+    AlertMetric.ENHANCEMENT_SUCCESS_DROP: (0, 100, "a number of percentage points from 0 to 100"),
+}
+# Metrics whose meaning fixes the comparison: a low usage is below, a drop is above.
+RULE_DIRECTION = {AlertMetric.LOW_USAGE: Comparison.BELOW, AlertMetric.ENHANCEMENT_SUCCESS_DROP: Comparison.ABOVE}
 
 
 class Alert(UUIDModel):

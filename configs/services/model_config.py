@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F
 
 from configs import selectors
 from configs.choices import GUIDE_MODEL_DEFAULTS, PRESET_COMPEL_FIELDS, PRESET_QWEN_FIELDS
@@ -166,14 +165,12 @@ def preset_values(preset: EnhancementPreset) -> dict:
 
 @transaction.atomic
 def preset_apply(*, preset: EnhancementPreset, config: EnhancedModelConfig, changed_by) -> ConfigChangeHistory | None:
-    """Apply ``preset`` to ``config`` (switches, Compel weights, Qwen settings) and count one use of it.
+    """Apply ``preset`` to ``config`` (switches, Compel weights, Qwen settings).
 
     The change is recorded with the preset named in its summary; a preset that
-    changes nothing still counts as used but records no change.
+    changes nothing records no change. The preset's ``usage_count`` counts the
+    jobs run with it (``analytics.aggregates``), not applications.
     """
     config = _locked(config)
-    change = _config_apply(config=config, values=preset_values(preset), changed_by=changed_by,
-                           note=f"Preset {preset.preset_name}")
-    EnhancementPreset.objects.filter(pk=preset.pk).update(usage_count=F("usage_count") + 1)
-    preset.refresh_from_db(fields=["usage_count"])
-    return change
+    return _config_apply(config=config, values=preset_values(preset), changed_by=changed_by,
+                         note=f"Preset {preset.preset_name}")

@@ -9,7 +9,7 @@ lands in the admin history (LogEntry).
 import uuid
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path
 from django.utils.html import format_html, format_html_join
@@ -18,7 +18,7 @@ from generations.admin import actions
 from generations.admin.display import duration, stars
 from generations.export import job_csv_response
 from generations.models import GenerationImageInput, GenerationImageOutput, Job
-from generations.services import REVIEW_FIELDS, job_rate
+from generations.services import REVIEW_FIELDS, job_rate, job_review_check
 from ourvidz_admin.admin.filters import ArchivedFilter, CreatedRangeFilter, DateRangeFilter
 from ourvidz_admin.admin.mixins import LargeTableAdminMixin, truncate
 
@@ -52,7 +52,21 @@ class InputInline(OutputInline):
         return format_html('<a href="{0}"><img src="{0}" height="64" alt=""></a>', obj.location) if obj.location else "—"
 
 
-class ReviewListForm(forms.ModelForm):
+class ReviewForm(forms.ModelForm):
+    """The review fields of a job, checked by the review service before anything is saved."""
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and "failure_reason" in self.changed_data:
+            try:
+                job_review_check(job=self.instance, failure_reason=data.get("failure_reason"))
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    self.add_error(field if field in self.fields else None, errors)
+        return data
+
+
+class ReviewListForm(ReviewForm):
     class Meta:
         model = Job
         fields = REVIEW_FIELDS
@@ -65,6 +79,7 @@ class JobAdmin(LargeTableAdminMixin, admin.ModelAdmin):
                     "expansion_column", "prompt_excerpt", "quality_rating", "notes", "failure_reason", "created_at")
     list_display_links = ("short_id",)
     list_editable = REVIEW_FIELDS
+    form = ReviewForm
     list_select_related = ("user",)
     list_filter = ("model_type", "status", "enhancement_strategy", "failure_reason", "quality_rating",
                    CreatedRangeFilter, DateRangeFilter, "job_type", "user", ArchivedFilter)
@@ -129,8 +144,8 @@ class JobAdmin(LargeTableAdminMixin, admin.ModelAdmin):
             job_rate(job=obj, by=request.user, rating=review.get("quality_rating"), notes=review.get("notes"),
                      failure_reason=review.get("failure_reason"),
                      clear_rating="quality_rating" in review and review["quality_rating"] is None)
-        except ValidationError as exc:
-            raise PermissionDenied(" ".join(exc.messages)) from exc
+        except ValidationError as exc:  # a race the form's check could not see: say so, save nothing
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
 
     # --- custom pages ----------------------------------------------------------
     def get_urls(self):

@@ -48,8 +48,50 @@ def qwen_tokens(original: str, enhanced: str) -> tuple[int, int]:
     return QWEN_OVERHEAD_TOKENS + len(original) // 4, len(enhanced) // 4 + 8
 
 
+# Every TWIN_EVERY-th job re-runs the job before it without enhancement (same model, type, prompt and
+# seed) when that one was enhanced: the baseline that gives the enhanced job its quality_improvement.
+TWIN_EVERY = 6
+TWIN_FIELDS = ("model_type", "job_type", "model_used", "user_id", "model_config_id", "negative_prompt",
+               "worker_name", "original_prompt", "test_series", "seed", "num_inference_steps", "guidance_scale",
+               "width", "height", "frame_count", "motion_bucket", "prompt_version_id", "character_id", "attempts")
+
+
 def build_job(index: int, seed: int, ctx: DemoContext, now: datetime) -> Job:
-    """Demo job ``index``: the same whatever ``--jobs`` is, timestamps relative to ``now``."""
+    """Demo job ``index``: the same whatever ``--jobs`` is, timestamps relative to ``now``.
+
+    An enhanced job followed by its baseline twin gets ``quality_improvement``
+    = its stars minus the twin's, as ``analytics.quality`` defines it.
+    """
+    if index % TWIN_EVERY == TWIN_EVERY - 1:
+        twin = _baseline_twin(index, seed, ctx, now)
+        if twin is not None:
+            return twin
+    job = _build(index, seed, ctx, now)
+    if index % TWIN_EVERY == TWIN_EVERY - 2 and job.enhancement_strategy != S.NONE:
+        twin = _baseline_twin(index + 1, seed, ctx, now, enhanced=job)
+        if twin.quality_rating is not None and job.quality_rating is not None:
+            job.quality_improvement = Decimal(job.quality_rating - twin.quality_rating).quantize(CENT)
+    return job
+
+
+def _baseline_twin(index: int, seed: int, ctx: DemoContext, now: datetime, enhanced: Job | None = None):
+    """Job ``index`` as the unenhanced re-run of job ``index - 1``; None when that one was not enhanced."""
+    enhanced = enhanced or _build(index - 1, seed, ctx, now)
+    if enhanced.enhancement_strategy == S.NONE:
+        return None
+    rng = job_rng(seed, index)
+    job = Job(id=job_uuid(index), enhancement_strategy=S.NONE, final_prompt=enhanced.original_prompt,
+              **{name: getattr(enhanced, name) for name in TWIN_FIELDS})
+    job.metadata = {"queue": job.model_type.lower(), "client": "portal", "preset": "Disabled"}
+    job.lineage = {**enhanced.lineage, "template_versions": {
+        key: version for key, version in enhanced.lineage["template_versions"].items() if not key.startswith("qwen-")
+    }}
+    _timeline(rng, job, now)
+    _review(rng, job, ctx, now)
+    return job
+
+
+def _build(index: int, seed: int, ctx: DemoContext, now: datetime) -> Job:
     rng = job_rng(seed, index)
     model = "SDXL" if rng.random() < 0.6 else "WAN"
     job = Job(id=job_uuid(index), model_type=model, job_type=pick(rng, JOB_TYPES[model]),
@@ -198,7 +240,7 @@ def _unstarted(job: Job) -> None:
 
 
 def _review(rng: random.Random, job: Job, ctx: DemoContext, now: datetime) -> None:
-    """~70% of completed jobs are rated (74% drawn, minus those too recent to have been reviewed); enhancement skews ratings up, with a baseline for the gain."""
+    """~70% of completed jobs are rated (74% drawn, minus those too recent to have been reviewed); enhancement skews ratings up."""
     if job.status != JobStatus.COMPLETED or rng.random() >= 0.74 or not ctx.reviewer_ids:
         return
     rated_at = job.completed_at + timedelta(seconds=rng.uniform(300, 2 * DAY))
@@ -209,6 +251,3 @@ def _review(rng: random.Random, job: Job, ctx: DemoContext, now: datetime) -> No
     job.rated_at, job.rated_by_id = rated_at, rng.choice(ctx.reviewer_ids)
     if rng.random() < 0.15:
         job.notes = rng.choice(NOTES)
-    if job.enhancement_strategy != S.NONE:
-        baseline = Decimal(rng.randint(250, 420)) / 100  # what the plain prompt scores on average
-        job.quality_improvement = (job.quality_rating - baseline).quantize(CENT)

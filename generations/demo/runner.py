@@ -7,8 +7,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from analytics.aggregates import rebuild_aggregates
+from analytics.alerts import alerts_evaluate
 from analytics.rollups import rebuild_all
-from generations.demo import aggregates, configs, dynamic, experiments, library
+from generations.demo import configs, dynamic, experiments, library
 from generations.demo.context import DemoContext, load_context
 from generations.demo.bulk import insert_rows
 from generations.demo.details import build_details, insert_details
@@ -96,12 +98,13 @@ def seed_demo(*, jobs: int, seed: int, progress: bool = True, log: Callable[[str
     ctx = load_context(users)
     new_jobs = insert_jobs(jobs, seed, ctx, media, progress=progress)
     log(f"Jobs inserted: {new_jobs} of {jobs}.")
+    with transaction.atomic():
+        log("A/B test pairs linked to demo jobs: {ab_pairs}.".format(**experiments.seed_ab_pairs()))
     if new_jobs and connection.vendor == "postgresql":
         # Fresh statistics after a bulk load: the planner's row estimates drive the admin's page counts.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     rollups = rebuild_all()
-    with transaction.atomic():
-        aggregates.refresh_compel_stats()
-        aggregates.refresh_preset_stats()
+    rebuild_aggregates()
+    alerts_evaluate()  # the Alerts page shows what the demo data trips (low usage, mostly)
     return {"inserted_jobs": new_jobs, "rollups": rollups, "counts": row_counts()}

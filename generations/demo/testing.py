@@ -76,7 +76,7 @@ def enhanced_test(rng: random.Random, index: int, job: Job, ctx: DemoContext, ou
         weight_config_hash=hashes.get(job.compel_config_id, ""),
         baseline_quality=Decimal(job.quality_rating) - job.quality_improvement,
         enhanced_quality=Decimal(job.quality_rating), quality_improvement=job.quality_improvement,
-        consistency_score=Decimal(rng.randint(62, 98)) / 100, generation_time_ms=job.inference_time_ms,
+        consistency_score=None, generation_time_ms=job.inference_time_ms,
         file_size_bytes=outputs[0].file_size_bytes if outputs else None, success=True,
         test_series=job.test_series, test_tier=pick(rng, (("free", 30), ("pro", 45), ("premium", 25))),
         notes=job.notes, created_at=job.rated_at + timedelta(minutes=1), tested_by_id=job.rated_by_id,

@@ -74,7 +74,7 @@ def prompt_usage(rng: random.Random, index: int, job: Job, ctx: DemoContext) -> 
         response_time_ms=job.enhancement_time_ms, success=True,
         rating=job.quality_rating if job.status == JobStatus.COMPLETED else None,
         input_tokens=tokens_in, output_tokens=tokens_out, tokens_used=total,
-        cost=(total * COST_PER_TOKEN).quantize(MICRO, ROUND_HALF_UP),
+        cost=(total * COST_PER_TOKEN).quantize(MICRO, ROUND_HALF_UP), stage="enhance",
         session_id=f"sess-{job.user_id}-{job.created_at:%Y%m%d}",
         ip_address=f"10.20.{rng.randint(0, 9)}.{rng.randint(2, 250)}",
         user_agent=rng.choice(USER_AGENTS), created_at=job.started_at or job.created_at,

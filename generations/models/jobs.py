@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 
 from generations.choices import (
@@ -132,6 +133,14 @@ class Job(UUIDModel):
             models.Index("status", F("created_at").desc(), F("id").desc(), name="jobs_status_created_idx"),
             models.Index("model_type", F("created_at").desc(), F("id").desc(), name="jobs_model_created_idx"),
             models.Index("enhancement_strategy", F("created_at").desc(), F("id").desc(), name="jobs_strategy_created_idx"),
+            # Live dashboard and the enhancement-drop alert aggregate the last 24 h of jobs: with these
+            # columns in the index (PostgreSQL INCLUDE; ignored elsewhere) they never visit the table.
+            # Document 001's prompt performance groups the versioned jobs' ratings from this index alone.
+            models.Index(fields=["prompt_version"], name="jobs_version_rating_idx", include=["quality_rating"],
+                         condition=Q(prompt_version__isnull=False)),
+            models.Index(fields=["created_at"], name="jobs_recent_covering_idx",
+                         include=["enhancement_strategy", "status", "enhancement_time_ms", "quality_rating",
+                                  "quality_improvement"]),
             models.Index("user", F("created_at").desc(), F("id").desc(), name="jobs_user_created_idx"),
             models.Index("prompt_version", F("created_at").desc(), F("id").desc(), name="jobs_version_created_idx"),
             models.Index("quality_rating", F("created_at").desc(), F("id").desc(), name="jobs_rating_created_idx"),
@@ -148,6 +157,8 @@ class Job(UUIDModel):
                          condition=Q(status=JobStatus.FAILED)),
             # quality_improvement: the baseline of a job is the unenhanced job with the same seed and prompt.
             models.Index("seed", "model_type", name="jobs_seed_idx", condition=Q(seed__isnull=False)),
+            # Preset figures count the jobs whose metadata names the preset.
+            models.Index(KeyTransform("preset", "metadata"), name="jobs_preset_idx"),
         ]
         constraints = [
             one_of("status", JobStatus, "jobs_status_valid"),

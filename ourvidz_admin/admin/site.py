@@ -12,8 +12,9 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     ),
     "Analytics": (
         "analytics.modelperformancelog", "analytics.livepromptmetric", "analytics.userenhancementadoption",
-        "analytics.jobenhancementanalysis", "analytics.enhancementeffectiveness", "analytics.promptusage",
-        "analytics.trackedprompt",
+        "analytics.jobenhancementanalysis", "analytics.enhancementeffectiveness", "analytics.jobstatsdaily",
+        "analytics.promptusage", "analytics.trackedprompt", "analytics.alert", "analytics.alertrule",
+        "analytics.promptperformancedaily",
     ),
     "Jobs": (
         "generations.job", "generations.generationimageoutput", "generations.generationimageinput",
@@ -30,8 +31,20 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 PAGES = (
     ("Prompt Testing", "▶ Prompt testing (batch submit and rate)", "admin:generations_job_prompt_testing",
      "generations.view_job"),
+    ("Prompt Testing", "▶ Rate A/B tests (blind)", "admin:analytics_promptabtest_rate_index",
+     "generations.rate_job"),
     ("Jobs", "▶ Rate unrated outputs", "admin:generations_job_rate", "generations.rate_job"),
     ("System Health", "▶ System health", "admin:gpu_system_health", "gpu.view_workerheartbeat"),
+    ("Analytics", "▶ Prompt performance (document 002)", "admin:analytics_prompt_performance",
+     "analytics.view_promptperformancedaily"),
+    ("Analytics", "▶ Active alerts", "admin:analytics_alert_changelist", "analytics.view_alert"),
+    # The analytics dashboards (analytics/admin/dashboards.py); each page checks its full permission set.
+    ("Analytics", "▶ Model analytics", "admin:analytics_model_analytics", "analytics.view_modelperformancelog"),
+    ("Analytics", "▶ Enhanced prompt analytics", "admin:analytics_enhanced_prompts", "analytics.view_promptabtest"),
+    ("Analytics", "▶ Live prompt performance", "admin:analytics_live_performance", "analytics.view_livepromptmetric"),
+    ("Analytics", "▶ Enhancement effectiveness", "admin:analytics_enhancement_effectiveness",
+     "analytics.view_jobstatsdaily"),
+    ("Analytics", "▶ User adoption", "admin:analytics_user_adoption", "analytics.view_userenhancementadoption"),
 )
 _POSITION = {key: (index, order) for index, keys in enumerate(SECTIONS.values()) for order, key in enumerate(keys)}
 _OTHER = "System Health"

@@ -10,17 +10,23 @@ from ourvidz_admin.db import UUIDModel
 from prompts.querysets import PromptVersionQuerySet
 
 hex_color = RegexValidator(r"^#[0-9A-Fa-f]{6}$", "Use a hex colour like #3a7bd5.")
+# Tag lists travel as comma-separated cells (import/export, filters): a comma inside a name could not round-trip.
+tag_name = RegexValidator(r"^[^,]+$", "A tag name cannot contain a comma: tag lists are comma-separated.")
 
 
 class PromptTag(UUIDModel):
     """A label for organising prompt versions, rules and characters (document 001 ``prompt_tag``)."""
 
-    name = models.CharField(max_length=50, unique=True)
+    name = models.CharField(max_length=50, unique=True, validators=[tag_name])
     color = models.CharField(max_length=7, blank=True, validators=[hex_color])
 
     class Meta:
         db_table = "prompt_tag"
         ordering = ("name",)
+        constraints = [
+            models.CheckConstraint(condition=~Q(name__contains=","), name="prompt_tag_name_without_comma",
+                                   violation_error_message=tag_name.message),
+        ]
 
     def __str__(self):
         return self.name

@@ -129,6 +129,18 @@ def test_cursor_pagination_walks_every_row_once(api):
     assert "count" not in first and second["next"] is None
 
 
+def test_extreme_moments_are_filtered_in_utc_or_refused(api):
+    JobFactory()
+
+    far_offset = api.get(f"{URL}?from=0043-01-01T00:00:00%2B23:55")  # PostgreSQL itself refuses +23:55
+    last_day = api.get(f"{URL}?to=9999-12-31")
+    before_year_one = api.get(f"{URL}?from=0001-01-01T00:00:00%2B01:00")
+
+    assert far_offset.status_code == 200 and len(far_offset.json()["results"]) == 1
+    assert last_day.json() == {"to": ["Enter a date before 9999-12-31."]}
+    assert before_year_one.json() == {"from": ["That moment is outside the years 1 to 9999."]}
+
+
 @pytest.mark.parametrize("query, field", [
     ("limit=201", "limit"), ("limit=0", "limit"), ("page=0", "page"), ("page=x", "page"),
     ("rating=SUPERB", "rating"), ("rating=6", "rating"), ("from=yesterday", "from"), ("sort=prompt", "sort"),

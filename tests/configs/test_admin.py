@@ -148,7 +148,7 @@ def test_apply_preset_page_lists_presets_and_applies_one(admin_client):
     assert response["Location"] == _url("change", config)
     config.refresh_from_db()
     assert config.enable_qwen is False
-    assert EnhancementPreset.objects.get(pk=preset.pk).usage_count == 1
+    assert EnhancementPreset.objects.get(pk=preset.pk).usage_count == 0  # counts jobs run with it
     assert _log(config) == [(CHANGE, "Preset Speed Focus: enable_qwen True → False")]
 
 

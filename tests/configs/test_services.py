@@ -177,7 +177,7 @@ def test_reset_without_a_default_config_uses_field_and_guide_defaults():
     assert model_config_reset_to_defaults(config=config, changed_by=None) is None
 
 
-def test_preset_apply_sets_switches_weights_qwen_settings_and_counts_a_use():
+def test_preset_apply_sets_switches_weights_qwen_settings_and_leaves_the_job_count():
     user = UserFactory()
     preset = EnhancementPresetFactory(
         preset_name="Portrait", enable_qwen=True, enable_compel=False, auto_enhancement=False, usage_count=3,
@@ -198,7 +198,7 @@ def test_preset_apply_sets_switches_weights_qwen_settings_and_counts_a_use():
         "0.8 → 0.5; qwen_max_time_ms 15000 → 25000; qwen_expansion_target 2500 → 3500; qwen_quality_focus high → "
         "medium; enable_compel True → False; auto_enhancement True → False"
     )
-    assert (preset.usage_count, EnhancementPreset.objects.get(pk=preset.pk).usage_count) == (4, 4)
+    assert EnhancementPreset.objects.get(pk=preset.pk).usage_count == 3  # jobs run with it, not applications
 
 
 def test_builtin_presets_are_seeded_and_apply():
@@ -212,7 +212,7 @@ def test_builtin_presets_are_seeded_and_apply():
         ("Quality Focus", True, True, True), ("Speed Focus", False, True, True),
     ]
     assert change.change_summary == "Preset Speed Focus: enable_qwen True → False"
-    assert builtin.get(preset_name="Speed Focus").usage_count == 1
+    assert builtin.get(preset_name="Speed Focus").usage_count == 0
 
 
 def test_builtin_preset_seed_is_idempotent_and_keeps_existing_rows():

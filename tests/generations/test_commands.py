@@ -42,6 +42,17 @@ def test_seed_demo_fills_every_model_and_is_idempotent(settings, tmp_path):
     assert empty == ["configs.ModelBackend"]  # model directories come from build_tiny_models, not demo data
 
 
+def test_seed_demo_improvements_follow_the_definition(settings, tmp_path):
+    from analytics.quality import quality_rebuild
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    _run("seed_demo", "--jobs", "120", "--no-progress")
+    measured = Job.objects.filter(quality_improvement__isnull=False).count()
+
+    assert measured > 0  # enhanced jobs followed by a rated baseline twin
+    assert quality_rebuild() == 0
+
+
 def test_seed_demo_rejects_bad_job_count():
     with pytest.raises(CommandError, match="--jobs"):
         _run("seed_demo", "--jobs", "-5")

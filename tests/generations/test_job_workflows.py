@@ -9,6 +9,7 @@ from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
+from generations.choices import JobStatus
 from generations.export import csv_safe
 from generations.models import Job
 from tests.factories import JobFactory, OutputFactory
@@ -81,6 +82,23 @@ def test_job_page_only_review_fields_are_editable(admin_client):
     job.refresh_from_db()
     assert 'name="quality_rating"' in page and 'name="original_prompt"' not in page
     assert job.original_prompt == "a lighthouse"
+
+
+def test_clearing_a_failed_jobs_reason_is_a_form_error_not_a_403(admin_client):
+    job = JobFactory(status=JobStatus.FAILED, failure_reason="timeout", completed_at=None)
+    url = reverse("admin:generations_job_change", args=[job.pk])
+    inline = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-id": str(job.pk),
+              "form-0-quality_rating": "", "form-0-notes": "", "form-0-failure_reason": "", "_save": "Save"}
+
+    page = admin_client.post(url, {"quality_rating": "", "notes": "", "failure_reason": "",
+                                   "generationimageoutput_set-TOTAL_FORMS": "0"})
+    listing = admin_client.post(LIST, inline)
+
+    job.refresh_from_db()
+    assert page.status_code == 200 and listing.status_code == 200
+    assert page.context["adminform"].form.errors == {"failure_reason": ["A failed job keeps a failure reason."]}
+    assert "A failed job keeps a failure reason." in listing.content.decode()
+    assert job.failure_reason == "timeout"
 
 
 def test_rating_queue_lists_unrated_completed_jobs_oldest_first(admin_client):

@@ -70,7 +70,8 @@ def test_submission_queues_job_with_config_and_seed(django_capture_on_commit_cal
     assert (job.status, job.attempts, job.original_prompt) == ("queued", 1, "a cat on a windowsill")
     assert job.model_config == config and job.job_type == "text_to_image"
     assert 0 <= job.seed < 2**32 and job.tags == ["portrait"]
-    assert len(callbacks) == 2  # the enqueue and the rollup refresh wait for the commit
+    assert job.metadata == {"preset": "Quality Focus"}  # a fresh config holds the built-in preset's values
+    assert len(callbacks) == 3  # the enqueue, the rollup refresh and the preset refresh wait for the commit
 
 
 def test_wan_frame_count_is_rounded_to_4k_plus_1():

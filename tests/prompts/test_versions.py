@@ -66,3 +66,18 @@ def test_tags_attach_through_join_table():
     version = _version(tags=[red, blue])
 
     assert sorted(version.tags.values_list("name", flat=True)) == ["blue", "red"]
+
+
+def test_a_tag_name_cannot_hold_a_comma_because_tag_lists_are_comma_separated():
+    from django.db import IntegrityError, transaction
+
+    from prompts.models import PromptTag
+
+    with pytest.raises(ValidationError) as excinfo:
+        PromptTag(name="red, hat").full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PromptTag.objects.create(name="red, hat")
+
+    assert excinfo.value.message_dict["name"] == [
+        "A tag name cannot contain a comma: tag lists are comma-separated."]
+    assert not PromptTag.objects.filter(name="red, hat").exists()

@@ -52,6 +52,7 @@ def test_hybrid_sdxl_job_writes_png_whose_parameters_match_the_job(workers):
     assert set(PromptLog.objects.filter(job=job).values_list("use_case", flat=True)) == {"enhancement",
                                                                                         "text_to_image"}
     assert job.prompt_usages.count() == 2 and job.tracked_prompts.get().outcome == "success"
+    assert sorted(job.prompt_usages.values_list("stage", "session_id")) == [("enhance", ""), ("generate", "")]
     assert job.live_tracking.status == "completed"
 
 

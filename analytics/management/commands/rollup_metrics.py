@@ -3,14 +3,20 @@
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
+from analytics.aggregates import rebuild_aggregates
+from analytics.quality import quality_rebuild
 from analytics.rollups import rebuild_all
 
 
 class Command(BaseCommand):
     help = (
-        "Rebuild model_performance_logs, live_prompt_metrics and user_enhancement_adoption from the jobs "
-        "(all of them, or from --since on). The same rows the incremental path keeps current."
+        "Rebuild the rollup tables (model_performance_logs, live_prompt_metrics, user_enhancement_adoption and "
+        "the rest) from the jobs, all of them or from --since on, then the figures on compel_configs and "
+        "enhancement_presets. A full rebuild first recomputes every job's quality_improvement. The same rows "
+        "the incremental path keeps current; each step is one transaction, so an interrupted run leaves the "
+        "previous rows of the step it was in."
     )
 
     def add_arguments(self, parser):
@@ -23,5 +29,11 @@ class Command(BaseCommand):
                 start = date.fromisoformat(since)
             except ValueError:
                 raise CommandError(f"--since must be a date like 2026-11-01, got {since!r}.") from None
+        if start is None:
+            with tqdm(desc="quality_improvement", unit=" jobs", disable=None) as progress:
+                fixed = quality_rebuild(progress=progress)
+            self.stdout.write(f"quality_improvement changed on {fixed} jobs")
         written = rebuild_all(start)
+        changed = rebuild_aggregates()
         self.stdout.write(", ".join(f"{name} {count}" for name, count in written.items()))
+        self.stdout.write("changed: " + ", ".join(f"{name} {count}" for name, count in changed.items()))

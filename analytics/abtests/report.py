@@ -1,0 +1,50 @@
+"""The results of a test as a dense text table (admin change page, logs)."""
+
+
+def _num(value, pattern: str = "{:.2f}") -> str:
+    return "—" if value is None else pattern.format(value)
+
+
+def _interval(low, high, pattern: str = "{:.2f}") -> str:
+    return "—" if low is None or high is None else f"[{pattern.format(low)}, {pattern.format(high)}]"
+
+
+def _arm_line(name: str, arm: dict) -> str:
+    finished = arm["completed"] + arm["failed"]
+    success = f"{arm['completed']}/{finished}" if finished else "—"
+    rate = _num(arm.get("success_rate"), "{:.1%}")
+    return (f"{name:<18}{arm['rated']:>7}  {_num(arm['mean']):>6}  {_interval(arm['ci_low'], arm['ci_high']):<16}"
+            f"{success:>9} {rate:>7}")
+
+
+def _p(value) -> str:
+    if value is None:
+        return "—"
+    return "< 0.0001" if value < 0.0001 else f"{value:.4f}"
+
+
+def results_text(results: dict | None) -> str:
+    """``ab_test_results(...).as_json()`` as fixed-width lines; "no results yet" for None."""
+    if not results:
+        return "No results yet."
+    lines = [
+        f"{'arm':<18}{'rated':>7}  {'mean':>6}  {'95% CI':<16}{'success':>9} {'rate':>7}",
+        _arm_line("baseline (a)", results["baseline"]),
+        _arm_line("enhanced (b)", results["enhanced"]),
+        f"{'difference b − a':<18}{'':>7}  {_num(results['difference'], '{:+.2f}'):>6}  "
+        f"{_interval(results['difference_low'], results['difference_high'], '{:+.2f}')}",
+        "",
+        f"Welch t-test        t = {_num(results['welch_t'])}, p = {_p(results['welch_p'])}"
+        f"    confidence_level = {_num(results['confidence_level'], '{:.4f}')}",
+        f"Wilcoxon (pairs)    W = {_num(results['wilcoxon_statistic'], '{:.1f}')}, "
+        f"p = {_p(results['wilcoxon_p'])}    on {results['rated_pairs']} fully rated pairs, "
+        f"sd of differences {_num(results.get('observed_sd_difference'))}",
+        f"P(enhanced > baseline) = {_num(results['probability_enhanced_better'], '{:.4f}')}",
+        f"Success rate b − a  {_num(results['success_difference'], '{:+.1%}')}, z = {_num(results['success_z'])}, "
+        f"p = {_p(results['success_p'])}",
+        f"Rated pairs         {results['rated_pairs']} of {results['planned_pairs']} planned "
+        f"({results['pairs']} pairs){' — complete' if results['complete'] else ''}",
+    ]
+    lines += [f"Note: {text}" for text in ([results["message"]] if results["message"] else [])]
+    lines += [f"Note: {text}" for text in results.get("warnings", [])]
+    return "\n".join(lines)

@@ -1,0 +1,166 @@
+"""The statistics of one A/B test, from the ratings and statuses of its pairs' jobs.
+
+One query reads two columns per job (stars and status) for every pair; the
+figures come from ``analytics.stats`` (formulas and assumptions in
+docs/metrics.md). Undefined figures (too few ratings, zero variance) are
+``None``, never NaN, so the result can be stored as JSON on any database.
+"""
+
+import math
+import warnings
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from analytics import stats
+from analytics.models import ABTestPair
+from generations.choices import JobStatus
+
+MIN_RATINGS = 2  # per arm, for a mean's interval and the tests; and rated pairs for Wilcoxon
+NOT_ENOUGH = "not enough ratings"
+
+
+@dataclass(frozen=True)
+class ArmFigures:
+    """One arm: how many outputs are rated, their mean with its 95% interval, and how its jobs ended."""
+
+    rated: int
+    mean: float | None
+    ci_low: float | None
+    ci_high: float | None
+    completed: int
+    failed: int
+
+    @property
+    def success_rate(self) -> float | None:
+        """Completed among completed + failed (cancelled and unfinished jobs are left out)."""
+        finished = self.completed + self.failed
+        return self.completed / finished if finished else None
+
+
+@dataclass(frozen=True)
+class ABTestResults:
+    """Every figure of a test; ``baseline`` is arm a, ``enhanced`` arm b, differences are b - a."""
+
+    pairs: int
+    planned_pairs: int
+    rated_pairs: int
+    complete: bool
+    message: str
+    baseline: ArmFigures
+    enhanced: ArmFigures
+    difference: float | None = None
+    difference_low: float | None = None
+    difference_high: float | None = None
+    welch_t: float | None = None
+    welch_p: float | None = None
+    wilcoxon_statistic: float | None = None
+    wilcoxon_p: float | None = None
+    observed_sd_difference: float | None = None
+    probability_enhanced_better: float | None = None
+    success_difference: float | None = None
+    success_z: float | None = None
+    success_p: float | None = None
+    confidence_level: float | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def enough_ratings(self) -> bool:
+        return min(self.baseline.rated, self.enhanced.rated) >= MIN_RATINGS
+
+    def as_json(self) -> dict:
+        """Plain JSON (the ``results`` column), the arms' success rates included."""
+        data = asdict(self)
+        for arm in ("baseline", "enhanced"):
+            data[arm]["success_rate"] = getattr(self, arm).success_rate
+        data["enough_ratings"] = self.enough_ratings
+        return data
+
+
+def _finite(value) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _arm(ratings: np.ndarray, statuses: list) -> ArmFigures:
+    interval = stats.mean_interval(ratings) if ratings.size >= MIN_RATINGS else None
+    return ArmFigures(
+        rated=int(ratings.size), mean=_finite(ratings.mean()) if ratings.size else None,
+        ci_low=_finite(interval.low) if interval else None, ci_high=_finite(interval.high) if interval else None,
+        completed=statuses.count(JobStatus.COMPLETED), failed=statuses.count(JobStatus.FAILED),
+    )
+
+
+def _comparison(a: np.ndarray, b: np.ndarray) -> dict:
+    """The two-sample figures; needs ``MIN_RATINGS`` per arm."""
+    if not a.var() and not b.var():  # every rating of both arms equal: only the difference is defined
+        return {"difference": _finite(b.mean() - a.mean()),
+                "probability_enhanced_better": stats.probability_b_better(a, b)}
+    with warnings.catch_warnings():
+        # One constant arm makes scipy warn about precision; its figures are still exact.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        welch = stats.welch_t_test(a, b)
+        interval = stats.difference_interval(a, b)
+    p_value = _finite(welch.p_value)
+    return {
+        "difference": _finite(interval.estimate), "difference_low": _finite(interval.low),
+        "difference_high": _finite(interval.high), "welch_t": _finite(welch.statistic), "welch_p": p_value,
+        "probability_enhanced_better": _finite(stats.probability_b_better(a, b)),
+        "confidence_level": None if p_value is None else 1 - p_value,
+    }
+
+
+def _paired(pairs: np.ndarray) -> dict:
+    if len(pairs) < MIN_RATINGS:
+        return {}
+    wilcoxon = stats.wilcoxon_signed_rank(pairs[:, 0], pairs[:, 1])
+    # The sd of the paired differences: the input the next test's power calculation asks for.
+    return {"wilcoxon_statistic": _finite(wilcoxon.statistic), "wilcoxon_p": _finite(wilcoxon.p_value),
+            "observed_sd_difference": _finite(np.std(pairs[:, 1] - pairs[:, 0], ddof=1))}
+
+
+def _success(baseline: ArmFigures, enhanced: ArmFigures) -> dict:
+    n_a, n_b = baseline.completed + baseline.failed, enhanced.completed + enhanced.failed
+    if not n_a or not n_b:
+        return {}
+    test = stats.two_proportion_test(baseline.completed, n_a, enhanced.completed, n_b)
+    return {"success_difference": _finite(test.difference), "success_z": _finite(test.statistic),
+            "success_p": _finite(test.p_value)}
+
+
+def _warnings(pairs: int, planned: int, figures: dict) -> list[str]:
+    notes = []
+    if pairs < planned:
+        notes.append(f"Under-powered: {pairs} pairs exist for the {planned} the power calculation asks for.")
+    if figures.get("welch_p") is None and figures.get("difference") is not None:
+        notes.append("Every rating of both arms is the same: the t-test is undefined.")
+    return notes
+
+
+def results_from_rows(rows, *, planned_pairs: int) -> ABTestResults:
+    """Figures from ``(baseline stars, baseline status, enhanced stars, enhanced status)`` per pair."""
+    a = np.array([row[0] for row in rows if row[0] is not None], dtype=float)
+    b = np.array([row[2] for row in rows if row[2] is not None], dtype=float)
+    both = np.array([(row[0], row[2]) for row in rows if row[0] is not None and row[2] is not None],
+                    dtype=float).reshape(-1, 2)
+    baseline, enhanced = _arm(a, [row[1] for row in rows]), _arm(b, [row[3] for row in rows])
+    enough = min(a.size, b.size) >= MIN_RATINGS
+    figures = {**(_comparison(a, b) if enough else {}), **_paired(both), **_success(baseline, enhanced)}
+    message = "" if enough else (
+        f"{NOT_ENOUGH}: {a.size} baseline and {b.size} enhanced outputs rated; each arm needs {MIN_RATINGS}.")
+    return ABTestResults(
+        pairs=len(rows), planned_pairs=planned_pairs, rated_pairs=len(both),
+        complete=planned_pairs > 0 and len(both) >= planned_pairs, message=message,
+        baseline=baseline, enhanced=enhanced, warnings=_warnings(len(rows), planned_pairs, figures), **figures,
+    )
+
+
+def ab_test_results(ab_test) -> ABTestResults:
+    """The figures of ``ab_test`` as its jobs stand now: one query, two columns per job."""
+    rows = list(
+        ABTestPair.objects.filter(ab_test_id=ab_test.pk).order_by().values_list(
+            "baseline_job__quality_rating", "baseline_job__status",
+            "enhanced_job__quality_rating", "enhanced_job__status",
+        )
+    )
+    return results_from_rows(rows, planned_pairs=ab_test.planned_pairs)

@@ -1,0 +1,102 @@
+"""Reads of A/B tests: the filtered list, and the blind view of a test's pairs.
+
+The blind view is what raters get, in the admin and through the API: per pair
+the original prompt and two outputs labelled A and B in ``enhanced_first``
+order. It carries no arm, strategy, configuration, enhanced prompt, job id or
+file name; media is served by label (``analytics.abtests.media``).
+"""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.db.models import Prefetch
+
+from analytics.models import ABTestPair, PromptABTest
+from generations.choices import JobStatus
+from generations.models import GenerationImageOutput, Job
+
+LABELS = ("A", "B")
+NOT_STARTED = "not_started"
+
+
+@dataclass(frozen=True)
+class BlindSide:
+    """One output of a pair as a rater sees it."""
+
+    label: str
+    state: str  # the job's status, or "not_started"
+    rating: int | None
+    output: GenerationImageOutput | None
+
+    @property
+    def ready(self) -> bool:
+        """Completed with an output: the only state that can be rated."""
+        return self.state == JobStatus.COMPLETED and self.output is not None
+
+    @property
+    def is_video(self) -> bool:
+        return bool(self.output and self.output.is_video)
+
+
+@dataclass(frozen=True)
+class BlindPair:
+    """A pair as a rater sees it: its prompt and outputs A and B."""
+
+    id: UUID
+    position: int
+    prompt: str
+    sides: tuple[BlindSide, BlindSide]
+
+    @property
+    def rated(self) -> bool:
+        return all(side.rating is not None for side in self.sides)
+
+
+def ab_test_list(*, filters: dict | None = None):
+    """Tests, newest first, without the long columns; ``filters`` as ``ABTestFilterSet`` takes them."""
+    from analytics.abtests.filters import ABTestFilterSet
+
+    queryset = PromptABTest.objects.defer("results", "description").order_by("-created_at", "-id")
+    return ABTestFilterSet(filters or {}, queryset=queryset).qs
+
+
+def _side(label: str, job: Job | None) -> BlindSide:
+    if job is None:
+        return BlindSide(label, NOT_STARTED, None, None)
+    return BlindSide(label, job.status, job.quality_rating, next(iter(job.outputs.all()), None))
+
+
+def blind_pair(pair: ABTestPair) -> BlindPair:
+    """``pair`` with its jobs as A and B (A is the enhanced job when ``enhanced_first``)."""
+    jobs = (pair.enhanced_job, pair.baseline_job) if pair.enhanced_first else (pair.baseline_job, pair.enhanced_job)
+    return BlindPair(pair.pk, pair.position, pair.prompt_text,
+                     (_side(LABELS[0], jobs[0]), _side(LABELS[1], jobs[1])))
+
+
+def ab_test_pairs(*, ab_test: PromptABTest):
+    """The pairs of a test in position order, with only the job columns the blind view needs (3 queries)."""
+    outputs = GenerationImageOutput.objects.order_by("order_index")
+    job_columns = [f"{arm}_job__{name}" for arm in ("baseline", "enhanced") for name in ("id", "status",
+                                                                                           "quality_rating")]
+    return (
+        ABTestPair.objects.filter(ab_test_id=ab_test.pk).order_by("position")
+        .select_related("baseline_job", "enhanced_job")
+        .only("id", "ab_test_id", "position", "prompt_text", "enhanced_first", *job_columns)
+        .prefetch_related(Prefetch("baseline_job__outputs", queryset=outputs),
+                          Prefetch("enhanced_job__outputs", queryset=outputs))
+    )
+
+
+def ab_test_blind_pairs(*, ab_test: PromptABTest) -> list[BlindPair]:
+    """Every pair of a test as raters see it."""
+    return [blind_pair(pair) for pair in ab_test_pairs(ab_test=ab_test)]
+
+
+def ab_test_pair_get(*, ab_test: PromptABTest, pair_id) -> ABTestPair | None:
+    """One pair of the test with its jobs, or None."""
+    return ab_test_pairs(ab_test=ab_test).filter(pk=pair_id).first()
+
+
+def ab_test_distinct_prompts(*, ab_test: PromptABTest) -> int:
+    """How many different prompt texts the pairs use (fewer than pairs when prompts were cycled)."""
+    return ABTestPair.objects.filter(ab_test_id=ab_test.pk).order_by().values("prompt_text").distinct().count()

@@ -1,0 +1,259 @@
+"""Writes of A/B tests: plan, create, start, rate by blind label, refresh the stored results.
+
+Seeds: pair ``position`` of test ``id`` runs with seed
+``int(sha256(f"{id}:{position}")[:4 bytes])`` (0 to 2³²-1) on both arms, so a
+test's seeds can be recomputed from its id. Blind order: ``enhanced_first`` is
+balanced (half the pairs, the odd one drawn) and shuffled with the system's
+random source. Fewer prompts than the plan asks for are cycled, each repeat
+with its own seed, until ``planned_pairs`` pairs exist. See docs/metrics.md.
+"""
+
+import hashlib
+import random
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from analytics.abtests.arms import Arm, arms_resolve
+from analytics.abtests.results import ab_test_results
+from analytics.choices import ABTestStatus
+from analytics.models import ABTestPair, PromptABTest
+from analytics.stats import paired_sample_size
+from generations.choices import JobStatus, ModelType
+from generations.models import Job
+from generations.services import job_rate, job_submit
+from generations.validation import check_prompt
+
+MAX_PAIRS = 1_000  # 2,000 jobs; a larger plan usually means the lift or the sd is unrealistic
+# (field, lowest, highest, decimal places, lowest allowed, highest allowed): the columns' checks.
+PLAN_LIMITS = {
+    "target_lift": (Decimal("0.01"), Decimal("4"), 2, True, True),
+    "alpha": (Decimal("0"), Decimal("0.5"), 3, False, False),
+    "power": (Decimal("0.5"), Decimal("1"), 2, False, False),
+    "sd_difference": (Decimal("0"), Decimal("9.99"), 2, False, True),
+}
+_CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The power calculation: pairs needed to detect ``target_lift`` stars at ``alpha`` and ``power``."""
+
+    target_lift: Decimal
+    alpha: Decimal
+    power: Decimal
+    sd_difference: Decimal
+    planned_pairs: int
+
+    @property
+    def effect_size(self) -> float:
+        return float(self.target_lift / self.sd_difference)
+
+
+def _decimal(name: str, value) -> Decimal:
+    low, high, places, low_ok, high_ok = PLAN_LIMITS[name]
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError({name: f"{name} must be a number, got {value!r}."}) from None
+    if not number.is_finite() or number != number.quantize(Decimal(1).scaleb(-places)):
+        raise ValidationError({name: f"{name} must be a number with at most {places} decimal places."})
+    if number < low or number > high or (number == low and not low_ok) or (number == high and not high_ok):
+        bounds = f"{'from' if low_ok else 'above'} {low} {'to' if high_ok else 'and below'} {high}"
+        raise ValidationError({name: f"{name} must be {bounds}, got {number}."})
+    return number
+
+
+def ab_test_plan(*, target_lift, alpha, power, sd_difference) -> Plan:
+    """Check the power inputs (per-field errors) and compute the number of pairs (``paired_sample_size``)."""
+    values, errors = {}, {}
+    for name, raw in (("target_lift", target_lift), ("alpha", alpha), ("power", power),
+                      ("sd_difference", sd_difference)):
+        try:
+            values[name] = _decimal(name, raw)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        pairs = paired_sample_size(lift=float(values["target_lift"]), sd_difference=float(values["sd_difference"]),
+                                   alpha=float(values["alpha"]), power=float(values["power"]))
+    except ValueError as exc:
+        raise ValidationError({"target_lift": str(exc)}) from None
+    if pairs > MAX_PAIRS:
+        raise ValidationError({"target_lift": (
+            f"Detecting {values['target_lift']} stars with sd {values['sd_difference']} needs {pairs:,} pairs; "
+            f"the limit is {MAX_PAIRS:,}. Raise target_lift or lower sd_difference.")})
+    return Plan(planned_pairs=pairs, **values)
+
+
+def pair_seed(test_id, position: int) -> int:
+    """The seed both arms of pair ``position`` run with: 32 bits of ``sha256(f"{test_id}:{position}")``."""
+    return int.from_bytes(hashlib.sha256(f"{test_id}:{position}".encode()).digest()[:4], "big")
+
+
+def _blind_order(count: int) -> list[bool]:
+    """``enhanced_first`` per pair: as many True as False (the odd one drawn), in random order."""
+    chooser = random.SystemRandom()
+    order = [index < count // 2 for index in range(count)]
+    if count % 2 and chooser.random() < 0.5:
+        order[-1] = True
+    chooser.shuffle(order)
+    return order
+
+
+def _prompt_texts(prompts, planned: int) -> list[str]:
+    """The prompts, stripped and checked, cycled up to ``planned`` pairs."""
+    texts, errors = [], []
+    for line, text in enumerate(prompts or [], start=1):
+        if not str(text).strip():
+            continue
+        try:
+            texts.append(check_prompt(str(text), field="prompts"))
+        except ValidationError as exc:
+            errors.append(f"Prompt {line}: {' '.join(exc.messages)}")
+    if errors:
+        raise ValidationError({"prompts": errors})
+    if not texts:
+        raise ValidationError({"prompts": "Give at least one prompt (one per line)."})
+    if len(texts) > MAX_PAIRS:
+        raise ValidationError({"prompts": f"{len(texts):,} prompts; the limit is {MAX_PAIRS:,}."})
+    return [texts[index % len(texts)] for index in range(max(planned, len(texts)))]
+
+
+def _collect(errors: dict, check, *args, **kwargs):
+    """Run ``check``; on ValidationError keep its messages in ``errors`` and return None."""
+    try:
+        return check(*args, **kwargs)
+    except ValidationError as exc:
+        for key, messages in exc.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
+        return None
+
+
+@transaction.atomic
+def ab_test_create(*, test_name: str, test_series: str, model_type: str, baseline: dict, enhanced: dict,
+                   prompts: list[str], target_lift, alpha, power, sd_difference, created_by=None,
+                   description: str = "") -> PromptABTest:
+    """Create a draft test with its pairs: plan, arms and prompts checked together, nothing written on error."""
+    errors: dict[str, list[str]] = {name: ["This field cannot be blank."] for name, value in (
+        ("test_name", test_name), ("test_series", test_series)) if not (value or "").strip()}
+    if model_type not in ModelType.values:
+        errors["model_type"] = [f"Unknown model_type {model_type!r}; use one of: {', '.join(ModelType.values)}."]
+    plan = _collect(errors, ab_test_plan, target_lift=target_lift, alpha=alpha, power=power,
+                    sd_difference=sd_difference)
+    arms = _collect(errors, arms_resolve, baseline=baseline, enhanced=enhanced, model_type=model_type) \
+        if "model_type" not in errors else None
+    texts = _collect(errors, _prompt_texts, prompts, plan.planned_pairs if plan else 0)
+    if errors:
+        raise ValidationError(errors)
+    test = PromptABTest(
+        test_name=(test_name or "").strip(), test_series=(test_series or "").strip(), description=description,
+        model_type=model_type, baseline_config=arms[0].as_json(), enhanced_config=arms[1].as_json(),
+        status=ABTestStatus.DRAFT, target_lift=plan.target_lift, alpha=plan.alpha, power=plan.power,
+        sd_difference=plan.sd_difference, planned_pairs=plan.planned_pairs, created_by=created_by,
+    )
+    test.full_clean()
+    test.save()
+    pairs = [ABTestPair(ab_test=test, position=position, prompt_text=text, seed=pair_seed(test.pk, position),
+                        enhanced_first=first)
+             for position, (text, first) in enumerate(zip(texts, _blind_order(len(texts))), start=1)]
+    for pair in pairs:
+        pair.full_clean(exclude=["ab_test", "baseline_job", "enhanced_job"], validate_unique=False)
+    ABTestPair.objects.bulk_create(pairs, batch_size=500)
+    return test
+
+
+def _submit(test: PromptABTest, pair: ABTestPair, arm: Arm, name: str, user) -> Job:
+    try:
+        return job_submit(prompt=pair.prompt_text, model_type=test.model_type, seed=pair.seed, user=user,
+                          test_series=test.test_series, **arm.submit_kwargs())
+    except ValidationError as exc:
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"status": exc.messages}
+        raise ValidationError({key: [f"Prompt {pair.position} ({name} arm): {m}" for m in messages]
+                               for key, messages in detail.items()}) from exc
+
+
+@transaction.atomic
+def ab_test_start(*, ab_test: PromptABTest, user) -> PromptABTest:
+    """Submit both arms of every pair (same prompt, same seed) and mark the test running; all or nothing."""
+    test = PromptABTest.objects.select_for_update().get(pk=ab_test.pk)
+    if test.status != ABTestStatus.DRAFT:
+        raise ValidationError({"status": f"Only a draft test can be started; this one is {test.status}."})
+    baseline, enhanced = arms_resolve(baseline=test.baseline_config, enhanced=test.enhanced_config,
+                                      model_type=test.model_type)
+    pairs = list(test.pairs.order_by("position"))
+    if not pairs:
+        raise ValidationError({"prompts": "This test has no prompts."})
+    for pair in pairs:
+        # Submitted in the blind order, so neither arm is always queued first.
+        order = (("enhanced", enhanced), ("baseline", baseline))
+        for name, arm in order if pair.enhanced_first else order[::-1]:
+            setattr(pair, f"{name}_job", _submit(test, pair, arm, name, user))
+    ABTestPair.objects.bulk_update(pairs, ["baseline_job", "enhanced_job"], batch_size=500)
+    test.status, test.started_at = ABTestStatus.RUNNING, timezone.now()
+    test.full_clean()
+    test.save(update_fields=["status", "started_at"])
+    return test
+
+
+def _cents(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(_CENT, ROUND_HALF_UP)
+
+
+@transaction.atomic
+def ab_test_refresh_results(*, ab_test: PromptABTest) -> PromptABTest:
+    """Recompute and store the results, the document's columns, and completion.
+
+    A running test completes when ``planned_pairs`` pairs have both outputs
+    rated; it goes back to running if ratings are cleared below that.
+    """
+    test = PromptABTest.objects.select_for_update().get(pk=ab_test.pk)
+    results, now = ab_test_results(test), timezone.now()
+    test.results, test.results_computed_at = results.as_json(), now
+    test.baseline_avg_quality = _cents(results.baseline.mean)
+    test.enhanced_avg_quality = _cents(results.enhanced.mean)
+    both = results.baseline.mean is not None and results.enhanced.mean is not None
+    test.quality_improvement = _cents(results.enhanced.mean - results.baseline.mean) if both else None
+    test.confidence_level = _cents(results.confidence_level)
+    test.total_participants = results.rated_pairs
+    if test.status in (ABTestStatus.RUNNING, ABTestStatus.COMPLETE):
+        test.is_complete = results.complete
+        test.status = ABTestStatus.COMPLETE if results.complete else ABTestStatus.RUNNING
+        test.completed_at = (test.completed_at or now) if results.complete else None
+    test.full_clean()
+    test.save()
+    return test
+
+
+def ab_pair_job(pair: ABTestPair, label: str) -> Job:
+    """The job shown as ``label`` (A is the first output shown, B the second) of a pair."""
+    label = str(label).strip().upper()
+    if label not in ("A", "B"):
+        raise ValidationError({"label": "label is A or B."})
+    enhanced = (label == "A") == pair.enhanced_first
+    job = pair.enhanced_job if enhanced else pair.baseline_job
+    if job is None:
+        raise ValidationError({"label": "This pair has not been started yet."})
+    return job
+
+
+def ab_pair_rate(*, pair: ABTestPair, label: str, rating: int, by) -> Job:
+    """Rate output A or B of a pair through ``job_rate``; only completed outputs can be rated."""
+    job = ab_pair_job(pair, label)
+    if job.status != JobStatus.COMPLETED:
+        raise ValidationError({"label": f"Output {label.upper()} cannot be rated: its job is {job.status}."})
+    return job_rate(job=job, by=by, rating=rating)
+
+
+def ab_tests_refresh_for_job(*, job_id) -> PromptABTest | None:
+    """Refresh the test whose pair holds job ``job_id`` (rated or finished); None when it is in no test."""
+    test_id = (ABTestPair.objects.filter(Q(baseline_job_id=job_id) | Q(enhanced_job_id=job_id))
+               .values_list("ab_test_id", flat=True).first())
+    if test_id is None:
+        return None
+    return ab_test_refresh_results(ab_test=PromptABTest(pk=test_id))

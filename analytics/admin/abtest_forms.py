@@ -1,0 +1,91 @@
+"""The form of the "Add A/B test" page: two arms, the prompts, and the power calculation's inputs."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from analytics.abtests.arms import ARM_KEYS, ARMS
+from configs.models import CompelConfig, EnhancedModelConfig
+from generations.choices import EnhancementStrategy, ModelType
+from generations.models import Job
+from prompts.models import PromptVersion
+
+PLAN_FIELDS = ("target_lift", "alpha", "power", "sd_difference")
+INITIAL_STRATEGY = {"baseline": EnhancementStrategy.NONE, "enhanced": EnhancementStrategy.QWEN}
+
+
+def _arm_fields(name: str, admin_site) -> dict[str, forms.Field]:
+    """The four settings of arm ``name`` as form fields ``<arm>_<setting>``."""
+    return {
+        f"{name}_prompt_version": forms.ModelChoiceField(
+            queryset=PromptVersion.objects.active(), required=False, label="Prompt version",
+            # Autocomplete through the jobs' prompt_version relation: versions can number in the 100,000s.
+            widget=AutocompleteSelect(Job._meta.get_field("prompt_version"), admin_site),
+        ),
+        f"{name}_enhancement_strategy": forms.ChoiceField(
+            choices=EnhancementStrategy.choices, initial=INITIAL_STRATEGY[name], label="Strategy"),
+        f"{name}_compel_config": forms.ModelChoiceField(
+            queryset=CompelConfig.objects.order_by("config_name"), required=False, label="Compel configuration",
+            help_text="compel and hybrid only"),
+        f"{name}_model_config": forms.ModelChoiceField(
+            queryset=EnhancedModelConfig.objects.order_by("model_type", "config_name"), required=False,
+            label="Model configuration", help_text="of the test's model type; empty: the active one"),
+    }
+
+
+class ABTestCreateForm(forms.Form):
+    """What ``ab_test_create`` takes; its errors land on these fields (``baseline.x`` on ``baseline_x``)."""
+
+    test_name = forms.CharField(max_length=100)
+    test_series = forms.CharField(max_length=100, help_text="Set on every job of the test.")
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 80}))
+    model_type = forms.ChoiceField(choices=ModelType.choices, initial=ModelType.SDXL)
+    prompts = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 80}),
+        help_text="One prompt per line. Fewer than the proposed number are cycled, each repeat with its own seed.",
+    )
+    target_lift = forms.DecimalField(max_digits=3, decimal_places=2, initial=Decimal("0.50"),
+                                     help_text="Smallest lift in mean rating worth detecting (stars).")
+    alpha = forms.DecimalField(max_digits=4, decimal_places=3, initial=Decimal("0.050"),
+                               help_text="Significance level (two-sided).")
+    power = forms.DecimalField(max_digits=3, decimal_places=2, initial=Decimal("0.80"))
+    sd_difference = forms.DecimalField(
+        max_digits=3, decimal_places=2, initial=Decimal("1.00"),
+        help_text="Expected sd of the paired differences (stars); from earlier tests or a guess.")
+
+    def __init__(self, *args, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ARMS:
+            self.fields.update(_arm_fields(name, admin_site))
+
+    def arm_field_names(self, name: str) -> list[str]:
+        return [f"{name}_{key}" for key in ARM_KEYS]
+
+    def arm(self, name: str) -> dict:
+        """Arm ``name`` as the service takes it (ids as strings, unset settings left out)."""
+        data = {}
+        for key in ARM_KEYS:
+            value = self.cleaned_data.get(f"{name}_{key}")
+            if value not in (None, ""):
+                data[key] = value if isinstance(value, str) else str(value.pk)
+        return data
+
+    def plan_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in PLAN_FIELDS}
+
+    def service_values(self) -> dict:
+        """Keyword arguments of ``ab_test_create`` (without ``created_by``)."""
+        data = self.cleaned_data
+        return {"test_name": data["test_name"], "test_series": data["test_series"],
+                "description": data["description"], "model_type": data["model_type"],
+                "baseline": self.arm("baseline"), "enhanced": self.arm("enhanced"),
+                "prompts": data["prompts"].splitlines(), **self.plan_values()}
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """Put a service error on its field: ``baseline.compel_config`` → ``baseline_compel_config``."""
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+        for key, messages in detail.items():
+            field = key.replace(".", "_")
+            self.add_error(field if field in self.fields else None, messages)

@@ -1,0 +1,187 @@
+"""Custom pages of the A/B test admin: create with a power preview, start/refresh, and blind rating.
+
+The blind pages show a pair's original prompt and two outputs labelled A and
+B (``enhanced_first`` order); they never carry the arm, strategy,
+configuration, enhanced prompt, job id or file name. Media is served by label.
+Keys on the rating page: 1-5 rate the selected output (A, then B, then the
+next pair), ``a``/``b`` select an output, left/right arrows move between pairs.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from analytics.abtests.media import blind_output_response
+from analytics.abtests.selectors import LABELS, ab_test_blind_pairs, ab_test_pair_get, blind_pair
+from analytics.abtests.services import ab_pair_rate, ab_test_plan, ab_test_refresh_results, ab_test_start
+from analytics.admin.abtest_forms import PLAN_FIELDS, ABTestCreateForm
+from analytics.choices import ABTestStatus
+from analytics.models import PromptABTest
+
+RATE = "generations.rate_job"
+
+
+def abtest_urls(model_admin) -> list:
+    """URL patterns of the custom pages, bound to the A/B test ModelAdmin."""
+
+    def guarded(view, allowed):
+        def wrapped(request, *args, **kwargs):
+            if not allowed(request):
+                raise PermissionDenied
+            return view(request, model_admin, *args, **kwargs)
+
+        return model_admin.admin_site.admin_view(wrapped)
+
+    def can_rate(request):
+        return request.user.has_perm(RATE)
+
+    name = "analytics_promptabtest"
+    return [
+        path("plan.json", guarded(plan_view, model_admin.has_view_permission), name=f"{name}_plan"),
+        path("rate/", guarded(rate_index_view, can_rate), name=f"{name}_rate_index"),
+        path("<uuid:object_id>/start/", guarded(start_view, model_admin.has_add_permission), name=f"{name}_start"),
+        path("<uuid:object_id>/refresh/", guarded(refresh_view, model_admin.has_change_permission),
+             name=f"{name}_refresh"),
+        path("<uuid:object_id>/rate/", guarded(rate_view, can_rate), name=f"{name}_rate"),
+        path("<uuid:object_id>/rate/<uuid:pair_id>/", guarded(rate_pair_view, can_rate), name=f"{name}_rate_pair"),
+        path("<uuid:object_id>/rate/<uuid:pair_id>/<str:label>/", guarded(media_view, can_rate),
+             name=f"{name}_media"),
+    ]
+
+
+def _errors(exc: ValidationError) -> dict:
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+
+
+def add_page(request, model_admin):
+    """GET: the form with the proposed sample size; POST ``_plan``: recompute it; POST: create the test."""
+    form = ABTestCreateForm(request.POST or None, admin_site=model_admin.admin_site)
+    plan = None
+    if form.is_bound and form.is_valid():
+        if "_plan" not in request.POST:
+            try:
+                test = model_admin.create_test(request, form.service_values())
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                return redirect(reverse("admin:analytics_promptabtest_change", args=(test.pk,)))
+        if not any(name in form.errors for name in PLAN_FIELDS):
+            plan = _plan_or_errors(form)
+    elif not form.is_bound:
+        plan = ab_test_plan(**{name: form.fields[name].initial for name in PLAN_FIELDS})
+    context = {
+        **model_admin.admin_site.each_context(request), "title": "Add A/B test", "opts": PromptABTest._meta,
+        "form": form, "plan": plan, "media": model_admin.media + form.media,
+        "arms": [(name, [form[field] for field in form.arm_field_names(name)]) for name in ("baseline", "enhanced")],
+        "test_fields": [form[name] for name in ("test_name", "test_series", "description", "model_type")],
+        "plan_fields": [form[name] for name in PLAN_FIELDS],
+    }
+    return TemplateResponse(request, "admin/analytics/promptabtest/add_form.html", context)
+
+
+def _plan_or_errors(form):
+    try:
+        return ab_test_plan(**form.plan_values())
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return None
+
+
+@require_GET
+def plan_view(request, model_admin):
+    """The power calculation for the add page's live preview."""
+    try:
+        plan = ab_test_plan(**{name: request.GET.get(name, "") for name in PLAN_FIELDS})
+    except ValidationError as exc:
+        return JsonResponse({"errors": _errors(exc)}, status=400)
+    return JsonResponse({"planned_pairs": plan.planned_pairs, "effect_size": round(plan.effect_size, 4)})
+
+
+@require_POST
+def start_view(request, model_admin, object_id):
+    """Start a draft test (``ab_test_start``) and go back to its page."""
+    test = get_object_or_404(PromptABTest, pk=object_id)
+    model_admin.run_service(request, "Started", lambda: ab_test_start(ab_test=test, user=request.user), test)
+    return redirect(reverse("admin:analytics_promptabtest_change", args=(test.pk,)))
+
+
+@require_POST
+def refresh_view(request, model_admin, object_id):
+    """Recompute and store a test's results (``ab_test_refresh_results``)."""
+    test = get_object_or_404(PromptABTest, pk=object_id)
+    model_admin.run_service(request, "Refreshed the results of", lambda: ab_test_refresh_results(ab_test=test), test)
+    return redirect(reverse("admin:analytics_promptabtest_change", args=(test.pk,)))
+
+
+@require_GET
+def rate_index_view(request, model_admin):
+    """Tests that have outputs to rate: running ones, newest first, by short id (names can unblind)."""
+    tests = PromptABTest.objects.filter(status=ABTestStatus.RUNNING).only(
+        "id", "model_type", "planned_pairs", "total_participants", "started_at", "created_at")
+    context = {**model_admin.admin_site.each_context(request), "title": "Rate A/B tests (blind)",
+               "opts": PromptABTest._meta, "tests": tests}
+    return TemplateResponse(request, "admin/analytics/promptabtest/rate_index.html", context)
+
+
+def _card(test_id, pair) -> dict:
+    """A pair for the page's script: prompt, and per label its state, stars and media address."""
+    def side(s):
+        media = reverse("admin:analytics_promptabtest_media", args=(test_id, pair.id, s.label)) if s.ready else ""
+        return {"label": s.label, "state": s.state, "ready": s.ready, "is_video": s.is_video, "rating": s.rating,
+                "media": media}
+
+    return {"id": str(pair.id), "position": pair.position, "prompt": pair.prompt,
+            "sides": [side(s) for s in pair.sides]}
+
+
+@require_GET
+def rate_view(request, model_admin, object_id):
+    """The blind rating page of one test: every pair as a card, the script shows one at a time."""
+    test = get_object_or_404(PromptABTest.objects.only("id", "planned_pairs"), pk=object_id)
+    cards = [_card(test.pk, pair) for pair in ab_test_blind_pairs(ab_test=test)]
+    # Named by short id only: test names and series often say what is being compared.
+    context = {**model_admin.admin_site.each_context(request), "title": f"Blind rating: test {str(test.pk)[:8]}",
+               "opts": PromptABTest._meta, "test": test, "cards": cards}
+    return TemplateResponse(request, "admin/analytics/promptabtest/rate.html", context)
+
+
+@require_POST
+def rate_pair_view(request, model_admin, object_id, pair_id):
+    """Save ``rating`` for output ``label`` of a pair; answers the pair's card (still blind)."""
+    test = get_object_or_404(PromptABTest.objects.only("id", "test_name"), pk=object_id)
+    pair = ab_test_pair_get(ab_test=test, pair_id=pair_id)
+    if pair is None:
+        raise Http404("No such pair in this test.")
+    raw = request.POST.get("rating", "")
+    try:
+        job = ab_pair_rate(pair=pair, label=request.POST.get("label", ""), by=request.user,
+                           rating=int(raw) if raw.isdigit() else -1)
+    except ValidationError as exc:
+        return JsonResponse({"errors": _errors(exc)}, status=400)
+    model_admin.log_change(request, job, f"Rated {job.quality_rating}★ blind in A/B test {test.test_name!r}.")
+    return JsonResponse(_card(test.pk, blind_pair(ab_test_pair_get(ab_test=test, pair_id=pair_id))))
+
+
+@require_GET
+def media_view(request, model_admin, object_id, pair_id, label):
+    """Output A or B of a pair, served by label (see ``analytics.abtests.media``)."""
+    if label not in LABELS:
+        raise Http404("The label is A or B.")
+    pair = ab_test_pair_get(ab_test=get_object_or_404(PromptABTest.objects.only("id"), pk=object_id),
+                            pair_id=pair_id)
+    side = blind_pair(pair).sides[LABELS.index(label)] if pair is not None else None
+    if side is None or not side.ready:
+        raise Http404("No output to show.")
+    return blind_output_response(side.output, label)
+
+
+def report_messages(model_admin, request, verb: str, done: list, errors: list) -> None:
+    """One success line for ``done`` tests and one error line per failure."""
+    if done:
+        model_admin.message_user(request, f"{verb} {', '.join(repr(t.test_name) for t in done)}.", messages.SUCCESS)
+    for error in errors:
+        model_admin.message_user(request, error, messages.ERROR)

@@ -1,0 +1,144 @@
+"""Admin for alerts (the Alerts tab of document 002) and their editable rules.
+
+Alerts are written by the evaluation only; people acknowledge or resolve them
+with the list actions, which need ``analytics.change_alert`` (admins and
+moderators; viewers read). Rule thresholds are edited in the rule list by
+those with ``analytics.change_alertrule`` (admins); ``AlertRule.clean`` checks them.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from analytics.alert_selectors import severity_order
+from analytics.alerts import alert_acknowledge, alert_resolve, alert_rule_save
+from analytics.choices import AlertStatus
+from analytics.models import Alert, AlertRule
+from analytics.models.alerts import ACTIVE_ALERT
+from ourvidz_admin.admin.mixins import ReadOnlyAdminMixin, truncate
+
+ACT_PERMISSION = "analytics.change_alert"
+
+
+class AlertStatusFilter(admin.SimpleListFilter):
+    """Active alerts (open or acknowledged) unless another status, or all, is chosen."""
+
+    title = "status"
+    parameter_name = "status"
+    ACTIVE, ALL = "active", "all"
+
+    def lookups(self, request, model_admin):
+        return [(self.ACTIVE, "Active (open or acknowledged)"), *AlertStatus.choices, (self.ALL, "All")]
+
+    def value(self):
+        return super().value() or self.ACTIVE
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {"selected": self.value() == str(lookup), "display": title,
+                   "query_string": changelist.get_query_string({self.parameter_name: lookup})}
+
+    def queryset(self, request, queryset):
+        if self.value() == self.ACTIVE:
+            return queryset.filter(ACTIVE_ALERT)
+        if self.value() in AlertStatus.values:
+            return queryset.filter(status=self.value())
+        return queryset
+
+
+def _act(modeladmin, request, queryset, service, verb: str) -> None:
+    done, errors = 0, []
+    for alert in queryset.select_related("rule"):
+        try:
+            alert = service(alert=alert, user=request.user)
+        except ValidationError as exc:
+            errors.append(f"{alert.subject_label}: {' '.join(exc.messages)}")
+            continue
+        message = [{"changed": {"fields": ["status"]}}, f"{verb.capitalize()} from the alert list"]
+        modeladmin.log_change(request, alert, message)
+        done += 1
+    if done:
+        modeladmin.message_user(request, f"{verb.capitalize()} {done} alert(s).", messages.SUCCESS)
+    for error in errors:
+        modeladmin.message_user(request, error, messages.ERROR)
+
+
+@admin.action(description="Acknowledge selected open alerts", permissions=["act"])
+def acknowledge_selected(modeladmin, request, queryset):
+    _act(modeladmin, request, queryset, alert_acknowledge, "acknowledged")
+
+
+@admin.action(description="Resolve selected alerts", permissions=["act"])
+def resolve_selected(modeladmin, request, queryset):
+    _act(modeladmin, request, queryset, alert_resolve, "resolved")
+
+
+@admin.register(Alert)
+class AlertAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("severity_display", "rule", "subject", "value_vs_threshold", "message_text",
+                    "recommendation_text", "first_seen_at", "last_seen_at", "status")
+    list_select_related = ("rule",)
+    list_filter = (AlertStatusFilter, "severity", "rule")
+    search_fields = ("subject_label", "message")
+    actions = (acknowledge_selected, resolve_selected)
+    show_full_result_count = False
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        # Annotated before ordering: the default ordering sorts by the annotation.
+        alerts = self.model._default_manager.annotate(severity_rank=severity_order())
+        return alerts.order_by(*self.get_ordering(request))
+
+    def get_ordering(self, request):
+        return ("severity_rank", "-last_seen_at")
+
+    def has_act_permission(self, request):
+        return request.user.has_perm(ACT_PERMISSION)
+
+    @admin.display(description="severity", ordering="severity_rank")
+    def severity_display(self, obj):
+        return obj.get_severity_display()
+
+    @admin.display(description="subject", ordering="subject_label")
+    def subject(self, obj):
+        return f"{obj.subject_type}: {obj.subject_label}"
+
+    @admin.display(description="value vs threshold")
+    def value_vs_threshold(self, obj):
+        return f"{obj.value} {'<' if obj.rule.comparison == 'below' else '>'} {obj.threshold}"
+
+    @admin.display(description="message")
+    def message_text(self, obj):
+        return truncate(obj.message, 160)
+
+    @admin.display(description="recommendation")
+    def recommendation_text(self, obj):
+        return truncate(obj.recommendation, 120)
+
+
+@admin.register(AlertRule)
+class AlertRuleAdmin(admin.ModelAdmin):
+    list_display = ("name", "metric", "comparison", "threshold", "window_hours", "baseline_hours", "min_samples",
+                    "severity", "is_enabled", "notify_webhook", "active_alerts")
+    list_display_links = ("name",)
+    list_editable = ("threshold", "window_hours", "baseline_hours", "min_samples", "severity", "is_enabled",
+                     "notify_webhook")
+    list_filter = ("metric", "severity", "is_enabled")
+    search_fields = ("name", "recommendation")
+
+    def get_queryset(self, request):
+        # A correlated count over the partial unique index of active alerts, not a join of every alert.
+        active = (Alert.objects.filter(ACTIVE_ALERT, rule=OuterRef("pk")).order_by().values("rule")
+                  .annotate(n=Count("pk")).values("n"))
+        return super().get_queryset(request).annotate(active_count=Coalesce(Subquery(active), 0))
+
+    @admin.display(description="active alerts", ordering="active_count")
+    def active_alerts(self, obj):
+        return obj.active_count
+
+    def save_model(self, request, obj, form, change):
+        try:
+            alert_rule_save(rule=obj)
+        except ValidationError as exc:
+            self.message_user(request, f"{obj.name}: {' '.join(exc.messages)}", messages.ERROR)

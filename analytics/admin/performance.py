@@ -1,0 +1,87 @@
+"""The Prompt performance page (document 002's Overview, Performance, Analytics and Alerts tabs) and its rollup.
+
+``performance/`` (``admin:analytics_prompt_performance``) shows, for the chosen
+period, the dashboard metrics, the top performers, every prompt's figures, the
+usage per day, the alerts the rules would raise for that period and the
+active alerts. It needs ``analytics.view_promptperformancedaily``.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+
+from analytics.models import PromptPerformanceDaily
+from analytics.alert_selectors import alert_list
+from analytics.prompt_performance import (
+    get_dashboard_metrics,
+    get_performance_alerts,
+    get_top_performing_prompts,
+    prompt_performance_table,
+    prompt_usage_trend,
+)
+from analytics.prompt_windows import DEFAULT_PERIOD, PERIOD_HOURS, period_hours
+from analytics.rollups import mean, percent
+from ourvidz_admin.admin.mixins import ReadOnlyAdminMixin
+
+PERMISSION = "analytics.view_promptperformancedaily"
+RECENT_ALERTS = 10
+
+
+def _period(request) -> str:
+    period = request.GET.get("period", DEFAULT_PERIOD)
+    try:
+        period_hours(period)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages) + f" Showing {DEFAULT_PERIOD}.")
+        return DEFAULT_PERIOD
+    return period
+
+
+def performance_context(period: str) -> dict:
+    """Everything the page shows for ``period`` (already validated); the window's totals are computed once."""
+    shared = {"now": timezone.now(), "cache": {}}
+    return {
+        "period": period, "periods": list(PERIOD_HOURS), "metrics": get_dashboard_metrics(period, **shared),
+        "top": get_top_performing_prompts(period, 10, **shared), "prompts": prompt_performance_table(period, **shared),
+        "trend": prompt_usage_trend(period, now=shared["now"]),
+        "would_be_alerts": get_performance_alerts(period, **shared),
+        "recent_alerts": list(alert_list(filters={"status": "active"})[:RECENT_ALERTS]),
+    }
+
+
+@admin.register(PromptPerformanceDaily)
+class PromptPerformanceDailyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("date", "prompt", "uses", "successes", "success_rate", "mean_rating", "mean_response_time_ms",
+                    "tokens_used", "cost")
+    list_select_related = ("prompt",)
+    list_filter = ("prompt",)
+    date_hierarchy = "date"
+    ordering = ("-date", "prompt")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.performance_view)
+        return [path("performance/", view, name="analytics_prompt_performance"), *super().get_urls()]
+
+    def performance_view(self, request):
+        if not request.user.has_perm(PERMISSION):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request), **performance_context(_period(request)),
+            "title": "Prompt performance", "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/analytics/prompt_performance.html", context)
+
+    @admin.display(description="success %")
+    def success_rate(self, obj):
+        return percent(obj.successes, obj.uses)
+
+    @admin.display(description="mean rating")
+    def mean_rating(self, obj):
+        return mean(obj.rating_sum, obj.rating_count)
+
+    @admin.display(description="mean response (ms)")
+    def mean_response_time_ms(self, obj):
+        value = mean(obj.response_time_sum_ms, obj.response_time_count)
+        return None if value is None else round(value)

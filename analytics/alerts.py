@@ -1,0 +1,137 @@
+"""Writes to alerts and alert rules: evaluate, acknowledge, resolve, edit a rule.
+
+``alerts_evaluate`` is the scheduled entry point (``analytics.jobs.evaluate_alerts_job``,
+``manage.py evaluate_alerts``). For every enabled rule it:
+
+* opens an alert for each firing subject without an active one (active = open or acknowledged;
+  the database allows one per rule and subject);
+* refreshes ``last_seen_at``, value, threshold, message and severity of the active ones still firing
+  (an acknowledged alert stays acknowledged);
+* resolves, with ``resolved_by`` empty, the active ones whose subject was judged and no longer fires,
+  or that the rule no longer watches (a deleted prompt; a prompt no longer active, for low usage).
+
+A subject with too few samples to judge keeps its alert as it is. Rules that are disabled are not
+evaluated and their alerts are left alone. After the transaction commits, the open alerts of rules
+with ``notify_webhook`` that were never delivered are POSTed to ``ALERT_WEBHOOK_URL``
+(``analytics.webhooks``): a failed delivery is logged and retried at the next evaluation.
+"""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from analytics.alert_rules import Evaluation, Finding, evaluate_rule
+from analytics.choices import AlertStatus
+from analytics.models import Alert, AlertRule
+from analytics.models.alerts import ACTIVE_ALERT
+from analytics.webhooks import alerts_notify_pending
+
+RULE_FIELDS = ("name", "metric", "comparison", "threshold", "window_hours", "baseline_hours", "min_samples",
+               "severity", "recommendation", "is_enabled", "notify_webhook")
+
+
+def _open(rule: AlertRule, finding: Finding, now: datetime) -> Alert:
+    alert = Alert(
+        rule=rule, subject_type=finding.subject_type, subject_key=finding.subject_key,
+        subject_label=finding.subject_label[:200], severity=rule.severity, value=finding.value,
+        threshold=rule.threshold, message=finding.message, recommendation=rule.recommendation,
+        first_seen_at=now, last_seen_at=now,
+    )
+    alert.full_clean()
+    alert.save()
+    return alert
+
+
+def _refresh(alert: Alert, rule: AlertRule, finding: Finding, now: datetime) -> None:
+    alert.subject_label, alert.severity, alert.value = finding.subject_label[:200], rule.severity, finding.value
+    alert.threshold, alert.message, alert.recommendation = rule.threshold, finding.message, rule.recommendation
+    alert.last_seen_at = now
+    alert.save(update_fields=["subject_label", "severity", "value", "threshold", "message", "recommendation",
+                              "last_seen_at"])
+
+
+def _auto_resolve(alert: Alert, now: datetime) -> None:
+    alert.status, alert.resolved_at, alert.resolved_by = AlertStatus.RESOLVED, now, None
+    alert.save(update_fields=["status", "resolved_at", "resolved_by"])
+
+
+def _apply(evaluation: Evaluation, now: datetime, counts: dict) -> None:
+    rule = evaluation.rule
+    active = {alert.subject_key: alert for alert in Alert.objects.select_for_update().filter(ACTIVE_ALERT, rule=rule)}
+    for finding in evaluation.findings:
+        alert = active.pop(finding.subject_key, None)
+        if finding.fires and alert is None:
+            _open(rule, finding, now)
+            counts["opened"] += 1
+        elif finding.fires:
+            _refresh(alert, rule, finding, now)
+            counts["updated"] += 1
+        elif alert is not None:
+            _auto_resolve(alert, now)
+            counts["resolved"] += 1
+    for key, alert in active.items():
+        if key not in evaluation.watched:
+            _auto_resolve(alert, now)
+            counts["resolved"] += 1
+
+
+def alerts_evaluate(*, now: datetime | None = None) -> dict[str, int]:
+    """Evaluate every enabled rule at ``now`` (default: the current time) in one transaction.
+
+    Returns ``{"rules": n, "opened": n, "updated": n, "resolved": n, "notified": n}``; ``notified``
+    counts webhook deliveries, made after commit (still 0 when an outer transaction is open).
+    Rules are locked while they are evaluated, so two evaluations never race.
+    """
+    now = now or timezone.now()
+    counts = {"rules": 0, "opened": 0, "updated": 0, "resolved": 0, "notified": 0}
+    with transaction.atomic():
+        rules = list(AlertRule.objects.select_for_update().filter(is_enabled=True).order_by("metric", "name"))
+        cache: dict = {}
+        for rule in rules:
+            _apply(evaluate_rule(rule, now=now, cache=cache), now, counts)
+        counts["rules"] = len(rules)
+        transaction.on_commit(lambda: counts.update(notified=alerts_notify_pending()))
+    return counts
+
+
+def _locked(alert: Alert) -> Alert:
+    return Alert.objects.select_for_update().select_related("rule").get(pk=alert.pk)
+
+
+def alert_acknowledge(*, alert: Alert, user) -> Alert:
+    """Mark an open alert as seen by ``user``; it stays active until it recovers or is resolved."""
+    with transaction.atomic():
+        alert = _locked(alert)
+        if alert.status != AlertStatus.OPEN:
+            raise ValidationError({"status": f"Only open alerts can be acknowledged; this one is {alert.status}."})
+        alert.status, alert.acknowledged_at, alert.acknowledged_by = AlertStatus.ACKNOWLEDGED, timezone.now(), user
+        alert.full_clean()
+        alert.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
+    return alert
+
+
+def alert_resolve(*, alert: Alert, user) -> Alert:
+    """Close an open or acknowledged alert by hand; if the rule still fires, the next evaluation opens a new one."""
+    with transaction.atomic():
+        alert = _locked(alert)
+        if alert.status == AlertStatus.RESOLVED:
+            raise ValidationError({"status": "This alert is already resolved."})
+        alert.status, alert.resolved_at, alert.resolved_by = AlertStatus.RESOLVED, timezone.now(), user
+        alert.full_clean()
+        alert.save(update_fields=["status", "resolved_at", "resolved_by"])
+    return alert
+
+
+def alert_rule_save(*, rule: AlertRule, **changes) -> AlertRule:
+    """Apply ``changes`` (fields of ``RULE_FIELDS``) to ``rule``, validate it (``AlertRule.clean``) and save."""
+    unknown = set(changes) - set(RULE_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed." for name in sorted(unknown)})
+    for name, value in changes.items():
+        setattr(rule, name, value)
+    with transaction.atomic():
+        rule.full_clean()
+        rule.save()
+    return rule

@@ -1,0 +1,99 @@
+"""Formatting of dashboard figures: "—" for unknown, signs on differences, seconds from milliseconds."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django import template
+
+from generations.admin.display import duration
+
+register = template.Library()
+DASH = "—"
+
+
+@register.filter
+def num(value, places: int = 2) -> str:
+    """A figure with ``places`` decimals and thousands separators; "—" when unknown."""
+    if value is None or value == "":
+        return DASH
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{Decimal(value):,.{int(places)}f}"
+
+
+@register.filter
+def pct(value) -> str:
+    """87.5 -> '87.50%'."""
+    return DASH if value is None else f"{num(value)}%"
+
+
+@register.filter
+def signed(value, places: int = 2) -> str:
+    """0.8 -> '+0.80', -0.1 -> '−0.10', 0 -> '0.00'."""
+    if value is None:
+        return DASH
+    text = num(abs(Decimal(value)), places)
+    return f"+{text}" if value > 0 else f"−{text}" if value < 0 else text
+
+
+@register.filter
+def seconds(ms) -> str:
+    """12345 ms -> '12.3 s'."""
+    return DASH if ms is None else f"{Decimal(ms) / 1000:,.1f} s"
+
+
+@register.filter
+def age(total_seconds) -> str:
+    """Seconds as '45s', '2m 15s', '1h 02m'."""
+    return duration(None if total_seconds is None else timedelta(seconds=int(total_seconds)))
+
+
+def _metric(value, key: str, change: bool) -> str:
+    if value is None:
+        return DASH
+    if key == "jobs_per_hour":
+        return signed(value, 1) if change else num(value, 1)
+    if key in ("qwen_usage", "compel_usage"):
+        return f"{signed(value)} pts" if change else pct(value)
+    if key == "mean_enhancement_time_ms":
+        sign = ("+" if value > 0 else "−" if value < 0 else "") if change else ""
+        return sign + seconds(abs(value))
+    return signed(value)
+
+
+@register.filter
+def metric(value, key: str) -> str:
+    """A live metric in its unit (``key`` from ``analytics.dashboards.live.METRICS``)."""
+    return _metric(value, key, change=False)
+
+
+@register.filter
+def metric_change(value, key: str) -> str:
+    """A live metric's difference, signed, in its unit (percentage points for usage)."""
+    return _metric(value, key, change=True)
+
+
+@register.filter
+def weights(value) -> str:
+    """Compel weights as 'quality:1.2x, detail:1.5x'."""
+    if not value:
+        return DASH
+    return ", ".join(f"{name}:{weight}x" for name, weight in value.items())
+
+
+@register.filter
+def get(mapping, key):
+    """``mapping[key]`` in a template (None when missing)."""
+    return (mapping or {}).get(str(key))
+
+
+@register.filter
+def signed_pct(value) -> str:
+    """28.125 -> '+28.13%'."""
+    return DASH if value is None else f"{signed(value)}%"
+
+
+@register.filter
+def out_of_5(value) -> str:
+    """3.2 -> '3.20/5'."""
+    return DASH if value is None else f"{num(value)}/5"

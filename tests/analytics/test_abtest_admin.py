@@ -1,0 +1,214 @@
+"""The A/B test admin: create with a power preview, start and refresh, and the blind rating pages."""
+
+import io
+import json
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
+
+from analytics.models import PromptABTest
+from configs.services import model_backend_set
+from generations.models import Job
+from tests.factories import ABTestPairFactory, CompelConfigFactory, OutputFactory, PromptABTestFactory
+
+pytestmark = pytest.mark.django_db
+SECRET = "SECRET-ENHANCED-REWRITE"
+FORM = {
+    "test_name": "Qwen vs plain", "test_series": "ab-admin", "description": "", "model_type": "SDXL",
+    "baseline_enhancement_strategy": "none", "enhanced_enhancement_strategy": "qwen",
+    "prompts": "a red fox in snow\na lighthouse at dusk", "target_lift": "1.00", "alpha": "0.050",
+    "power": "0.80", "sd_difference": "1.00",
+}
+
+
+def _url(name, *args):
+    return reverse(f"admin:analytics_promptabtest_{name}", args=args)
+
+
+def _png(text: str) -> bytes:
+    info = PngInfo()
+    info.add_text("parameters", text)
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, format="PNG", pnginfo=info)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def pair():
+    """A started pair whose enhanced job (shown first) has a stored PNG carrying the worker's infotext."""
+    test = PromptABTestFactory(status="running", test_name="Hybrid vs plain")
+    pair = ABTestPairFactory(ab_test=test, enhanced_first=True, prompt_text="a red fox in snow",
+                             enhanced_job__enhanced_prompt=SECRET, enhanced_job__final_prompt=SECRET)
+    for job in (pair.enhanced_job, pair.baseline_job):
+        name = default_storage.save(f"jobs/{job.pk}/a1-0.png", ContentFile(_png(f"{SECRET} Job id: {job.pk}")))
+        OutputFactory(job=job, url="", file=name, mime_type="image/png")
+    return pair
+
+
+def test_add_page_proposes_the_sample_size(admin_client):
+    response = admin_client.get(_url("add"))
+
+    assert response.status_code == 200
+    assert response.context["plan"].planned_pairs == 34
+    assert 'Proposed sample: <strong id="ab-planned">34</strong>' in response.content.decode()
+
+
+def test_compute_button_recomputes_without_creating(admin_client):
+    response = admin_client.post(_url("add"), {**FORM, "_plan": "1"})
+
+    assert response.status_code == 200 and response.context["plan"].planned_pairs == 10
+    assert PromptABTest.objects.count() == 0
+
+
+def test_plan_endpoint_answers_the_live_preview(admin_client):
+    good = admin_client.get(_url("plan"), {"target_lift": "1.00", "alpha": "0.05", "power": "0.8",
+                                           "sd_difference": "1"})
+    bad = admin_client.get(_url("plan"), {"target_lift": "9", "alpha": "0.05", "power": "0.8", "sd_difference": "1"})
+
+    assert good.json() == {"planned_pairs": 10, "effect_size": 1.0}
+    assert bad.status_code == 400 and bad.json() == {"errors": {"target_lift": [
+        "target_lift must be from 0.01 to 4, got 9."]}}
+
+
+def test_creating_a_test_makes_pairs_and_logs_it(admin_client, superuser):
+    response = admin_client.post(_url("add"), FORM)
+
+    test = PromptABTest.objects.get()
+    assert response.status_code == 302 and response["Location"] == _url("change", test.pk)
+    assert (test.created_by, test.planned_pairs, test.pairs.count(), test.status) == (superuser, 10, 10, "draft")
+    assert LogEntry.objects.get().object_id == str(test.pk)
+
+
+def test_service_errors_land_on_their_fields(admin_client):
+    compel = CompelConfigFactory()
+
+    response = admin_client.post(_url("add"), {**FORM, "enhanced_compel_config": str(compel.pk), "alpha": "0.6"})
+
+    form = response.context["form"]
+    assert form.errors["enhanced_compel_config"] == [
+        "A Compel configuration applies only to the compel and hybrid strategies."]
+    assert form.errors["alpha"] == ["alpha must be above 0 and below 0.5, got 0.6."]
+    assert PromptABTest.objects.count() == 0
+
+
+def test_change_page_shows_results_table_pairs_and_start(admin_client):
+    test = PromptABTestFactory(status="draft")
+    ABTestPairFactory(ab_test=test, baseline_job=None, enhanced_job=None, prompt_text="a lighthouse at dusk")
+
+    response = admin_client.get(_url("change", test.pk))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "No results yet." in content and "a lighthouse at dusk" in content
+    assert _url("start", test.pk) in content and "1 pairs, 1 distinct prompts" in content
+
+
+def test_start_and_refresh_buttons_call_the_services(admin_client, tmp_path):
+    for family in ("qwen", "sdxl", "wan"):
+        model_backend_set(family=family, path=str(tmp_path / family))
+    admin_client.post(_url("add"), FORM)
+    test = PromptABTest.objects.get()
+
+    started = admin_client.post(_url("start", test.pk))
+    refreshed = admin_client.post(_url("refresh", test.pk))
+
+    test.refresh_from_db()
+    assert started.status_code == refreshed.status_code == 302
+    assert (test.status, Job.objects.count(), test.results["pairs"]) == ("running", 20, 10)
+
+
+def test_start_action_reports_tests_that_cannot_start(admin_client):
+    test = PromptABTestFactory(status="complete", test_name="Old one")
+
+    response = admin_client.post(reverse("admin:analytics_promptabtest_changelist"),
+                                 {"action": "start_selected", "_selected_action": [str(test.pk)]}, follow=True)
+
+    assert "Old one: Only a draft test can be started; this one is complete." in [
+        str(m) for m in response.context["messages"]]
+
+
+def test_blind_page_shows_prompt_and_labels_but_never_the_arms(client, role_user, pair):
+    client.force_login(role_user("moderator"))
+
+    response = client.get(_url("rate", pair.ab_test.pk))
+
+    content = response.content.decode()
+    cards = response.context["cards"]
+    assert response.status_code == 200
+    assert cards == [{"id": str(pair.pk), "position": pair.position, "prompt": "a red fox in snow", "sides": [
+        {"label": label, "state": "completed", "ready": True, "is_video": False, "rating": None,
+         "media": _url("media", pair.ab_test.pk, pair.pk, label)} for label in "AB"]}]
+    for secret in (SECRET, str(pair.enhanced_job.pk), str(pair.baseline_job.pk), "jobs/", "hybrid", "Hybrid",
+                   "couples-v1"):
+        assert secret not in content
+
+
+def test_blind_rating_saves_through_job_rate_by_label(client, role_user, pair):
+    moderator = role_user("moderator")
+    client.force_login(moderator)
+
+    response = client.post(_url("rate_pair", pair.ab_test.pk, pair.pk), {"label": "A", "rating": "5"})
+
+    pair.enhanced_job.refresh_from_db()
+    assert response.status_code == 200
+    assert (pair.enhanced_job.quality_rating, pair.enhanced_job.rated_by) == (5, moderator)
+    assert [side["rating"] for side in response.json()["sides"]] == [5, None]
+    assert str(pair.enhanced_job.pk) not in response.content.decode()
+    assert LogEntry.objects.get().object_id == str(pair.enhanced_job.pk)
+
+
+def test_blind_rating_rejects_bad_input(client, role_user, pair):
+    client.force_login(role_user("moderator"))
+
+    response = client.post(_url("rate_pair", pair.ab_test.pk, pair.pk), {"label": "A", "rating": "9"})
+
+    assert response.status_code == 400 and response.json() == {"errors": {"quality_rating": [
+        "A rating is 1 to 5 stars."]}}
+
+
+def test_blind_media_is_served_by_label_without_the_workers_text(client, role_user, pair):
+    client.force_login(role_user("moderator"))
+
+    response = client.get(_url("media", pair.ab_test.pk, pair.pk, "A"))
+
+    body = response.content
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"] == 'inline; filename="A.png"'
+    assert SECRET.encode() not in body and b"tEXt" not in body
+    assert Image.open(io.BytesIO(body)).size == (8, 8)
+
+
+@pytest.mark.parametrize("role,add,start,rate,rate_post", [
+    ("viewer", 403, 403, 403, 403),
+    ("moderator", 403, 403, 200, 200),
+    ("admin", 200, 302, 200, 200),
+])
+def test_who_may_create_start_and_rate(client, role_user, pair, role, add, start, rate, rate_post):
+    client.force_login(role_user(role))
+    draft = PromptABTestFactory(status="draft", test_name="Draft")
+
+    assert client.get(_url("add")).status_code == add
+    assert client.post(_url("start", draft.pk)).status_code == start
+    assert client.get(_url("rate", pair.ab_test.pk)).status_code == rate
+    assert client.post(_url("rate_pair", pair.ab_test.pk, pair.pk), {"label": "B", "rating": "3"}).status_code \
+        == rate_post
+
+
+def test_index_lists_the_blind_rating_page_for_raters(client, role_user):
+    client.force_login(role_user("moderator"))
+    running = PromptABTestFactory(status="running", test_name="Now running")
+
+    index = client.get(reverse("admin:index"))
+    listing = client.get(_url("rate_index"))
+
+    links = [m["admin_url"] for s in index.context["app_list"] for m in s["models"]]
+    assert _url("rate_index") in links
+    content = listing.content.decode()
+    assert str(running.pk)[:8] in content and "Now running" not in content
+    assert json.loads(client.get(_url("plan"), {"target_lift": "1", "alpha": "0.05", "power": "0.8",
+                                                "sd_difference": "1"}).content)["planned_pairs"] == 10

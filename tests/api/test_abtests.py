@@ -1,0 +1,180 @@
+"""/api/ab-tests/: create with nested per-field errors, plan, start, live results, blind pairs and rating."""
+
+import io
+import uuid
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
+
+from analytics.models import PromptABTest
+from generations.models import Job
+from tests.factories import ABTestPairFactory, CompelConfigFactory, OutputFactory, PromptABTestFactory
+
+pytestmark = pytest.mark.django_db
+SECRET = "SECRET-ENHANCED-REWRITE"
+BODY = {
+    "test_name": "Qwen vs plain", "test_series": "ab-api", "model_type": "sdxl",
+    "baseline": {"enhancement_strategy": "none"}, "enhanced": {"enhancement_strategy": "qwen"},
+    "prompts": ["a red fox in snow", "a lighthouse at dusk"], "target_lift": 1.0, "sd_difference": 1.0,
+}
+
+
+@pytest.fixture
+def admin_api(role_client):
+    return role_client("admin")
+
+
+@pytest.fixture
+def pair():
+    test = PromptABTestFactory(status="running", planned_pairs=1)
+    pair = ABTestPairFactory(ab_test=test, enhanced_first=False, prompt_text="a red fox in snow",
+                             enhanced_job__enhanced_prompt=SECRET, enhanced_job__final_prompt=SECRET)
+    info = PngInfo()
+    info.add_text("parameters", f"{SECRET} Job id: {pair.enhanced_job.pk}")
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "blue").save(buffer, format="PNG", pnginfo=info)
+    for job in (pair.baseline_job, pair.enhanced_job):
+        name = default_storage.save(f"jobs/{job.pk}/a1-0.png", ContentFile(buffer.getvalue()))
+        OutputFactory(job=job, url="", file=name, mime_type="image/png")
+    return pair
+
+
+def test_create_returns_the_draft_with_plan_arms_and_results(admin_api):
+    response = admin_api.post("/api/ab-tests/", BODY)
+
+    data = response.json()
+    test = PromptABTest.objects.get()
+    assert response.status_code == 201
+    assert (data["id"], data["status"], data["planned_pairs"], data["model_type"]) == (str(test.pk), "draft", 10,
+                                                                                      "SDXL")
+    assert data["enhanced_config"] == {"prompt_version": None, "enhancement_strategy": "qwen", "compel_config": None,
+                                       "model_config": None}
+    assert data["results"]["pairs"] == 10 and data["results"]["message"].startswith("not enough ratings")
+    assert (data["alpha"], data["power"]) == (0.05, 0.8)
+
+
+def test_create_errors_are_nested_per_field(admin_api):
+    compel, missing = CompelConfigFactory(), uuid.uuid4()
+
+    service = admin_api.post("/api/ab-tests/", {
+        **BODY, "alpha": 0.6, "baseline": {"compel_config": str(compel.pk)},
+        "enhanced": {"enhancement_strategy": "qwen", "model_config": str(missing)}})
+    shape = admin_api.post("/api/ab-tests/", {**BODY, "baseline": {"strategy": "qwen", "compel_config": "x"},
+                                              "prompts": []})
+
+    assert service.status_code == 400 and service.json() == {
+        "alpha": ["alpha must be above 0 and below 0.5, got 0.600."],
+        "baseline": {"compel_config": ["A Compel configuration applies only to the compel and hybrid strategies."]},
+        "enhanced": {"model_config": [f"No model configuration with id {missing}."]},
+    }
+    assert shape.status_code == 400 and shape.json() == {
+        "baseline": {"strategy": ["Unknown field."]}, "prompts": ["This list may not be empty."]}
+    assert PromptABTest.objects.count() == 0
+
+
+def test_identical_arms_are_refused_on_the_enhanced_arm(admin_api):
+    response = admin_api.post("/api/ab-tests/", {**BODY, "enhanced": {}})
+
+    assert response.json() == {"enhanced": ["The two arms are identical; change at least one setting."]}
+
+
+def test_plan_previews_the_power_calculation(api):
+    good = api.get("/api/ab-tests/plan", {"target_lift": "0.5", "sd_difference": "1"})
+    bad = api.get("/api/ab-tests/plan", {"target_lift": "0.05"})
+
+    assert good.json() == {"target_lift": 0.5, "alpha": 0.05, "power": 0.8, "sd_difference": 1.0,
+                           "effect_size": 0.5, "planned_pairs": 34}
+    assert bad.status_code == 400 and "the limit is 1,000" in bad.json()["target_lift"][0]
+
+
+def test_start_submits_paired_jobs(admin_api, backends):
+    test_id = admin_api.post("/api/ab-tests/", BODY).json()["id"]
+
+    response = admin_api.post(f"/api/ab-tests/{test_id}/start", {})
+    again = admin_api.post(f"/api/ab-tests/{test_id}/start", {})
+
+    assert response.status_code == 200 and response.json()["status"] == "running"
+    jobs = Job.objects.filter(test_series="ab-api")
+    assert jobs.count() == 20
+    assert {(j.original_prompt, j.seed) for j in jobs if j.enhancement_strategy == "none"} == {
+        (j.original_prompt, j.seed) for j in jobs if j.enhancement_strategy == "qwen"}
+    assert again.status_code == 400 and again.json() == {
+        "status": ["Only a draft test can be started; this one is running."]}
+
+
+def test_list_and_detail_show_live_results(api, pair):
+    pair.baseline_job.quality_rating, pair.enhanced_job.quality_rating = 3, 5
+    for job in (pair.baseline_job, pair.enhanced_job):
+        job.save()
+
+    listed = api.get("/api/ab-tests/", {"status": "running"})
+    detail = api.get(f"/api/ab-tests/{pair.ab_test.pk}/")
+
+    assert [row["id"] for row in listed.json()["results"]] == [str(pair.ab_test.pk)]
+    results = detail.json()["results"]
+    assert (results["rated_pairs"], results["complete"], results["baseline"]["mean"]) == (1, True, 3.0)
+    assert api.get("/api/ab-tests/", {"status": "draft"}).json()["results"] == []
+
+
+def test_pairs_are_blind(role_client, pair):
+    response = role_client("moderator").get(f"/api/ab-tests/{pair.ab_test.pk}/pairs")
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    media = f"http://testserver/api/ab-tests/{pair.ab_test.pk}/pairs/{pair.pk}/{{}}/media"
+    assert response.json() == [{"id": str(pair.pk), "position": pair.position, "prompt": "a red fox in snow",
+                                "rated": False, "outputs": [
+        {"label": label, "state": "completed", "ready": True, "is_video": False, "rating": None,
+         "media_url": media.format(label)} for label in "AB"]}]
+    for secret in (SECRET, str(pair.enhanced_job.pk), str(pair.baseline_job.pk), "hybrid", "baseline", "enhanced",
+                   "jobs/"):
+        assert secret not in content
+
+
+def test_rating_by_label_and_blind_media(role_client, pair):
+    moderator = role_client("moderator")
+
+    rated = moderator.post(f"/api/ab-tests/{pair.ab_test.pk}/pairs/{pair.pk}/rating", {"label": "b", "rating": "GOOD"})
+    media = moderator.get(f"/api/ab-tests/{pair.ab_test.pk}/pairs/{pair.pk}/B/media")
+    wrong = moderator.get(f"/api/ab-tests/{pair.ab_test.pk}/pairs/{pair.pk}/C/media")
+
+    pair.enhanced_job.refresh_from_db()
+    assert rated.status_code == 200 and pair.enhanced_job.quality_rating == 4
+    assert [o["rating"] for o in rated.json()["outputs"]] == [None, 4]
+    body = b"".join(media.streaming_content) if media.streaming else media.content
+    assert media.status_code == 200 and SECRET.encode() not in body and b"tEXt" not in body
+    assert media["Content-Disposition"] == 'inline; filename="B.png"'
+    assert wrong.status_code == 404
+
+
+def test_rating_errors(role_client, pair):
+    moderator = role_client("moderator")
+    url = f"/api/ab-tests/{pair.ab_test.pk}/pairs/{pair.pk}/rating"
+
+    assert moderator.post(url, {"label": "C", "rating": 3}).json() == {"label": ['"C" is not a valid choice.']}
+    assert moderator.post(url, {"label": "A", "rating": 3, "arm": "x"}).json() == {"arm": ["Unknown field."]}
+    assert moderator.post(f"/api/ab-tests/{pair.ab_test.pk}/pairs/{uuid.uuid4()}/rating",
+                          {"label": "A", "rating": 3}).status_code == 404
+
+
+@pytest.mark.parametrize("role,create,start,pairs,rate,listing", [
+    ("viewer", 403, 403, 403, 403, 200),
+    ("moderator", 403, 403, 200, 200, 200),
+    ("admin", 201, 400, 200, 200, 200),
+])
+def test_roles(role_client, pair, role, create, start, pairs, rate, listing):
+    client = role_client(role)
+    base = f"/api/ab-tests/{pair.ab_test.pk}"
+
+    assert client.post("/api/ab-tests/", BODY).status_code == create
+    assert client.post(f"{base}/start", {}).status_code == start
+    assert client.get(f"{base}/pairs").status_code == pairs
+    assert client.post(f"{base}/pairs/{pair.pk}/rating", {"label": "A", "rating": 4}).status_code == rate
+    assert client.get("/api/ab-tests/").status_code == listing
+
+
+def test_anonymous_gets_401(anon, pair):
+    assert anon.get(f"/api/ab-tests/{pair.ab_test.pk}/pairs").status_code == 401
