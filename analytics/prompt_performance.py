@@ -18,7 +18,15 @@ from analytics.alert_rules import evaluate_rule
 from analytics.alert_selectors import SEVERITY_RANK, alert_counts
 from analytics.choices import AlertMetric
 from analytics.models import AlertRule, PromptPerformanceDaily
-from analytics.prompt_windows import DEFAULT_PERIOD, Totals, Window, overall_totals, period_hours, prompt_totals
+from analytics.prompt_windows import (
+    DEFAULT_PERIOD,
+    Totals,
+    Window,
+    money,
+    overall_totals,
+    period_hours,
+    prompt_totals,
+)
 from analytics.rollups import UTC
 from prompts.choices import PromptStatus
 from prompts.models import Prompt
@@ -180,6 +188,6 @@ def prompt_usage_trend(period: str | None = "week", *, now: datetime | None = No
                         rating_count=row["rating_count"])
         trend.append({"date": row["date"], "uses": row["uses"], "prompts": row["prompts"],
                       "success_rate": totals.success_rate, "mean_rating": totals.mean_rating,
-                      "tokens_used": row["tokens_used"], "cost": row["cost"]})
+                      "tokens_used": row["tokens_used"], "cost": money(row["cost"])})
     return trend
 

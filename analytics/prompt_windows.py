@@ -138,8 +138,16 @@ _USAGE_SUMS = {
 }
 
 
+MICRO = Decimal("0.000001")
+
+
+def money(value) -> Decimal:
+    """A summed cost as USD to 6 places (the column's scale): SQLite returns sums of decimals as floats."""
+    return Decimal(str(value or 0)).quantize(MICRO)
+
+
 def _totals(row: dict) -> Totals:
-    return Totals(**{name: row[name] or (Decimal(0) if name == "cost" else 0) for name in _ROLLUP_SUMS})
+    return Totals(**{name: money(row[name]) if name == "cost" else row[name] or 0 for name in _ROLLUP_SUMS})
 
 
 def prompt_totals(window: Window, prompt_ids=None) -> dict:

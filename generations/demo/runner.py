@@ -1,10 +1,12 @@
 """The demo seeder: reference rows, then jobs in batches, then rollups and usage figures."""
 
+import logging
 from collections.abc import Callable
 
 from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
+from redis.exceptions import RedisError
 from tqdm import tqdm
 
 from analytics.aggregates import rebuild_aggregates
@@ -18,8 +20,11 @@ from generations.demo.jobs import build_job
 from generations.demo.keys import DETAIL_JOBS, job_uuid
 from generations.demo.media import ensure_media
 from generations.demo.users import seed_users
+from generations import queueing
+from generations.choices import JobStatus
 from generations.models import Job
 
+logger = logging.getLogger(__name__)
 APP_LABELS = ("prompts", "generations", "analytics", "configs")
 BATCH_SIZE = 5_000
 
@@ -64,7 +69,21 @@ def insert_job_batch(indexes: range, seed: int, ctx: DemoContext, media) -> int:
         insert_rows(Job, jobs)
         if details:
             insert_details(details)
+    _enqueue_queued(jobs)
     return len(jobs)
+
+
+def _enqueue_queued(jobs: list[Job]) -> None:
+    """Put the demo's queued jobs on their RQ queues, so the first worker runs them like real ones.
+
+    Without Redis the rows are still inserted (the reaper and retry handle them later); the failure is logged.
+    """
+    queued = [job for job in jobs if job.status == JobStatus.QUEUED]
+    try:
+        for job in queued:
+            queueing.enqueue_next_stage(job)
+    except RedisError as exc:
+        logger.warning("Demo jobs left out of the queues (Redis unavailable: %s).", exc)
 
 
 def insert_jobs(total: int, seed: int, ctx: DemoContext, media, *, progress: bool = True,

@@ -53,6 +53,28 @@ def test_seed_demo_improvements_follow_the_definition(settings, tmp_path):
     assert quality_rebuild() == 0
 
 
+def test_seed_demo_queues_its_queued_jobs_for_the_workers(settings, tmp_path, django_capture_on_commit_callbacks):
+    import django_rq
+    from rq.job import Job as RQJob
+
+    from generations import queueing
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    for name in ("enhance", "sdxl", "wan"):
+        django_rq.get_queue(name).empty()
+    with django_capture_on_commit_callbacks(execute=True):
+        _run("seed_demo", "--jobs", "400", "--no-progress")
+    queued = list(Job.objects.filter(status="queued"))
+
+    assert queued  # the demo has a backlog
+    for job in queued:
+        stage = queueing.next_stage(job)
+        rq_job = RQJob.fetch(queueing.rq_job_id(job, stage), connection=queueing.connection())
+        assert rq_job.origin == queueing.queue_for(job, stage)
+    for name in ("enhance", "sdxl", "wan"):
+        django_rq.get_queue(name).empty()
+
+
 def test_seed_demo_rejects_bad_job_count():
     with pytest.raises(CommandError, match="--jobs"):
         _run("seed_demo", "--jobs", "-5")
