@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -54,15 +55,25 @@ class Workers:
         args = [sys.executable, "manage.py", "rqworker", *QUEUES]
         if burst:
             args.append("--burst")
-        process = subprocess.Popen(args, cwd=ROOT, env=self.env(**env), stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, text=True)
+        # A file, not a pipe: nobody reads a long-running worker's pipe, and a full one would block its logging.
+        log = tempfile.TemporaryFile(mode="w+")
+        process = subprocess.Popen(args, cwd=ROOT, env=self.env(**env), stdout=log, stderr=subprocess.STDOUT,
+                                   text=True)
+        process.log = log
         self.processes.append(process)
         return process
+
+    @staticmethod
+    def output(process: subprocess.Popen) -> str:
+        """Everything the worker has logged so far."""
+        process.log.seek(0)
+        return process.log.read()
 
     def run_burst(self, timeout: float = 180, **env) -> str:
         """Run a burst worker until the queues are empty; return its output."""
         process = self.start(burst=True, **env)
-        output, _ = process.communicate(timeout=timeout)
+        process.wait(timeout=timeout)
+        output = self.output(process)
         assert process.returncode == 0, output
         return output
 
@@ -74,6 +85,8 @@ class Workers:
                     process.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     process.kill()
+                    process.wait()
+            process.log.close()
 
 
 def wait_for(predicate, timeout: float = 60, interval: float = 0.2):

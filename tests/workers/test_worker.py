@@ -128,9 +128,10 @@ def test_cancel_queued_and_running_then_retry(workers):
 
 
 def test_killed_worker_leaves_failed_retryable_job(workers):
-    job = job_submit(prompt="a long render", model_type="SDXL", steps=150, width=128, height=128)
+    # ~10 s of diffusion on the tiny model, killed as soon as the worker claims it: the job cannot finish first.
+    job = job_submit(prompt="a long render", model_type="SDXL", steps=150, width=256, height=256)
     worker = workers.start(burst=False, WORKER_STALE_AFTER_S="2")
-    wait_for(lambda: _fresh(job).progress > 0, timeout=120)
+    wait_for(lambda: _fresh(job).status == "processing", timeout=120, interval=0.05)
 
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait(timeout=10)
