@@ -9,10 +9,10 @@ file name; media is served by label (``analytics.abtests.media``).
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from analytics.models import ABTestPair, PromptABTest
-from generations.choices import JobStatus
+from generations.choices import ACTIVE_STATUSES, JobStatus
 from generations.models import GenerationImageOutput, Job
 
 LABELS = ("A", "B")
@@ -100,3 +100,13 @@ def ab_test_pair_get(*, ab_test: PromptABTest, pair_id) -> ABTestPair | None:
 def ab_test_distinct_prompts(*, ab_test: PromptABTest) -> int:
     """How many different prompt texts the pairs use (fewer than pairs when prompts were cycled)."""
     return ABTestPair.objects.filter(ab_test_id=ab_test.pk).order_by().values("prompt_text").distinct().count()
+
+
+def ab_test_unfinished_jobs(*, ab_test: PromptABTest):
+    """The queued or processing jobs of a test's pairs (what cancelling the test stops), by id.
+
+    Ordered by id so that two sessions locking them one by one take the locks in the same order.
+    """
+    pairs = ABTestPair.objects.filter(ab_test_id=ab_test.pk)
+    return (Job.objects.filter(Q(pk__in=pairs.values("baseline_job_id")) | Q(pk__in=pairs.values("enhanced_job_id")),
+                               status__in=ACTIVE_STATUSES).order_by("pk"))

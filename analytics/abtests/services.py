@@ -1,4 +1,4 @@
-"""Writes of A/B tests: plan, create, start, rate by blind label, refresh the stored results.
+"""Writes of A/B tests: plan, create, start, cancel, rate by blind label, refresh the stored results.
 
 Seeds: pair ``position`` of test ``id`` runs with seed
 ``int(sha256(f"{id}:{position}")[:4 bytes])`` (0 to 2³²-1) on both arms, so a
@@ -20,14 +20,16 @@ from django.utils import timezone
 
 from analytics.abtests.arms import Arm, arms_resolve
 from analytics.abtests.results import ab_test_results
+from analytics.abtests.selectors import ab_test_unfinished_jobs
 from analytics.choices import ABTestStatus
 from analytics.models import ABTestPair, PromptABTest
 from analytics.stats import paired_sample_size
 from generations.choices import JobStatus, ModelType
 from generations.models import Job
-from generations.services import job_rate, job_submit
+from generations.services import job_rate, job_submit, jobs_cancel
 from generations.validation import check_prompt
 
+CANCELLABLE = (ABTestStatus.DRAFT, ABTestStatus.RUNNING)
 MAX_PAIRS = 1_000  # 2,000 jobs; a larger plan usually means the lift or the sd is unrealistic
 # (field, lowest, highest, decimal places, lowest allowed, highest allowed): the columns' checks.
 PLAN_LIMITS = {
@@ -201,6 +203,30 @@ def ab_test_start(*, ab_test: PromptABTest, user) -> PromptABTest:
     return test
 
 
+@transaction.atomic
+def ab_test_cancel(*, ab_test: PromptABTest, user) -> PromptABTest:
+    """Cancel a draft or running test for good; finished jobs and their ratings are kept.
+
+    Every queued or processing job of its pairs goes through ``job_cancel``:
+    queued ones are cancelled and dequeued, processing ones asked to stop at
+    their next step, once this commits. The stored results are then refreshed,
+    so the test shows what was measured. A cancelled test cannot be started
+    or rated, and ``is_complete`` stays False.
+    """
+    test = PromptABTest.objects.select_for_update().get(pk=ab_test.pk)
+    if test.status == ABTestStatus.CANCELLED:
+        raise ValidationError({"status": "This test is already cancelled."})
+    if test.status not in CANCELLABLE:
+        raise ValidationError({"status": f"Only a draft or running test can be cancelled; this one is {test.status}."})
+    # One locked update per job (up to 2,000): the price of the workers being told. A job that finished
+    # between the query and its lock is refused by job_cancel, and kept, as it should be.
+    jobs_cancel(jobs=ab_test_unfinished_jobs(ab_test=test).only("pk"), by=user)
+    test.status = ABTestStatus.CANCELLED
+    test.full_clean()
+    test.save(update_fields=["status"])
+    return ab_test_refresh_results(ab_test=test)
+
+
 def _cents(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(_CENT, ROUND_HALF_UP)
 
@@ -243,7 +269,10 @@ def ab_pair_job(pair: ABTestPair, label: str) -> Job:
 
 
 def ab_pair_rate(*, pair: ABTestPair, label: str, rating: int, by) -> Job:
-    """Rate output A or B of a pair through ``job_rate``; only completed outputs can be rated."""
+    """Rate output A or B of a pair through ``job_rate``; only completed outputs of a test not cancelled."""
+    status = PromptABTest.objects.filter(pk=pair.ab_test_id).values_list("status", flat=True).first()
+    if status == ABTestStatus.CANCELLED:
+        raise ValidationError({"status": "This test is cancelled; its outputs can no longer be rated."})
     job = ab_pair_job(pair, label)
     if job.status != JobStatus.COMPLETED:
         raise ValidationError({"label": f"Output {label.upper()} cannot be rated: its job is {job.status}."})

@@ -1,4 +1,4 @@
-"""Custom pages of the A/B test admin: create with a power preview, start/refresh, and blind rating.
+"""Custom pages of the A/B test admin: create with a power preview, start/refresh/cancel, and blind rating.
 
 The blind pages show a pair's original prompt and two outputs labelled A and
 B (``enhanced_first`` order); they never carry the arm, strategy,
@@ -8,16 +8,30 @@ next pair), ``a``/``b`` select an output, left/right arrows move between pairs.
 """
 
 from django.contrib import messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from analytics.abtests.media import blind_output_response
-from analytics.abtests.selectors import LABELS, ab_test_blind_pairs, ab_test_pair_get, blind_pair
-from analytics.abtests.services import ab_pair_rate, ab_test_plan, ab_test_refresh_results, ab_test_start
+from analytics.abtests.selectors import (
+    LABELS,
+    ab_test_blind_pairs,
+    ab_test_pair_get,
+    ab_test_unfinished_jobs,
+    blind_pair,
+)
+from analytics.abtests.services import (
+    CANCELLABLE,
+    ab_pair_rate,
+    ab_test_cancel,
+    ab_test_plan,
+    ab_test_refresh_results,
+    ab_test_start,
+)
 from analytics.admin.abtest_forms import PLAN_FIELDS, ABTestCreateForm
 from analytics.choices import ABTestStatus
 from analytics.models import PromptABTest
@@ -46,6 +60,8 @@ def abtest_urls(model_admin) -> list:
         path("<uuid:object_id>/start/", guarded(start_view, model_admin.has_add_permission), name=f"{name}_start"),
         path("<uuid:object_id>/refresh/", guarded(refresh_view, model_admin.has_change_permission),
              name=f"{name}_refresh"),
+        path("<uuid:object_id>/cancel/", guarded(cancel_view, model_admin.has_change_permission),
+             name=f"{name}_cancel"),
         path("<uuid:object_id>/rate/", guarded(rate_view, can_rate), name=f"{name}_rate"),
         path("<uuid:object_id>/rate/<uuid:pair_id>/", guarded(rate_pair_view, can_rate), name=f"{name}_rate_pair"),
         path("<uuid:object_id>/rate/<uuid:pair_id>/<str:label>/", guarded(media_view, can_rate),
@@ -117,6 +133,33 @@ def refresh_view(request, model_admin, object_id):
     return redirect(reverse("admin:analytics_promptabtest_change", args=(test.pk,)))
 
 
+def cancel_confirm_page(request, model_admin, tests, action: str = ""):
+    """The "Cancel test?" page: per test its status and the unfinished jobs that cancelling stops.
+
+    ``action`` is the changelist action that shows it; the page then posts the
+    selection back to the changelist, as Django's delete confirmation does.
+    """
+    rows = [(test, test.status in CANCELLABLE, ab_test_unfinished_jobs(ab_test=test).count()) for test in tests]
+    back = (reverse("admin:analytics_promptabtest_changelist") if action
+            else reverse("admin:analytics_promptabtest_change", args=(tests[0].pk,)))
+    context = {
+        **model_admin.admin_site.each_context(request), "title": "Cancel A/B tests?", "opts": PromptABTest._meta,
+        "rows": rows, "cancellable": sum(ok for _test, ok, _jobs in rows), "back": back, "action": action,
+        "selected": request.POST.getlist(ACTION_CHECKBOX_NAME), "select_across": request.POST.get("select_across", "0"),
+    }
+    return TemplateResponse(request, "admin/analytics/promptabtest/cancel_confirm.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def cancel_view(request, model_admin, object_id):
+    """GET: ask to confirm; POST ``confirm=yes``: cancel the test (``ab_test_cancel``) and go back to its page."""
+    test = get_object_or_404(PromptABTest, pk=object_id)
+    if request.method == "GET" or request.POST.get("confirm") != "yes":
+        return cancel_confirm_page(request, model_admin, [test])
+    model_admin.run_service(request, "Cancelled", lambda: ab_test_cancel(ab_test=test, user=request.user), test)
+    return redirect(reverse("admin:analytics_promptabtest_change", args=(test.pk,)))
+
+
 @require_GET
 def rate_index_view(request, model_admin):
     """Tests that have outputs to rate: running ones, newest first, by short id (names can unblind)."""
@@ -141,7 +184,11 @@ def _card(test_id, pair) -> dict:
 @require_GET
 def rate_view(request, model_admin, object_id):
     """The blind rating page of one test: every pair as a card, the script shows one at a time."""
-    test = get_object_or_404(PromptABTest.objects.only("id", "planned_pairs"), pk=object_id)
+    test = get_object_or_404(PromptABTest.objects.only("id", "planned_pairs", "status"), pk=object_id)
+    if test.status == ABTestStatus.CANCELLED:
+        model_admin.message_user(request, f"Test {str(test.pk)[:8]} is cancelled; its outputs can no longer be "
+                                          "rated.", messages.WARNING)
+        return redirect(reverse("admin:analytics_promptabtest_rate_index"))
     cards = [_card(test.pk, pair) for pair in ab_test_blind_pairs(ab_test=test)]
     # Named by short id only: test names and series often say what is being compared.
     context = {**model_admin.admin_site.each_context(request), "title": f"Blind rating: test {str(test.pk)[:8]}",

@@ -1,4 +1,4 @@
-"""The A/B test admin: a create page with the power calculation, Start and Refresh, results, pairs.
+"""The A/B test admin: a create page with the power calculation, Start, Refresh and Cancel, results, pairs.
 
 A test is a record of an experiment: once created, its arms, prompts and
 power inputs are read-only (everything changes through the services in
@@ -14,8 +14,14 @@ from django.utils.html import format_html
 from analytics.abtests.arms import arm_summary
 from analytics.abtests.report import results_text
 from analytics.abtests.selectors import ab_test_distinct_prompts
-from analytics.abtests.services import ab_test_create, ab_test_refresh_results, ab_test_start
-from analytics.admin.abtest_pages import abtest_urls, add_page, report_messages
+from analytics.abtests.services import (
+    CANCELLABLE,
+    ab_test_cancel,
+    ab_test_create,
+    ab_test_refresh_results,
+    ab_test_start,
+)
+from analytics.admin.abtest_pages import abtest_urls, add_page, cancel_confirm_page, report_messages
 from analytics.choices import ABTestStatus
 from analytics.models import ABTestPair, PromptABTest
 from generations.admin.display import stars
@@ -62,7 +68,7 @@ class PromptABTestAdmin(admin.ModelAdmin):
     list_select_related = ()
     search_fields = ("test_name", "test_series")
     ordering = ("-created_at", "-id")
-    actions = ("start_selected", "refresh_selected")
+    actions = ("start_selected", "refresh_selected", "cancel_selected")
     inlines = (ABTestPairInline,)
     change_form_template = "admin/analytics/promptabtest/change_form.html"
     fieldsets = (
@@ -134,14 +140,22 @@ class PromptABTestAdmin(admin.ModelAdmin):
     def refresh_selected(self, request, queryset):
         self._each(request, queryset, "Refreshed the results of", lambda test: ab_test_refresh_results(ab_test=test))
 
+    @admin.action(description="Cancel: stop unfinished jobs, keep ratings (asks to confirm)", permissions=("change",))
+    def cancel_selected(self, request, queryset):
+        if request.POST.get("confirm") != "yes":
+            return cancel_confirm_page(request, self, list(queryset), action="cancel_selected")
+        self._each(request, queryset, "Cancelled", lambda test: ab_test_cancel(ab_test=test, user=request.user))
+        return None
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         test = self.get_object(request, object_id)
         extra_context = {
             **(extra_context or {}),
             "can_start": bool(test and test.status == ABTestStatus.DRAFT and self.has_add_permission(request)),
             "can_refresh": bool(test and self.has_change_permission(request, test)),
-            "can_rate": bool(test and test.status != ABTestStatus.DRAFT and request.user.has_perm(
-                "generations.rate_job")),
+            "can_cancel": bool(test and test.status in CANCELLABLE and self.has_change_permission(request, test)),
+            "can_rate": bool(test and test.status not in (ABTestStatus.DRAFT, ABTestStatus.CANCELLED)
+                             and request.user.has_perm("generations.rate_job")),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -167,6 +181,7 @@ class PromptABTestAdmin(admin.ModelAdmin):
 
     @admin.display(description="results")
     def results_table(self, obj):
-        rate = reverse("admin:analytics_promptabtest_rate", args=(obj.pk,)) if obj.pk else ""
+        rateable = obj.pk and obj.started_at and obj.status != ABTestStatus.CANCELLED
+        rate = reverse("admin:analytics_promptabtest_rate", args=(obj.pk,)) if rateable else ""
         return format_html('<pre style="margin:0">{}</pre>{}', results_text(obj.results),
-                           format_html('<a href="{}">Rate blind →</a>', rate) if rate and obj.started_at else "")
+                           format_html('<a href="{}">Rate blind →</a>', rate) if rate else "")

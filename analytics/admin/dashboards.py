@@ -5,22 +5,27 @@ is wrapped by ``admin_site.admin_view`` (staff login), checks the same permissio
 endpoint, then renders dense tables from one selector. The live page renders complete HTML and a
 small script fetches ``live.json`` every ``LIVE_REFRESH_S`` seconds to swap in the table bodies,
 rendered by the same fragment templates (as the System Health page does).
+
+Every table of the other pages downloads as CSV from ``dashboards/<page>/<table>.csv`` (the
+tables are listed in ``analytics.export_tables``), with the page's range and permissions.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from analytics.api.dashboards import ADOPTION, EFFECTIVENESS, ENHANCED_PROMPTS, LIVE, MODEL_ANALYTICS
 from analytics.dashboards.adoption import user_adoption
-from analytics.dashboards.common import MAX_DAYS, day_range_parse
+from analytics.dashboards.common import MAX_DAYS, day_range_parse, utc_today
 from analytics.dashboards.effectiveness import strategy_effectiveness
 from analytics.dashboards.enhanced_prompts import enhanced_prompt_analytics
 from analytics.dashboards.live import live_prompt_performance
 from analytics.dashboards.model_analytics import model_analytics
+from analytics.export_tables import DASHBOARD_EXPORTS
+from analytics.exports import csv_filename, csv_response, table_or_404
 
 LIVE_REFRESH_S = 15
 _T = "admin/analytics/dashboards/"
@@ -42,6 +47,10 @@ LIVE_FRAGMENTS = {
 }
 
 
+def _range_errors(exc: ValidationError) -> list[str]:
+    return [message for messages in exc.message_dict.values() for message in messages]
+
+
 def _effectiveness(days):
     return {"since": days.since, "until": days.until, "strategies": strategy_effectiveness(days=days)}
 
@@ -59,6 +68,7 @@ class DashboardPagesMixin:
             path("dashboards/effectiveness/", view(self.effectiveness_view),
                  name="analytics_enhancement_effectiveness"),
             path("dashboards/adoption/", view(self.adoption_view), name="analytics_user_adoption"),
+            path("dashboards/<slug:page>/<slug:table>.csv", view(self.csv_view), name="analytics_dashboard_csv"),
             *super().get_urls(),
         ]
 
@@ -80,7 +90,7 @@ class DashboardPagesMixin:
         try:
             days = day_range_parse(request.GET, default_days=default_days)
         except ValidationError as exc:
-            errors = [message for messages in exc.message_dict.values() for message in messages]
+            errors = _range_errors(exc)
             values = {"from": request.GET.get("from", ""), "to": request.GET.get("to", "")}
             return TemplateResponse(request, _T + template, {**context, "errors": errors, "range": values})
         values = {"from": days.since.isoformat(), "to": days.until.isoformat()}
@@ -103,6 +113,22 @@ class DashboardPagesMixin:
         context = self._page_context(request, "analytics_enhanced_prompts")
         return TemplateResponse(request, _T + "enhanced_prompts.html",
                                 {**context, "data": enhanced_prompt_analytics(limit=50)})
+
+    def csv_view(self, request, page: str, table: str):
+        """One table of a page as CSV, for the page's range; a bad range is a 400 with the page's message."""
+        export = DASHBOARD_EXPORTS.get(page)
+        if export is None:
+            raise Http404(f"No page {page!r} to export.")
+        self._check(request, export.url_name)
+        spec = table_or_404(export.tables, table)
+        if export.default_days is None:
+            return csv_response(spec.rows(), spec.columns, filename=csv_filename(export.name, table, utc_today()))
+        try:
+            days = day_range_parse(request.GET, default_days=export.default_days)
+        except ValidationError as exc:
+            return HttpResponseBadRequest(" ".join(_range_errors(exc)), content_type="text/plain; charset=utf-8")
+        return csv_response(spec.rows(days=days), spec.columns,
+                            filename=csv_filename(export.name, table, days.since, days.until))
 
     def live_view(self, request):
         context = self._page_context(request, "analytics_live_performance", refresh_s=LIVE_REFRESH_S)

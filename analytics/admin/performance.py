@@ -3,17 +3,21 @@
 ``performance/`` (``admin:analytics_prompt_performance``) shows, for the chosen
 period, the dashboard metrics, the top performers, every prompt's figures, the
 usage per day, the alerts the rules would raise for that period and the
-active alerts. It needs ``analytics.view_promptperformancedaily``.
+active alerts. It needs ``analytics.view_promptperformancedaily``, as do the CSV downloads of its
+per-prompt, top-performer and per-day tables (``performance/<table>.csv?period=``).
 """
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
 from analytics.models import PromptPerformanceDaily
 from analytics.alert_selectors import alert_list
+from analytics.export_tables import PROMPT_PERFORMANCE_TABLES
+from analytics.exports import csv_filename, csv_response, table_or_404
 from analytics.prompt_performance import (
     get_dashboard_metrics,
     get_performance_alerts,
@@ -21,8 +25,8 @@ from analytics.prompt_performance import (
     prompt_performance_table,
     prompt_usage_trend,
 )
-from analytics.prompt_windows import DEFAULT_PERIOD, PERIOD_HOURS, period_hours
-from analytics.rollups import mean, percent
+from analytics.prompt_windows import DEFAULT_PERIOD, PERIOD_HOURS, Window, period_hours
+from analytics.rollups import UTC, mean, percent
 from ourvidz_admin.admin.mixins import ReadOnlyAdminMixin
 
 PERMISSION = "analytics.view_promptperformancedaily"
@@ -61,8 +65,10 @@ class PromptPerformanceDailyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     ordering = ("-date", "prompt")
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.performance_view)
-        return [path("performance/", view, name="analytics_prompt_performance"), *super().get_urls()]
+        view = self.admin_site.admin_view
+        return [path("performance/", view(self.performance_view), name="analytics_prompt_performance"),
+                path("performance/<slug:table>.csv", view(self.csv_view), name="analytics_prompt_performance_csv"),
+                *super().get_urls()]
 
     def performance_view(self, request):
         if not request.user.has_perm(PERMISSION):
@@ -72,6 +78,20 @@ class PromptPerformanceDailyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "title": "Prompt performance", "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/analytics/prompt_performance.html", context)
+
+    def csv_view(self, request, table: str):
+        """One table of the page as CSV for ``?period=``; a bad period is a 400 with its message."""
+        if not request.user.has_perm(PERMISSION):
+            raise PermissionDenied
+        spec = table_or_404(PROMPT_PERFORMANCE_TABLES, table)
+        period = request.GET.get("period", DEFAULT_PERIOD)
+        try:
+            window = Window.ending(period_hours(period))
+        except ValidationError as exc:
+            return HttpResponseBadRequest(" ".join(exc.messages), content_type="text/plain; charset=utf-8")
+        dates = (window.start.astimezone(UTC).date(), window.end.astimezone(UTC).date())
+        return csv_response(spec.rows(period=period, now=window.end), spec.columns,
+                            filename=csv_filename("prompt-performance", table, *dates))
 
     @admin.display(description="success %")
     def success_rate(self, obj):

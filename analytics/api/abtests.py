@@ -1,7 +1,8 @@
-"""/api/ab-tests/...: create, list, plan and start A/B tests; rate their pairs blind.
+"""/api/ab-tests/...: create, list, plan, start and cancel A/B tests; rate their pairs blind.
 
-Creating and starting need ``analytics.add_promptabtest`` (admins); the blind
-pairs, their media and rating need ``generations.rate_job`` (moderators too).
+Creating, starting and cancelling need ``analytics.add_promptabtest``
+(admins); the blind pairs, their media and rating need
+``generations.rate_job`` (moderators too).
 Service errors keep their field: ``baseline.compel_config`` comes back as
 ``{"baseline": {"compel_config": [...]}}``, as DRF reports the arms' own errors.
 """
@@ -20,7 +21,7 @@ from analytics.abtests.filters import ABTestFilterSet
 from analytics.abtests.media import blind_output_response
 from analytics.abtests.results import ab_test_results
 from analytics.abtests.selectors import LABELS, ab_test_list, ab_test_pair_get, ab_test_blind_pairs, blind_pair
-from analytics.abtests.services import ab_pair_rate, ab_test_create, ab_test_plan, ab_test_start
+from analytics.abtests.services import ab_pair_rate, ab_test_cancel, ab_test_create, ab_test_plan, ab_test_start
 from analytics.api.abtest_serializers import (
     ABTestCreateSerializer,
     ABTestDetailSerializer,
@@ -132,6 +133,25 @@ class ABTestStartApi(APIView):
         test = get_object_or_404(PromptABTest, pk=pk)
         try:
             test = ab_test_start(ab_test=test, user=request.user)
+        except ValidationError as exc:
+            raise nested_errors(exc) from exc
+        return Response(_detail(test, request))
+
+
+class ABTestCancelApi(APIView):
+    """Cancel a draft or running test: its unfinished jobs are stopped, finished ones and ratings are kept."""
+
+    permission_classes = [require("analytics.change_promptabtest")]
+    serializer_class = EmptyBodySerializer
+
+    @extend_schema(summary="Cancel a draft or running A/B test", request=EmptyBodySerializer,
+                   responses={200: ABTestDetailSerializer,
+                              400: OpenApiResponse(description="The test is complete or already cancelled.")})
+    def post(self, request, pk):
+        EmptyBodySerializer(data=request.data).is_valid(raise_exception=True)
+        test = get_object_or_404(PromptABTest, pk=pk)
+        try:
+            test = ab_test_cancel(ab_test=test, user=request.user)
         except ValidationError as exc:
             raise nested_errors(exc) from exc
         return Response(_detail(test, request))

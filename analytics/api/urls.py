@@ -15,11 +15,12 @@ urlpatterns = [
     path("analytics/enhancement-effectiveness", dashboards.EnhancementEffectivenessApi.as_view(),
          name="analytics-enhancement-effectiveness"),
     path("analytics/user-adoption", dashboards.UserAdoptionApi.as_view(), name="analytics-user-adoption"),
-    # A/B tests (document 000 §1.5): create, plan, start; blind pairs for rating.
+    # A/B tests (document 000 §1.5): create, plan, start, cancel; blind pairs for rating.
     path("ab-tests/", abtests.ABTestListCreateApi.as_view(), name="ab-test-list"),
     path("ab-tests/plan", abtests.ABTestPlanApi.as_view(), name="ab-test-plan"),
     path("ab-tests/<uuid:pk>/", abtests.ABTestDetailApi.as_view(), name="ab-test-detail"),
     path("ab-tests/<uuid:pk>/start", abtests.ABTestStartApi.as_view(), name="ab-test-start"),
+    path("ab-tests/<uuid:pk>/cancel", abtests.ABTestCancelApi.as_view(), name="ab-test-cancel"),
     path("ab-tests/<uuid:pk>/pairs", abtests.ABTestPairsApi.as_view(), name="ab-test-pairs"),
     path("ab-tests/<uuid:pk>/pairs/<uuid:pair_id>/rating", abtests.ABTestPairRateApi.as_view(),
          name="ab-test-pair-rating"),

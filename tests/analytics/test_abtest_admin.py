@@ -1,4 +1,4 @@
-"""The A/B test admin: create with a power preview, start and refresh, and the blind rating pages."""
+"""The A/B test admin: create with a power preview, start, refresh and cancel, and the blind rating pages."""
 
 import io
 import json
@@ -14,7 +14,7 @@ from PIL.PngImagePlugin import PngInfo
 from analytics.models import PromptABTest
 from configs.services import model_backend_set
 from generations.models import Job
-from tests.factories import ABTestPairFactory, CompelConfigFactory, OutputFactory, PromptABTestFactory
+from tests.factories import ABTestPairFactory, CompelConfigFactory, JobFactory, OutputFactory, PromptABTestFactory
 
 pytestmark = pytest.mark.django_db
 SECRET = "SECRET-ENHANCED-REWRITE"
@@ -212,3 +212,105 @@ def test_index_lists_the_blind_rating_page_for_raters(client, role_user):
     assert str(running.pk)[:8] in content and "Now running" not in content
     assert json.loads(client.get(_url("plan"), {"target_lift": "1", "alpha": "0.05", "power": "0.8",
                                                 "sd_difference": "1"}).content)["planned_pairs"] == 10
+
+
+def _running_with_a_queued_job(name="Running one"):
+    test = PromptABTestFactory(status="running", test_name=name)
+    return ABTestPairFactory(ab_test=test, enhanced_job=JobFactory(status="queued", completed_at=None))
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_cancel_button_asks_to_confirm_then_cancels_and_logs(admin_client):
+    pair = _running_with_a_queued_job()
+    test = pair.ab_test
+
+    page = admin_client.get(_url("change", test.pk))
+    confirm = admin_client.get(_url("cancel", test.pk))
+    unconfirmed = admin_client.post(_url("cancel", test.pk))
+    test.refresh_from_db()
+    assert (test.status, LogEntry.objects.count()) == ("running", 0)
+    done = admin_client.post(_url("cancel", test.pk), {"confirm": "yes"}, follow=True)
+
+    assert _url("cancel", test.pk) in page.content.decode()
+    assert confirm.status_code == unconfirmed.status_code == 200
+    assert [(row[0], row[1], row[2]) for row in confirm.context["rows"]] == [(test, True, 1)]
+    assert 'value="Yes, cancel 1 test(s)"' in confirm.content.decode()
+    assert done.redirect_chain == [(_url("change", test.pk), 302)]
+    assert _messages(done) == ["Cancelled 'Running one'."]
+    test.refresh_from_db()
+    assert (test.status, test.is_complete) == ("cancelled", False)
+    assert Job.objects.get(pk=pair.enhanced_job.pk).status == "cancelled"
+    assert Job.objects.get(pk=pair.baseline_job.pk).status == "completed"
+    entry = LogEntry.objects.get()
+    assert (entry.object_id, entry.get_change_message()) == (str(test.pk), "Cancelled the test.")
+    assert _url("cancel", test.pk) not in done.content.decode()  # no button on a cancelled test
+    assert _url("rate", test.pk) not in done.content.decode()
+
+
+def test_cancel_action_confirms_then_reports_tests_that_cannot_be_cancelled(admin_client):
+    pair = _running_with_a_queued_job()
+    old = PromptABTestFactory(status="complete", test_name="Old one")
+    changelist = reverse("admin:analytics_promptabtest_changelist")
+    selection = {"action": "cancel_selected", "_selected_action": [str(pair.ab_test.pk), str(old.pk)]}
+
+    confirm = admin_client.post(changelist, selection)
+    assert {t.test_name: (ok, jobs) for t, ok, jobs in confirm.context["rows"]} == {
+        "Running one": (True, 1), "Old one": (False, 0)}
+    assert PromptABTest.objects.filter(status="cancelled").count() == 0
+    done = admin_client.post(changelist, {**selection, "confirm": "yes"}, follow=True)
+
+    assert confirm.status_code == 200 and 'value="Yes, cancel 1 test(s)"' in confirm.content.decode()
+    assert sorted(_messages(done)) == [
+        "Cancelled 'Running one'.", "Old one: Only a draft or running test can be cancelled; this one is complete."]
+    assert dict(PromptABTest.objects.values_list("test_name", "status")) == {
+        "Running one": "cancelled", "Old one": "complete"}
+    assert Job.objects.get(pk=pair.enhanced_job.pk).status == "cancelled"
+    assert LogEntry.objects.get().object_id == str(pair.ab_test.pk)
+
+
+@pytest.mark.parametrize("role,page,post", [("viewer", 403, 403), ("moderator", 403, 403), ("admin", 200, 302)])
+def test_only_admins_may_cancel(client, role_user, role, page, post):
+    client.force_login(role_user(role))
+    pair = _running_with_a_queued_job()
+    changelist = reverse("admin:analytics_promptabtest_changelist")
+
+    listing = client.get(changelist)
+    confirm = client.get(_url("cancel", pair.ab_test.pk))
+    cancel = client.post(_url("cancel", pair.ab_test.pk), {"confirm": "yes"})
+
+    form = listing.context["action_form"]
+    offered = [name for name, _label in form.fields["action"].choices] if form else []
+    assert ("cancel_selected" in offered) is (role == "admin")
+    assert (confirm.status_code, cancel.status_code) == (page, post)
+    assert PromptABTest.objects.get().status == ("cancelled" if role == "admin" else "running")
+    assert Job.objects.get(pk=pair.enhanced_job.pk).status == ("cancelled" if role == "admin" else "queued")
+
+
+def test_the_cancel_action_is_refused_to_moderators(client, role_user):
+    client.force_login(role_user("moderator"))
+    pair = _running_with_a_queued_job()
+
+    client.post(reverse("admin:analytics_promptabtest_changelist"), {
+        "action": "cancel_selected", "_selected_action": [str(pair.ab_test.pk)], "confirm": "yes"})
+
+    assert PromptABTest.objects.get().status == "running" and LogEntry.objects.count() == 0
+
+
+def test_a_cancelled_test_cannot_be_rated_blind(client, role_user, pair):
+    client.force_login(role_user("moderator"))
+    running = PromptABTestFactory(status="running")
+    PromptABTest.objects.filter(pk=pair.ab_test.pk).update(status="cancelled")
+
+    index = client.get(_url("rate_index"))
+    page = client.get(_url("rate", pair.ab_test.pk), follow=True)
+    rating = client.post(_url("rate_pair", pair.ab_test.pk, pair.pk), {"label": "A", "rating": "5"})
+
+    assert [t.pk for t in index.context["tests"]] == [running.pk]
+    assert page.redirect_chain == [(_url("rate_index"), 302)]
+    assert _messages(page) == [f"Test {str(pair.ab_test.pk)[:8]} is cancelled; its outputs can no longer be rated."]
+    assert rating.status_code == 400 and rating.json() == {"errors": {"status": [
+        "This test is cancelled; its outputs can no longer be rated."]}}
+    assert Job.objects.filter(quality_rating__isnull=False).count() == 0

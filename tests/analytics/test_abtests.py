@@ -1,4 +1,4 @@
-"""A/B test services: the power calculation, creation checks, pairing of seeds, start, completion."""
+"""A/B test services: the power calculation, creation checks, pairing of seeds, start, cancel, completion."""
 
 import math
 import uuid
@@ -12,6 +12,7 @@ from scipy import stats
 from analytics.abtests.services import (
     MAX_PAIRS,
     ab_pair_rate,
+    ab_test_cancel,
     ab_test_create,
     ab_test_plan,
     ab_test_refresh_results,
@@ -29,6 +30,7 @@ from tests.factories import (
     ABTestPairFactory,
     CompelConfigFactory,
     EnhancedModelConfigFactory,
+    JobFactory,
     PromptABTestFactory,
     PromptVersionFactory,
     UserFactory,
@@ -237,6 +239,84 @@ def _rate_all(pairs, baseline: int, enhanced: int, rater):
     for pair in pairs:
         job_rate(job=pair.baseline_job, by=rater, rating=baseline)
         job_rate(job=pair.enhanced_job, by=rater, rating=enhanced)
+
+
+def _unfinished(status: str) -> dict:
+    return {"status": status, "completed_at": None}
+
+
+def test_cancel_a_running_test_stops_unfinished_jobs_and_keeps_finished_ones_and_ratings(
+        django_capture_on_commit_callbacks):
+    from generations import queueing
+
+    test = PromptABTestFactory(status="running", planned_pairs=3, started_at=timezone.now())
+    rated = ABTestPairFactory(ab_test=test)
+    _rate_all([rated], 3, 5, UserFactory())
+    half = ABTestPairFactory(ab_test=test, enhanced_job=JobFactory(**_unfinished("queued")))
+    busy = ABTestPairFactory(ab_test=test, baseline_job=JobFactory(**_unfinished("processing")),
+                             enhanced_job=JobFactory(**_unfinished("queued")))
+    admin = UserFactory(username="lead")
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        cancelled = ab_test_cancel(ab_test=test, user=admin)
+    stops = [c for c in callbacks if c.__qualname__.startswith("job_cancel.")]
+    for callback in stops:
+        callback()
+
+    jobs = {job.pk: job for job in Job.objects.all()}
+    assert (cancelled.status, cancelled.is_complete, cancelled.completed_at) == ("cancelled", False, None)
+    assert PromptABTest.objects.get().status == "cancelled"
+    assert [(jobs[j.pk].status, jobs[j.pk].quality_rating) for j in (rated.baseline_job, rated.enhanced_job)] == [
+        ("completed", 3), ("completed", 5)]
+    assert jobs[half.baseline_job.pk].status == "completed"
+    for queued in (half.enhanced_job, busy.enhanced_job):
+        assert (jobs[queued.pk].status, jobs[queued.pk].error_message) == ("cancelled", "Cancelled by lead")
+    processing = jobs[busy.baseline_job.pk]
+    assert (processing.status, processing.cancel_requested_at is not None) == ("processing", True)
+    assert len(stops) == 3 and queueing.cancel_requested(processing.pk)  # two dequeues and the worker's flag
+    queueing.clear_cancel(processing.pk)
+    assert (cancelled.total_participants, cancelled.baseline_avg_quality, cancelled.enhanced_avg_quality) == (
+        1, Decimal("3.00"), Decimal("5.00"))
+    assert (cancelled.results["baseline"]["completed"], cancelled.results["enhanced"]["completed"]) == (2, 1)
+
+
+def test_cancel_a_draft_test_then_it_cannot_start():
+    test = PromptABTestFactory(status="draft")
+    ABTestPairFactory(ab_test=test, baseline_job=None, enhanced_job=None)
+
+    cancelled = ab_test_cancel(ab_test=test, user=None)
+
+    assert (cancelled.status, cancelled.results["pairs"], cancelled.results_computed_at is not None) == (
+        "cancelled", 1, True)
+    with pytest.raises(ValidationError) as excinfo:
+        ab_test_start(ab_test=test, user=None)
+    assert excinfo.value.message_dict == {"status": ["Only a draft test can be started; this one is cancelled."]}
+
+
+@pytest.mark.parametrize("status,message", [
+    ("complete", "Only a draft or running test can be cancelled; this one is complete."),
+    ("cancelled", "This test is already cancelled."),
+])
+def test_cancel_refuses_complete_and_cancelled_tests_and_touches_nothing(status, message):
+    pair = ABTestPairFactory(ab_test__status=status, enhanced_job=JobFactory(**_unfinished("queued")))
+
+    with pytest.raises(ValidationError) as excinfo:
+        ab_test_cancel(ab_test=pair.ab_test, user=None)
+
+    assert excinfo.value.message_dict == {"status": [message]}
+    pair.ab_test.refresh_from_db()
+    assert (pair.ab_test.status, pair.ab_test.results_computed_at) == (status, None)
+    assert Job.objects.get(pk=pair.enhanced_job.pk).status == "queued"
+
+
+def test_rating_a_cancelled_test_is_refused():
+    pair = ABTestPairFactory(ab_test__status="cancelled")
+
+    with pytest.raises(ValidationError) as excinfo:
+        ab_pair_rate(pair=pair, label="A", rating=4, by=UserFactory())
+
+    assert excinfo.value.message_dict == {"status": ["This test is cancelled; its outputs can no longer be rated."]}
+    assert Job.objects.filter(quality_rating__isnull=False).count() == 0
 
 
 def test_completion_flips_when_the_planned_pairs_are_rated_and_back_when_a_rating_is_cleared():

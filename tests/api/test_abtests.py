@@ -1,4 +1,4 @@
-"""/api/ab-tests/: create with nested per-field errors, plan, start, live results, blind pairs and rating."""
+"""/api/ab-tests/: create with nested per-field errors, plan, start, cancel, live results, blind pairs and rating."""
 
 import io
 import uuid
@@ -11,7 +11,7 @@ from PIL.PngImagePlugin import PngInfo
 
 from analytics.models import PromptABTest
 from generations.models import Job
-from tests.factories import ABTestPairFactory, CompelConfigFactory, OutputFactory, PromptABTestFactory
+from tests.factories import ABTestPairFactory, CompelConfigFactory, JobFactory, OutputFactory, PromptABTestFactory
 
 pytestmark = pytest.mark.django_db
 SECRET = "SECRET-ENHANCED-REWRITE"
@@ -178,3 +178,60 @@ def test_roles(role_client, pair, role, create, start, pairs, rate, listing):
 
 def test_anonymous_gets_401(anon, pair):
     assert anon.get(f"/api/ab-tests/{pair.ab_test.pk}/pairs").status_code == 401
+
+
+def test_cancel_stops_unfinished_jobs_and_keeps_the_rest(admin_api):
+    test = PromptABTestFactory(status="running")
+    pair = ABTestPairFactory(ab_test=test, baseline_job__quality_rating=4,
+                             enhanced_job=JobFactory(status="queued", completed_at=None))
+
+    response = admin_api.post(f"/api/ab-tests/{test.pk}/cancel", {})
+    again = admin_api.post(f"/api/ab-tests/{test.pk}/cancel", {})
+
+    data = response.json()
+    assert response.status_code == 200
+    assert (data["status"], data["is_complete"], data["results"]["baseline"]["mean"]) == ("cancelled", False, 4.0)
+    assert dict(Job.objects.values_list("pk", "status")) == {pair.baseline_job.pk: "completed",
+                                                             pair.enhanced_job.pk: "cancelled"}
+    assert again.status_code == 400 and again.json() == {"status": ["This test is already cancelled."]}
+
+
+def test_cancel_refuses_a_complete_test(admin_api):
+    test = PromptABTestFactory(status="complete")
+
+    response = admin_api.post(f"/api/ab-tests/{test.pk}/cancel", {})
+
+    assert response.status_code == 400 and response.json() == {
+        "status": ["Only a draft or running test can be cancelled; this one is complete."]}
+    assert PromptABTest.objects.get().status == "complete"
+
+
+def test_cancel_takes_no_body_and_404s_on_unknown_tests(admin_api):
+    test = PromptABTestFactory(status="draft")
+
+    extra = admin_api.post(f"/api/ab-tests/{test.pk}/cancel", {"force": True})
+    missing = admin_api.post(f"/api/ab-tests/{uuid.uuid4()}/cancel", {})
+
+    assert extra.status_code == 400 and extra.json() == {"force": ["Unknown field."]}
+    assert missing.status_code == 404 and PromptABTest.objects.get().status == "draft"
+
+
+@pytest.mark.parametrize("role,code,status", [("viewer", 403, "running"), ("moderator", 403, "running"),
+                                              ("admin", 200, "cancelled")])
+def test_only_admins_may_cancel(role_client, role, code, status):
+    test = PromptABTestFactory(status="running")
+
+    response = role_client(role).post(f"/api/ab-tests/{test.pk}/cancel", {})
+
+    assert response.status_code == code and PromptABTest.objects.get().status == status
+
+
+def test_rating_a_cancelled_test_is_refused(role_client, pair):
+    PromptABTest.objects.filter(pk=pair.ab_test.pk).update(status="cancelled")
+
+    response = role_client("moderator").post(f"/api/ab-tests/{pair.ab_test.pk}/pairs/{pair.pk}/rating",
+                                             {"label": "A", "rating": 4})
+
+    assert response.status_code == 400 and response.json() == {
+        "status": ["This test is cancelled; its outputs can no longer be rated."]}
+    assert Job.objects.filter(quality_rating__isnull=False).count() == 0
