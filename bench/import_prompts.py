@@ -6,7 +6,7 @@ Runs against a throw-away SQLite database under a temporary directory unless
 DATABASE_URL is set (then that database gets the rows: use an empty one).
 Prints the time to generate the file, to import it (bulk mode: batched inserts
 of 2,000, no per-row diff) and the rows per second; then re-imports the same
-file with --reimport, which updates every row (bulk_update; much slower on SQLite).
+file with --reimport, which updates every row (one executemany UPDATE per 2,000 rows).
 """
 
 import argparse

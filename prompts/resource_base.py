@@ -14,6 +14,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.db import connections, router
 from django.db import models as dj_models
 from django.utils import timezone
 from import_export import fields, resources, widgets
@@ -262,6 +263,39 @@ class StrictModelResource(resources.ModelResource):
         attributes = {field.attribute for field in self.fields.values()}
         return [f.name for f in self._meta.model._meta.concrete_fields
                 if not f.primary_key and (f.name in attributes or f.attname in attributes)]
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        """Write the updated rows with ``update_rows`` instead of Django's ``bulk_update``.
+
+        ``bulk_update`` builds one ``CASE WHEN pk = … THEN …`` per field per row; a 100,000-row
+        re-import spent its time building those expressions (~300 rows/s).
+        """
+        if not self.update_instances or not (using_transactions or not dry_run):
+            return
+        try:
+            update_rows(self._meta.model, self.update_instances, self.get_bulk_update_fields())
+        except Exception as exc:  # noqa: BLE001 - reported per import, as django-import-export does
+            self.handle_import_error(result, exc, raise_errors)
+        finally:
+            self.update_instances.clear()
+
+
+def update_rows(model, instances, names: list[str], batch_size: int = 2000) -> None:
+    """``UPDATE <table> SET <names> WHERE pk = …`` for every instance, one parameterised statement run
+    with ``executemany`` per batch. Like ``bulk_update``: no signals, no ``auto_now``."""
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    columns = [model._meta.get_field(name) for name in names]
+    pk = model._meta.pk
+    sql = (f"UPDATE {quote(model._meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in columns)} "
+           f"WHERE {quote(pk.column)} = %s")
+    with connection.cursor() as cursor:
+        for start in range(0, len(instances), batch_size):
+            cursor.executemany(sql, [
+                [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in columns]
+                + [pk.get_db_prep_value(instance.pk, connection)]
+                for instance in instances[start:start + batch_size]
+            ])
 
 
 def write_tags(model, instances) -> None:

@@ -89,6 +89,27 @@ def test_reimport_updates_in_place(tmp_path):
     assert [t.name for t in PromptVersion.objects.get(pk=root.pk).tags.all()] == ["green"]
 
 
+def test_reimport_writes_every_edited_column(tmp_path):
+    # given an export whose root row has a new name, parameters (JSON) and soft-delete time
+    root, child, _ = _lineage()
+    path = tmp_path / "versions.json"
+    call_command("export_prompts", str(path))
+    rows = json.loads(path.read_text())
+    for row in rows:
+        if row["name"] == "root":
+            row.update(name="root, renamed", parameters='{"steps": 40, "cfg": 6.5}',
+                       deleted_at="2026-01-02T03:04:05+00:00")
+    path.write_text(json.dumps(rows))
+    # when
+    call_command("import_prompts", str(path))
+    # then
+    root.refresh_from_db()
+    child.refresh_from_db()
+    assert (root.name, root.parameters) == ("root, renamed", {"steps": 40, "cfg": 6.5})
+    assert root.deleted_at.isoformat() == "2026-01-02T03:04:05+00:00"
+    assert child.parent_version_id == root.pk and child.deleted_at.isoformat() == "2025-02-01T00:00:00+00:00"
+
+
 def _write(tmp_path, lines, name="in.csv"):
     path = tmp_path / name
     path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
