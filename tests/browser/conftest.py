@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from playwright.sync_api import sync_playwright
 
@@ -65,3 +66,6 @@ def browser(request, live_server, monkeypatch):
                 for name, data in session.shots:
                     (folder / name).write_bytes(data)
             chromium.close()
+            # The test body ran inside Playwright's context, which Django's connection handler sees as
+            # its own: close those connections here, or the test database cannot be dropped at the end.
+            connections.close_all()
