@@ -22,9 +22,10 @@ from django.db.models.functions import Cast
 from django.db.models import Case, Count, DecimalField, OuterRef, Q, QuerySet, StdDev, Subquery, Sum, Value, When
 
 from analytics.models import EnhancedPromptTest, LiveJobTracking
-from analytics.rollups import CENT
+from analytics.rollups import CENT, mean
 from generations.choices import EnhancementStrategy
 from generations.models import Job
+from generations.models.jobs import expansion_percent
 
 NONE = EnhancementStrategy.NONE
 MAX_SPREAD = 2.0  # population σ of an even split between 1 and 5 stars
@@ -52,10 +53,8 @@ def baseline_quality(job: Job) -> Decimal | None:
     """Mean stars of ``job``'s baselines, 2 places; None when there is none."""
     if job.seed is None:
         return None
-    stars = list(_twins(job).filter(enhancement_strategy=NONE).values_list("quality_rating", flat=True))
-    if not stars:
-        return None
-    return (Decimal(sum(stars)) / len(stars)).quantize(CENT, ROUND_HALF_UP)
+    row = _twins(job).filter(enhancement_strategy=NONE).aggregate(total=Sum("quality_rating"), n=Count("pk"))
+    return mean(row["total"], row["n"])
 
 
 def quality_improvement(job: Job) -> tuple[Decimal | None, Decimal | None]:
@@ -111,11 +110,10 @@ def _record_test(job: Job, baseline: Decimal | None, improvement: Decimal | None
         return
     enhanced = job.enhanced_prompt or job.final_prompt or job.original_prompt
     original = job.original_prompt
-    growth = (Decimal((len(enhanced) - len(original)) * 100) / max(len(original), 1)).quantize(CENT, ROUND_HALF_UP)
     EnhancedPromptTest.objects.update_or_create(job=job, defaults=dict(
         original_prompt=original, enhanced_prompt=enhanced, enhancement_strategy=job.enhancement_strategy,
         model_type=job.model_type, job_type=job.job_type, original_length=len(original),
-        enhanced_length=len(enhanced), expansion_percentage=growth, enhancement_time_ms=job.enhancement_time_ms,
+        enhanced_length=len(enhanced), expansion_percentage=expansion_percent(original, enhanced) or 0, enhancement_time_ms=job.enhancement_time_ms,
         compel_weights=job.compel_weights, weight_config_hash=job.compel_config.config_hash if job.compel_config else "",
         baseline_quality=baseline, enhanced_quality=Decimal(job.quality_rating), quality_improvement=improvement,
         consistency_score=_group_consistency(job), generation_time_ms=job.inference_time_ms,
@@ -163,7 +161,7 @@ def quality_rebuild(progress=None) -> int:
     for pk, strategy, stars, current, base_sum, base_n in rows.iterator(chunk_size=2000):
         baseline = expected = None
         if strategy != NONE and stars is not None and base_n:
-            baseline = (Decimal(base_sum) / base_n).quantize(CENT, ROUND_HALF_UP)
+            baseline = mean(base_sum, base_n)
             expected = Decimal(stars) - baseline
         if expected != current:
             batch[pk] = (baseline, expected)

@@ -6,6 +6,7 @@ a job that already moved on: it returns without writing.
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -162,7 +163,7 @@ def job_start(*, job_id, stage: str, worker_name: str) -> Job | None:
 
 
 @transaction.atomic
-def job_enhanced(*, job: Job, enhanced_prompt: str, record: StageRecord, expansion: float | None) -> None:
+def job_enhanced(*, job: Job, enhanced_prompt: str, record: StageRecord, expansion: Decimal | None) -> None:
     """Store Qwen's rewrite and hand the job to its generation queue."""
     job.enhanced_prompt = enhanced_prompt
     job.enhancement_time_ms = record.response_time_ms

@@ -10,7 +10,7 @@ from configs.models.compel import compel_config_hash
 from configs.selectors import model_backend_get, model_config_active
 from generations import lifecycle
 from generations.choices import EnhancementStrategy, ModelType
-from generations.models.jobs import MAX_PROMPT_CHARS
+from generations.models.jobs import MAX_PROMPT_CHARS, expansion_percent
 from gpu.cache import MODEL_CACHE
 from gpu.params import WAN_FPS, apply_backend_limits, resolve_generation_parameters
 from gpu.storage import load_input_image, save_images, save_video
@@ -58,7 +58,7 @@ def enhance(job, on_step) -> None:
     )
     # A rewrite that came back empty keeps the original: generation still runs, and the flag says why.
     text = (sanitize_llm_text(result.text) or job.original_prompt)[:MAX_PROMPT_CHARS]
-    expansion = round((len(text) - len(job.original_prompt)) * 100 / len(job.original_prompt), 2)
+    expansion = expansion_percent(job.original_prompt, text)
     template = resolved.lineage["templates"].get("rewrite", {})
     record = lifecycle.StageRecord(
         model_family="qwen_base", use_case="enhancement", input_prompt=job.original_prompt, output_prompt=text,

@@ -7,7 +7,7 @@ instances directly (no ``full_clean``) from precomputed constants.
 import functools
 import random
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from generations.choices import EnhancementStrategy as S
 from generations.choices import FailureReason, JobStatus, JobType
@@ -16,6 +16,7 @@ from generations.demo.context import DemoContext
 from generations.demo.failures import NOTES, failure
 from generations.demo.keys import job_rng, job_uuid, pick
 from generations.models import Job
+from generations.models.jobs import expansion_percent
 
 DAY = 86_400
 MODEL_USED = {"SDXL": "sdxl-lustify-v2", "WAN": "wan2.1-t2v-1.3b"}
@@ -133,8 +134,7 @@ def _enhance(rng, job: Job, ctx: DemoContext, subject: str, style: str, video: b
         enhanced = phrases.enhanced_prompt(rng, subject, style, video)
         job.enhanced_prompt = final = enhanced
         job.enhancement_time_ms = rng.randint(6_000, 16_000)
-        growth = Decimal((len(enhanced) - len(original)) * 100) / Decimal(len(original))
-        job.qwen_expansion_percentage = growth.quantize(CENT, ROUND_HALF_UP)
+        job.qwen_expansion_percentage = expansion_percent(original, enhanced)
         job.qwen_tokens_used = sum(qwen_tokens(original, enhanced))
     if strategy in (S.COMPEL, S.HYBRID) and ctx.compel:
         config_id, weights, _hash, _share = pick(rng, [(row, row[3]) for row in ctx.compel])

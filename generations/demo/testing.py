@@ -2,7 +2,7 @@
 
 import random
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.files.storage import default_storage
 
@@ -13,8 +13,8 @@ from generations.choices import JobStatus
 from generations.demo.context import DemoContext
 from generations.demo.keys import demo_uuid, pick
 from generations.models import Job
+from generations.models.jobs import expansion_percent
 
-CENT = Decimal("0.01")
 CATEGORIES = {"couples-v3": "couples", "lighting-sweep": "lighting", "portrait-baseline": "portrait",
               "wan-motion-ab": "motion", "compel-weights-grid": "compel", "negative-prompt-trim": "negative",
               "qwen-length-test": "enhancement"}
@@ -66,12 +66,11 @@ def enhanced_test(rng: random.Random, index: int, job: Job, ctx: DemoContext, ou
         return []
     enhanced = job.enhanced_prompt or job.final_prompt
     original = job.original_prompt
-    growth = (Decimal((len(enhanced) - len(original)) * 100) / Decimal(len(original))).quantize(CENT, ROUND_HALF_UP)
     hashes = {pk: digest for pk, _weights, digest, _share in ctx.compel}
     return [EnhancedPromptTest(
         id=demo_uuid("enhanced-test", index), job_id=job.id, original_prompt=original, enhanced_prompt=enhanced,
         enhancement_strategy=job.enhancement_strategy, model_type=job.model_type, job_type=job.job_type,
-        original_length=len(original), enhanced_length=len(enhanced), expansion_percentage=growth,
+        original_length=len(original), enhanced_length=len(enhanced), expansion_percentage=expansion_percent(original, enhanced),
         enhancement_time_ms=job.enhancement_time_ms, compel_weights=job.compel_weights,
         weight_config_hash=hashes.get(job.compel_config_id, ""),
         baseline_quality=Decimal(job.quality_rating) - job.quality_improvement,

@@ -1,5 +1,7 @@
 """The job: one generation request, from submitted prompt to rated output."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -27,6 +29,16 @@ def _job_type_matches_model() -> Q:
         condition |= Q(model_type=model_type, job_type__in=[t.value for t in job_types])
     return condition
 
+
+
+def expansion_percent(original: str, enhanced: str) -> Decimal | None:
+    """How much longer ``enhanced`` is than ``original``, in percent, half-up to 2 places (None for no original).
+
+    The one formula behind ``jobs.qwen_expansion_percentage`` and ``enhanced_prompt_tests.expansion_percentage``.
+    """
+    if not original:
+        return None
+    return (Decimal((len(enhanced) - len(original)) * 100) / len(original)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 class Job(UUIDModel):
     """A generation job (document 000 ``jobs``) which is also the run that document 001 calls ``generation``.
@@ -200,8 +212,8 @@ class Job(UUIDModel):
         return None
 
     @property
-    def expansion_percentage(self):
+    def expansion_percentage(self) -> Decimal | None:
         """Growth of the enhanced prompt over the original, in percent (None when not enhanced)."""
-        if not self.enhanced_prompt or not self.original_prompt:
+        if not self.enhanced_prompt:
             return None
-        return round((len(self.enhanced_prompt) - len(self.original_prompt)) * 100 / len(self.original_prompt), 2)
+        return expansion_percent(self.original_prompt, self.enhanced_prompt)
