@@ -162,9 +162,17 @@ def job_start(*, job_id, stage: str, worker_name: str) -> Job | None:
     return job
 
 
+def _still_processing(job: Job) -> bool:
+    """Lock the job's row: False when it moved on while the stage ran (reaped, cancelled), so its result is dropped."""
+    status = Job.objects.select_for_update().filter(pk=job.pk).values_list("status", flat=True).first()
+    return status == JobStatus.PROCESSING
+
+
 @transaction.atomic
 def job_enhanced(*, job: Job, enhanced_prompt: str, record: StageRecord, expansion: Decimal | None) -> None:
-    """Store Qwen's rewrite and hand the job to its generation queue."""
+    """Store Qwen's rewrite and hand the job to its generation queue (nothing, if it is no longer processing)."""
+    if not _still_processing(job):
+        return
     job.enhanced_prompt = enhanced_prompt
     job.enhancement_time_ms = record.response_time_ms
     job.qwen_expansion_percentage = expansion
@@ -190,8 +198,14 @@ def _replace_outputs(job: Job, outputs: list[OutputSpec]) -> None:
 
 
 @transaction.atomic
-def job_complete(*, job: Job, outputs: list[OutputSpec], record: StageRecord, fields: dict) -> Job:
-    """Record outputs, resolved parameters and tracking rows; mark the job completed."""
+def job_complete(*, job: Job, outputs: list[OutputSpec], record: StageRecord, fields: dict) -> Job | None:
+    """Record outputs, resolved parameters and tracking rows; mark the job completed.
+
+    None, and nothing written, when the job is no longer processing: a reaper
+    or a cancel that won the race keeps its outcome.
+    """
+    if not _still_processing(job):
+        return None
     for name, value in fields.items():
         setattr(job, name, value)
     job.status = JobStatus.COMPLETED

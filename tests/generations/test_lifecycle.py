@@ -5,6 +5,7 @@ import pytest
 from analytics.models import PromptUsage
 from generations import lifecycle
 from generations.lifecycle import StageRecord
+from generations.models import Job
 from tests.factories import JobFactory, PromptFactory, PromptVersionFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,10 +39,12 @@ def test_redelivered_stages_replace_their_own_row_only():
     PromptFactory(name="wan-prompt-enhancer")
     job = JobFactory(model_type="WAN", job_type="text_to_video", enhancement_strategy="qwen", status="processing")
 
-    for _ in range(2):
-        lifecycle.job_enhanced(job=job, enhanced_prompt="a boat", record=_enhance_record(), expansion=10.0)
-    lifecycle.job_complete(job=job, outputs=[], record=_generate_record(), fields={})
-    lifecycle.job_complete(job=job, outputs=[], record=_generate_record(), fields={})
+    for stage in (lifecycle.job_enhanced, lifecycle.job_enhanced, lifecycle.job_complete, lifecycle.job_complete):
+        Job.objects.filter(pk=job.pk).update(status="processing")  # what job_start does before each delivery
+        if stage is lifecycle.job_enhanced:
+            stage(job=job, enhanced_prompt="a boat", record=_enhance_record(), expansion=10.0)
+        else:
+            stage(job=job, outputs=[], record=_generate_record(), fields={})
 
     rows = sorted(PromptUsage.objects.filter(job=job).values_list("stage", "prompt__name"))
     assert rows == [("enhance", "wan-prompt-enhancer"), ("generate", None)]
@@ -64,3 +67,17 @@ def test_without_a_library_prompt_the_usage_has_none():
     lifecycle.job_enhanced(job=job, enhanced_prompt="a cat", record=_enhance_record(), expansion=0.0)
 
     assert PromptUsage.objects.get(job=job).prompt_id is None
+
+
+def test_a_stage_finishing_after_its_job_was_reaped_writes_nothing():
+    job = JobFactory(enhancement_strategy="none", status="processing")
+    Job.objects.filter(pk=job.pk).update(status="failed", failure_reason="worker_died")  # the reaper won
+
+    result = lifecycle.job_complete(job=job, outputs=[], record=_generate_record(), fields={"inference_time_ms": 9})
+    lifecycle.job_enhanced(job=job, enhanced_prompt="late", record=_enhance_record(), expansion=1.0)
+
+    stored = Job.objects.get(pk=job.pk)
+    assert result is None
+    assert (stored.status, stored.failure_reason, stored.inference_time_ms, stored.enhanced_prompt) == (
+        "failed", "worker_died", None, "")
+    assert not PromptUsage.objects.filter(job=job).exists()
