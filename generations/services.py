@@ -26,7 +26,7 @@ from generations.choices import (
 from analytics.abtests.hooks import ab_tests_job_changed
 from analytics.models import PromptUsage
 from analytics.quality import quality_refresh
-from generations.lifecycle import schedule_rollups
+from generations.lifecycle import job_fail, schedule_rollups
 from generations.models import GenerationImageInput, GenerationImageOutput, Job
 from generations.validation import (
     check_compel_syntax,
@@ -194,13 +194,10 @@ def job_cancel(*, job: Job, by=None) -> Job:
     """Cancel a queued job at once; ask a running one to stop at its next diffusion step."""
     job = Job.objects.select_for_update().get(pk=job.pk)
     if job.status == JobStatus.QUEUED:
-        job.status = JobStatus.CANCELLED
-        job.failure_reason = "cancelled"
-        job.cancelled_at = timezone.now()
-        job.error_message = f"Cancelled by {by}" if by else "Cancelled"
-        job.save(update_fields=["status", "failure_reason", "cancelled_at", "error_message", "updated_at"])
+        # The same ending a worker gives a job cancelled mid-run: tracking rows, rollups and A/B results follow.
+        job = job_fail(job_id=job.pk, reason=FailureReason.CANCELLED,
+                       message=f"Cancelled by {by}" if by else "Cancelled")
         transaction.on_commit(lambda: queueing.dequeue(job))
-        schedule_rollups(job)
     elif job.status == JobStatus.PROCESSING:
         job.cancel_requested_at = timezone.now()
         job.save(update_fields=["cancel_requested_at", "updated_at"])
