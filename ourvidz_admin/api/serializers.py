@@ -59,10 +59,10 @@ class StrictModelSerializer(StrictSerializer, serializers.ModelSerializer):
 class TagNamesField(serializers.ListField):
     """Tags as a list of names; unknown names are created (``PromptTag`` rows) when saved."""
 
-    child = serializers.CharField(max_length=50)
-
     def __init__(self, **kwargs):
-        kwargs.setdefault("child", serializers.CharField(max_length=50))
+        from prompts.models.versions import tag_name  # the model's own rule: no comma in a name
+
+        kwargs.setdefault("child", serializers.CharField(max_length=50, validators=[tag_name]))
         kwargs.setdefault("max_length", 50)
         super().__init__(**kwargs)
 

@@ -24,6 +24,15 @@ def test_create_with_parent_and_tags(api, superuser):
     assert (version.parent_version, version.parameters) == (parent, {"steps": 20})
 
 
+def test_a_tag_with_a_comma_is_a_400_on_that_tag(api):
+    response = api.post(URL, {"name": "v", "system_prompt": "s", "user_prompt": "u", "tags": ["ok", "red, hat"]},
+                        format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"tags": {"1": ["A tag name cannot contain a comma: tag lists are comma-separated."]}}
+    assert not PromptVersion.objects.exists()
+
+
 def test_update_replaces_fields(api):
     version = PromptVersionFactory(name="old")
 
