@@ -5,6 +5,7 @@ import time
 
 from django.core.exceptions import ValidationError
 
+from configs.choices import DEFAULT_COMPEL_WEIGHTS
 from configs.models import CompelConfig
 from configs.models.compel import compel_config_hash
 from configs.selectors import model_backend_get, model_config_active
@@ -74,7 +75,7 @@ def enhance(job, on_step) -> None:
 def _compel_config(job, config) -> CompelConfig | None:
     if job.enhancement_strategy not in (EnhancementStrategy.COMPEL, EnhancementStrategy.HYBRID):
         return None
-    weights = job.compel_weights or (config.compel_weights if config else {"quality": 1.2, "detail": 1.0})
+    weights = job.compel_weights or (config.compel_weights if config else DEFAULT_COMPEL_WEIGHTS)
     compel_config, _ = CompelConfig.objects.get_or_create(
         config_hash=compel_config_hash(weights),
         defaults={"config_name": ", ".join(f"{k} {v:g}" for k, v in sorted(weights.items())), "weights": weights},

@@ -5,7 +5,7 @@ diff) and offers the confirm button only when every row is valid: one bad row
 and nothing is written, every bad row is shown with its number and reason.
 """
 
-from import_export.admin import ExportMixin, ImportExportMixin
+from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX, YAML
 
 TRANSFER_FORMATS = [CSV, JSON, XLSX, YAML]
@@ -17,9 +17,3 @@ class TransferAdminMixin(ImportExportMixin):
     formats = TRANSFER_FORMATS
     from_encoding = "utf-8-sig"
     import_error_display = ("message", "row")
-
-
-class ExportOnlyAdminMixin(ExportMixin):
-    """Export in CSV, JSON, XLSX and YAML for tables that are never imported."""
-
-    formats = TRANSFER_FORMATS

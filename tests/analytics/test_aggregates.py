@@ -40,7 +40,6 @@ def test_rebuild_equals_refreshing_each_row():
     for n, config in enumerate(configs):
         for stars in range(1, n + 3):
             JobFactory(compel_config=config, original_prompt=f"p{stars % 2}", quality_rating=stars)
-    one_by_one = []
     for config in configs:
         compel_config_refresh(config.pk)
     one_by_one = list(CompelConfig.objects.order_by("pk").values_list("total_tests", "avg_quality", "avg_consistency"))
