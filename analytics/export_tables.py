@@ -1,4 +1,4 @@
-"""What each analytics page offers as CSV: per table, the page's own selector and the columns it shows.
+"""What each analytics page offers as CSV: per table, the selector of that table and the columns it shows.
 
 Headers follow the page's column headings, with the unit where the raw value is not what the page
 prints (``mean time (ms)`` where the page shows seconds, ``success %`` where it shows ``75.00%``).
@@ -6,10 +6,11 @@ prints (``mean time (ms)`` where the page shows seconds, ``success %`` where it 
 
 from dataclasses import dataclass
 
-from analytics.dashboards.adoption import user_adoption
+from analytics.dashboards.adoption import adoption_days, adoption_learning, adoption_summary
+from analytics.dashboards.common import STARS
 from analytics.dashboards.effectiveness import strategy_effectiveness
 from analytics.dashboards.enhanced_prompts import ab_test_results, compel_weight_analysis, qwen_tracking
-from analytics.dashboards.model_analytics import STARS, model_analytics
+from analytics.dashboards.model_analytics import model_days, model_summaries
 from analytics.exports import Column as C
 from analytics.exports import Table
 from analytics.prompt_performance import get_top_performing_prompts, prompt_performance_table, prompt_usage_trend
@@ -33,11 +34,11 @@ class DashboardExport:
 
 
 MODEL_ANALYTICS_TABLES = {
-    "models": Table(lambda days: model_analytics(days=days)["models"], (
+    "models": Table(lambda days: model_summaries(days=days), (
         C("model", "model_type"), C("success %", "success_rate"), C("mean time (ms)", "mean_time_ms"),
         C("jobs", "jobs"), C("completed", "completed"), C("failed", "failed"), C("cancelled", "cancelled"),
         C("rated", "rated"), C("mean quality", "mean_quality"), *_STAR_SHARES)),
-    "days": Table(lambda days: model_analytics(days=days)["days"], (
+    "days": Table(lambda days: model_days(days=days), (
         C("date", "date"), C("SDXL success %", "sdxl_success_rate"), C("WAN success %", "wan_success_rate"),
         C("mean quality", "mean_quality"), C("rated", "rated"), C("SDXL jobs", "sdxl_jobs"),
         C("WAN jobs", "wan_jobs"), C("total jobs", "total_jobs"))),
@@ -63,7 +64,7 @@ ENHANCED_PROMPTS_TABLES = {
 }
 
 EFFECTIVENESS_TABLES = {
-    "strategies": Table(lambda days: strategy_effectiveness(days=days), (
+    "strategies": Table(lambda days: strategy_effectiveness(days=days)["strategies"], (
         C("strategy", "label"), C("jobs", "jobs"), C("mean quality", "mean_quality"),
         C("mean improvement", "mean_improvement"), C("mean enhancement time (ms)", "mean_enhancement_time_ms"),
         C("completed % of jobs", "success_rate"), C("success %", "finished_success_rate"),
@@ -71,14 +72,14 @@ EFFECTIVENESS_TABLES = {
 }
 
 ADOPTION_TABLES = {
-    "strategies": Table(lambda days: user_adoption(days=days)["summary"]["strategies"], (
+    "strategies": Table(lambda days: adoption_summary(days=days)["strategies"], (
         C("strategy", "label"), C("jobs", "jobs"), C("share of jobs %", "job_share"),
         C("users who used it", "users"))),
-    "learning": Table(lambda days: user_adoption(days=days)["learning"], (
+    "learning": Table(lambda days: adoption_learning(days=days), (
         C("week", "week"), C("user-days", "user_days"), C("jobs", "jobs"), C("adoption %", "adoption_rate"),
         C("quality with", "quality_with"), C("quality without", "quality_without"),
         C("gain within user-day", "quality_gain"))),
-    "days": Table(lambda days: user_adoption(days=days)["days"], (
+    "days": Table(lambda days: adoption_days(days=days), (
         C("date", "date"), C("active users", "users"), C("jobs", "jobs"), C("enhanced", "enhanced_jobs"),
         C("adoption %", "adoption_rate"))),
 }

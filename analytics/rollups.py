@@ -56,8 +56,14 @@ def percent(part: int, whole: int) -> Decimal | None:
     return mean(part * 100, whole)
 
 
-def _difference(a: Decimal | None, b: Decimal | None) -> Decimal | None:
-    return None if a is None or b is None else a - b
+def difference(recent: Decimal | None, baseline: Decimal | None) -> Decimal | None:
+    """``recent - baseline``; None when either is unknown."""
+    return None if recent is None or baseline is None else recent - baseline
+
+
+def whole(value: Decimal | None) -> int | None:
+    """A ``Decimal`` already rounded to a whole number, as ``int`` (None stays None)."""
+    return None if value is None else int(value)
 
 
 def _start_of_day(day: date) -> datetime:
@@ -107,16 +113,12 @@ def rebuild_model_performance(since: date | None = None, until: date | None = No
             id=rollup_id("model_performance", g["model_type"], g["day"]), model_type=g["model_type"],
             date=g["day"], total_generations=g["ok"] + g["failed"], successful_generations=g["ok"],
             failed_generations=g["failed"], avg_quality_rating=mean(g["rating_sum"], g["rating_n"]),
-            avg_generation_time_ms=_whole(mean(g["time_sum"], g["time_n"], Decimal(1))),
+            avg_generation_time_ms=whole(mean(g["time_sum"], g["time_n"], Decimal(1))),
             total_processing_time_ms=g["processing"],
         )
         for g in groups
     ]
     return _replace(stale, ModelPerformanceLog, rows)
-
-
-def _whole(value: Decimal | None) -> int | None:
-    return None if value is None else int(value)
 
 
 def _replace(stale, model, rows: list) -> int:
@@ -148,9 +150,9 @@ def _metric(period: str, g: dict) -> LivePromptMetric:
         id=rollup_id("live_prompt_metrics", period, g["ts"].isoformat()), timestamp=g["ts"], period_type=period,
         total_jobs=g["total"], qwen_enhanced_jobs=g["qwen_jobs"], compel_enhanced_jobs=g["compel_jobs"],
         hybrid_enhanced_jobs=g["hybrid_jobs"], no_enhancement_jobs=g["none_jobs"],
-        avg_enhancement_time_ms=_whole(mean(g["time_sum"], g["time_n"], Decimal(1))),
+        avg_enhancement_time_ms=whole(mean(g["time_sum"], g["time_n"], Decimal(1))),
         avg_quality_with_enhancement=with_quality, avg_quality_without_enhancement=without_quality,
-        avg_quality_gain=_difference(with_quality, without_quality),
+        avg_quality_gain=difference(with_quality, without_quality),
         qwen_success_rate=rate["qwen"], compel_success_rate=rate["compel"], hybrid_success_rate=rate["hybrid"],
         no_enhancement_success_rate=rate["none"],
         sdxl_enhancement_usage=percent(g["SDXL_enhanced"], g["SDXL_n"]),
@@ -258,7 +260,7 @@ def _adoption(g: dict, first_enhanced: datetime | None) -> UserEnhancementAdopti
         qwen_usage_count=g["qwen_n"], compel_usage_count=g["compel_n"], hybrid_usage_count=g["hybrid_n"],
         no_enhancement_count=g["none_n"], avg_quality_with_enhancement=with_quality,
         avg_quality_without_enhancement=without_quality,
-        avg_quality_improvement=_difference(with_quality, without_quality),
+        avg_quality_improvement=difference(with_quality, without_quality),
         first_enhancement_date=first_enhanced, enhancement_learning_rate=None,
     )
 

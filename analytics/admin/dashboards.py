@@ -51,10 +51,6 @@ def _range_errors(exc: ValidationError) -> list[str]:
     return [message for messages in exc.message_dict.values() for message in messages]
 
 
-def _effectiveness(days):
-    return {"since": days.since, "until": days.until, "strategies": strategy_effectiveness(days=days)}
-
-
 class DashboardPagesMixin:
     """Adds the five dashboard pages (and ``live.json``) to a ModelAdmin's URLs."""
 
@@ -103,7 +99,7 @@ class DashboardPagesMixin:
 
     def effectiveness_view(self, request):
         return self._ranged_view(request, "analytics_enhancement_effectiveness", "effectiveness.html",
-                                 _effectiveness, 7)
+                                 lambda days: strategy_effectiveness(days=days), 7)
 
     def adoption_view(self, request):
         return self._ranged_view(request, "analytics_user_adoption", "adoption.html",

@@ -81,8 +81,7 @@ class EnhancementEffectivenessApi(APIView):
 
     @extend_schema(parameters=_range_parameters(7), responses={200: shapes.EnhancementEffectivenessSerializer})
     def get(self, request):
-        days = day_range_parse(request.query_params, default_days=7)
-        data = {"since": days.since, "until": days.until, "strategies": strategy_effectiveness(days=days)}
+        data = strategy_effectiveness(days=day_range_parse(request.query_params, default_days=7))
         return Response(shapes.EnhancementEffectivenessSerializer(data).data)
 
 

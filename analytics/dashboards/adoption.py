@@ -30,8 +30,13 @@ def _quality_sums() -> dict:
     return aggregates
 
 
-def _summary(rows) -> dict:
-    totals = rows.aggregate(
+def _user_days(days: DayRange):
+    return UserEnhancementAdoption.objects.filter(**days.as_filter())
+
+
+def adoption_summary(*, days: DayRange) -> dict:
+    """Users, adoption, per-strategy jobs and users, and quality over the user-days of ``days`` (one query)."""
+    totals = _user_days(days).aggregate(
         user_days=Count("pk"), users=Count("user", distinct=True),
         adopters=Count("user", distinct=True, filter=Q(jobs_with_enhancement__gt=0)),
         jobs=Sum("total_jobs"), enhanced=Sum("jobs_with_enhancement"), **_quality_sums(),
@@ -61,8 +66,9 @@ def _quality(t: dict) -> dict:
     }
 
 
-def _daily(rows, days: DayRange) -> list[dict]:
-    found = {row["date"]: row for row in rows.values("date").annotate(
+def adoption_days(*, days: DayRange) -> list[dict]:
+    """One row per day of ``days``, newest first: active users, jobs, enhanced jobs, adoption (one query)."""
+    found = {row["date"]: row for row in _user_days(days).values("date").annotate(
         users=Count("pk"), jobs=Sum("total_jobs"), enhanced=Sum("jobs_with_enhancement")).order_by()}
     result = []
     for day in days.dates():
@@ -79,9 +85,9 @@ def _week_label(week: int) -> str:
     return f"{LAST_WEEK_BUCKET}+" if week >= LAST_WEEK_BUCKET else str(week)
 
 
-def _learning(rows) -> list[dict]:
-    """User-days grouped by whole weeks since the user's first enhanced job (UTC days)."""
-    grid = (rows.filter(first_enhancement_date__isnull=False)
+def adoption_learning(*, days: DayRange) -> list[dict]:
+    """The user-days of ``days`` grouped by whole weeks since the user's first enhanced job (UTC days; one query)."""
+    grid = (_user_days(days).filter(first_enhancement_date__isnull=False)
             .annotate(first_day=TruncDate("first_enhancement_date", tzinfo=UTC)).values("first_day", "date")
             .annotate(user_days=Count("pk"), jobs=Sum("total_jobs"), enhanced=Sum("jobs_with_enhancement"),
                       **_quality_sums()).order_by())
@@ -104,6 +110,5 @@ def user_adoption(*, days: DayRange) -> dict:
     Over the user-days of ``days``: ``summary`` (users, adoption, per-strategy jobs and users, quality),
     ``days`` (one row per day, newest first) and ``learning`` (per week since the first enhanced job).
     """
-    rows = UserEnhancementAdoption.objects.filter(**days.as_filter())
-    return {"since": days.since, "until": days.until, "summary": _summary(rows), "days": _daily(rows, days),
-            "learning": _learning(rows)}
+    return {"since": days.since, "until": days.until, "summary": adoption_summary(days=days),
+            "days": adoption_days(days=days), "learning": adoption_learning(days=days)}

@@ -9,12 +9,16 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from analytics.rollups import UTC, percent
+from analytics.rollups import UTC, difference, percent
 from generations.choices import EnhancementStrategy
 
 # The order the guide's tables list the strategies in.
 STRATEGY_ORDER = (EnhancementStrategy.QWEN, EnhancementStrategy.COMPEL, EnhancementStrategy.HYBRID,
                   EnhancementStrategy.NONE)
+
+# The star columns of the rollups, in the order the pages list them.
+STARS = (5, 4, 3, 2, 1)
+STAR_COLUMNS = tuple(f"stars_{n}" for n in STARS)
 
 MAX_DAYS = 366
 EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)
@@ -85,11 +89,6 @@ def day_range_parse(params: Mapping, *, default_days: int = 7, today: date | Non
     return DayRange(since, until)
 
 
-def difference(recent: Decimal | None, baseline: Decimal | None) -> Decimal | None:
-    """``recent - baseline``; None when either is unknown."""
-    return None if recent is None or baseline is None else recent - baseline
-
-
 def trend(recent: Decimal | None, baseline: Decimal | None) -> dict:
     """``{"difference": recent - baseline, "arrow": "↗" | "↘" | "→"}`` (arrow "" when unknown)."""
     change = difference(recent, baseline)
@@ -97,11 +96,9 @@ def trend(recent: Decimal | None, baseline: Decimal | None) -> dict:
     return {"difference": change, "arrow": arrow}
 
 
-def share(parts: Mapping[int, int], whole: int) -> dict:
-    """Each part as a percentage of ``whole`` (2 places, half-up; None when ``whole`` is 0)."""
-    return {key: percent(count, whole) for key, count in parts.items()}
+def star_shares(totals: Mapping) -> dict[str, Decimal | None]:
+    """``{"5": pct, ..., "1": pct}``: each ``stars_<n>`` of ``totals`` as a percentage of its ``rated_jobs``.
 
-
-def whole(value: Decimal | None) -> int | None:
-    """A ``Decimal`` already rounded to a whole number, as ``int`` (None stays None)."""
-    return None if value is None else int(value)
+    2 places, half-up; None when nothing is rated.
+    """
+    return {str(n): percent(totals[f"stars_{n}"], totals["rated_jobs"]) for n in STARS}

@@ -13,30 +13,30 @@ from django.db.models import Avg, Case, CharField, Count, F, FloatField, Func, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from analytics.dashboards.common import STRATEGY_ORDER, DayRange, share, whole
+from analytics.dashboards.common import STAR_COLUMNS, STRATEGY_ORDER, DayRange, star_shares
 from analytics.models import JobStatsDaily
-from analytics.rollups import mean, percent
-from generations.choices import EnhancementStrategy, JobStatus
+from analytics.rollups import mean, percent, whole
+from generations.choices import ENHANCED_STRATEGIES, EnhancementStrategy, JobStatus
 from generations.models import Job
 
 S = EnhancementStrategy
-STARS = (5, 4, 3, 2, 1)
 _SUMS = ("total_jobs", "completed_jobs", "failed_jobs", "cancelled_jobs", "rated_jobs", "rating_sum",
-         "enhancement_time_sum_ms", "enhancement_time_count", "improvement_sum", "improvement_count",
-         *(f"stars_{n}" for n in STARS))
+         "enhancement_time_sum_ms", "enhancement_time_count", "improvement_sum", "improvement_count", *STAR_COLUMNS)
 
 
-def strategy_effectiveness(*, days: DayRange) -> list[dict]:
-    """Per strategy over the UTC days of ``days``, from ``job_stats_daily`` (one query): qwen, compel, hybrid, none.
+def strategy_effectiveness(*, days: DayRange) -> dict:
+    """Per strategy over the UTC days of ``days``, from ``job_stats_daily`` (one query).
 
-    ``success_rate`` and ``high_quality_rate`` keep the guide's view definitions (completed, resp. rated
-    4-5 stars, × 100 / all jobs); ``finished_success_rate`` = completed × 100 / (completed + failed) as on
-    the other pages; ``quality_distribution`` = share of the rated jobs per star, 5 down to 1.
+    ``{"since", "until", "strategies": [qwen, compel, hybrid, none]}``. ``success_rate`` and
+    ``high_quality_rate`` keep the guide's view definitions (completed, resp. rated 4-5 stars, × 100 / all
+    jobs); ``finished_success_rate`` = completed × 100 / (completed + failed) as on the other pages;
+    ``quality_distribution`` = share of the rated jobs per star, 5 down to 1.
     """
     rows = (JobStatsDaily.objects.filter(**days.as_filter()).values("enhancement_strategy")
             .annotate(**{name: Sum(name) for name in _SUMS}).order_by())
     found = {row["enhancement_strategy"]: row for row in rows}
-    return [_effectiveness_row(strategy, found.get(strategy)) for strategy in STRATEGY_ORDER]
+    return {"since": days.since, "until": days.until,
+            "strategies": [_effectiveness_row(strategy, found.get(strategy)) for strategy in STRATEGY_ORDER]}
 
 
 def _effectiveness_row(strategy: str, t: dict | None) -> dict:
@@ -51,8 +51,7 @@ def _effectiveness_row(strategy: str, t: dict | None) -> dict:
                                                Decimal(1))),
         "success_rate": percent(completed, jobs), "finished_success_rate": percent(completed, completed + failed),
         "high_quality_rate": percent(t["stars_4"] + t["stars_5"], jobs),
-        "quality_distribution": {str(n): pct for n, pct in
-                                 share({n: t[f"stars_{n}"] for n in STARS}, t["rated_jobs"]).items()},
+        "quality_distribution": star_shares(t),
     }
 
 
@@ -74,7 +73,7 @@ class EpochSeconds(Func):
 
 
 DISPLAY_NAME = Case(
-    *(When(enhancement_strategy=s, then=Value(S(s).label)) for s in (S.QWEN, S.COMPEL, S.HYBRID)),
+    *(When(enhancement_strategy=s, then=Value(S(s).label)) for s in ENHANCED_STRATEGIES),
     default=Value("No Enhancement"), output_field=CharField(),
 )
 ANALYSIS_FIELDS = ("id", "user_id", "job_type", "model_type", "status", "enhancement_strategy", "original_prompt",

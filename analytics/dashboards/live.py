@@ -12,9 +12,9 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from analytics.dashboards.common import STRATEGY_ORDER, difference, trend, whole
-from analytics.rollups import mean, percent
-from generations.choices import ACTIVE_STATUSES, TERMINAL_STATUSES, EnhancementStrategy, JobStatus
+from analytics.dashboards.common import STRATEGY_ORDER, trend
+from analytics.rollups import difference, mean, percent, whole
+from generations.choices import ACTIVE_STATUSES, ENHANCED_STRATEGIES, TERMINAL_STATUSES, EnhancementStrategy, JobStatus
 from generations.models import Job
 
 HOUR, DAY = timedelta(hours=1), timedelta(hours=24)
@@ -57,8 +57,7 @@ def _window(groups: dict[str, dict], prefix: str, hours: int) -> dict:
         return sum(groups.get(s, {}).get(f"{prefix}_{name}") or 0 for s in strategies)
 
     jobs = total("jobs")
-    enhanced = (S.QWEN, S.COMPEL, S.HYBRID)
-    with_quality = mean(total("rating_sum", enhanced), total("rated", enhanced))
+    with_quality = mean(total("rating_sum", ENHANCED_STRATEGIES), total("rated", ENHANCED_STRATEGIES))
     without_quality = mean(total("rating_sum", (S.NONE,)), total("rated", (S.NONE,)))
     return {
         "jobs": jobs, "jobs_per_hour": mean(jobs, hours, Decimal("0.1")),

@@ -82,12 +82,6 @@ def weights(value) -> str:
 
 
 @register.filter
-def get(mapping, key):
-    """``mapping[key]`` in a template (None when missing)."""
-    return (mapping or {}).get(str(key))
-
-
-@register.filter
 def signed_pct(value) -> str:
     """28.125 -> '+28.13%'."""
     return DASH if value is None else f"{signed(value)}%"

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from analytics.dashboards.adoption import user_adoption
+from analytics.dashboards.adoption import adoption_days, adoption_learning, adoption_summary, user_adoption
 from analytics.dashboards.common import DayRange, utc_today
 from tests.factories import UserEnhancementAdoptionFactory, UserFactory
 
@@ -80,6 +80,18 @@ def test_learning_by_weeks_since_first_enhancement(dataset):
 def test_is_three_queries(dataset, django_assert_num_queries):
     with django_assert_num_queries(3):
         user_adoption(days=RANGE)
+
+
+@pytest.mark.parametrize("part,selector", [
+    ("summary", adoption_summary), ("days", adoption_days), ("learning", adoption_learning),
+])
+def test_each_part_alone_is_one_query_and_equals_the_page_part(dataset, django_assert_num_queries, part, selector):
+    whole_page = user_adoption(days=RANGE)
+
+    with django_assert_num_queries(1):
+        alone = selector(days=RANGE)
+
+    assert alone == whole_page[part]
 
 
 def test_empty_range():

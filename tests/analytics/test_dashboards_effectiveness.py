@@ -89,11 +89,14 @@ def rollup_dataset():
 
 
 def test_strategy_effectiveness_exact_figures(rollup_dataset):
-    rows = strategy_effectiveness(days=DayRange(DAY - timedelta(days=6), DAY))
+    data = strategy_effectiveness(days=DayRange(DAY - timedelta(days=6), DAY))
 
-    qwen, compel, hybrid, none = rows
+    assert set(data) == {"since", "until", "strategies"}
+    assert (data["since"], data["until"]) == (DAY - timedelta(days=6), DAY)
+    qwen, compel, hybrid, none = data["strategies"]
     assert (none["strategy"], none["jobs"], none["mean_quality"], none["success_rate"]) == ("none", 0, None, None)
     assert hybrid["jobs"] == 0
+    assert none["quality_distribution"] == {"5": None, "4": None, "3": None, "2": None, "1": None}
     assert qwen == {
         "strategy": "qwen", "label": "Qwen Only", "jobs": 4, "completed": 3, "failed": 1, "cancelled": 0, "rated": 3,
         "mean_quality": Decimal("4.00"), "mean_improvement": Decimal("1.00"), "mean_enhancement_time_ms": 9_000,

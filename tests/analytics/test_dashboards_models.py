@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from analytics.dashboards.common import DayRange, day_range_parse
-from analytics.dashboards.model_analytics import model_analytics
+from analytics.dashboards.model_analytics import model_analytics, model_days, model_summaries
 from analytics.rollups import rebuild_all
 from tests.factories import JobFactory
 
@@ -75,6 +75,18 @@ def test_model_analytics_only_counts_days_in_range(dataset):
 def test_model_analytics_is_two_queries(dataset, django_assert_num_queries):
     with django_assert_num_queries(2):
         model_analytics(days=DayRange(DAY1, DAY2))
+
+
+@pytest.mark.parametrize("part,selector", [("models", model_summaries), ("days", model_days)])
+def test_each_table_alone_is_two_queries_and_equals_the_page_table(dataset, django_assert_num_queries, part,
+                                                                  selector):
+    days = DayRange(DAY1 - timedelta(days=1), DAY2)
+    whole_page = model_analytics(days=days)
+
+    with django_assert_num_queries(2):
+        alone = selector(days=days)
+
+    assert alone == whole_page[part]
 
 
 @pytest.mark.parametrize("params,default_days,expected", [
