@@ -31,14 +31,12 @@ from django.db.models import Count, Q
 
 from analytics.choices import AlertMetric, Comparison
 from analytics.models import AlertRule
-from analytics.prompt_windows import Totals, Window, prompt_totals
+from analytics.prompt_windows import Totals, Window, cached_totals, library_prompts
 from generations.choices import ENHANCED_STRATEGIES, EnhancementStrategy, JobStatus
 from generations.models import Job
 from prompts.choices import PromptStatus
-from prompts.models import Prompt
 
 PROMPT, STRATEGY = "prompt", "strategy"
-PERCENT_METRICS = (AlertMetric.SUCCESS_RATE, AlertMetric.ERROR_RATE, AlertMetric.ENHANCEMENT_SUCCESS_DROP)
 
 
 @dataclass(frozen=True)
@@ -109,14 +107,13 @@ _PROMPT_TEXT = {
 }
 
 
-def _prompt_findings(rule: AlertRule, window: Window, totals: dict) -> Evaluation:
-    prompts = Prompt.objects.all()
+def _prompt_findings(rule: AlertRule, window: Window, totals: dict, library: list) -> Evaluation:
     if rule.metric == AlertMetric.LOW_USAGE:
-        prompts = prompts.filter(status=PromptStatus.ACTIVE)
+        prompts = watched = [prompt for prompt in library if prompt.status == PromptStatus.ACTIVE]
     else:
-        prompts = prompts.filter(pk__in=list(totals))
+        prompts, watched = [prompt for prompt in library if prompt.pk in totals], library
     findings = []
-    for prompt in prompts.only("id", "name", "display_name").order_by("name"):
+    for prompt in prompts:
         measured = _prompt_value(rule.metric, totals.get(prompt.pk, Totals()), rule.min_samples)
         if measured is None:
             continue
@@ -128,8 +125,7 @@ def _prompt_findings(rule: AlertRule, window: Window, totals: dict) -> Evaluatio
         )
         findings.append(Finding(PROMPT, str(prompt.pk), label, _round(value), samples, fires(rule, value),
                                 f"{label}: {text}."))
-    watched = prompts if rule.metric == AlertMetric.LOW_USAGE else Prompt.objects.all()
-    return Evaluation(rule, findings, frozenset(str(pk) for pk in watched.values_list("pk", flat=True)))
+    return Evaluation(rule, findings, frozenset(str(prompt.pk) for prompt in watched))
 
 
 def _strategy_counts(now: datetime, recent_hours: int, baseline_hours: int) -> dict:
@@ -174,12 +170,11 @@ def evaluate_rule(rule: AlertRule, *, now: datetime, window_hours: int | None = 
 
     ``window_hours`` replaces a prompt rule's own window (``get_performance_alerts`` passes the
     period); the drop rule always keeps its own two windows. ``cache`` shares the per-prompt
-    totals of one window between the rules of one evaluation.
+    totals of each window and the prompt library between the rules of one evaluation
+    (``prompt_windows.cached_totals``, ``prompt_windows.library_prompts``).
     """
     if rule.metric == AlertMetric.ENHANCEMENT_SUCCESS_DROP:
         return _drop_findings(rule, now)
     window = Window.ending(window_hours or rule.window_hours, now)
     cache = {} if cache is None else cache
-    if window not in cache:
-        cache[window] = prompt_totals(window)
-    return _prompt_findings(rule, window, cache[window])
+    return _prompt_findings(rule, window, cached_totals(window, cache), library_prompts(cache))

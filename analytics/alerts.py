@@ -28,6 +28,7 @@ from analytics.models import Alert, AlertRule
 from analytics.models.alerts import ACTIVE_ALERT
 from analytics.webhooks import alerts_notify_pending
 
+REFRESHED_FIELDS = ("subject_label", "severity", "value", "threshold", "message", "recommendation", "last_seen_at")
 RULE_FIELDS = ("name", "metric", "comparison", "threshold", "window_hours", "baseline_hours", "min_samples",
                "severity", "recommendation", "is_enabled", "notify_webhook")
 
@@ -44,37 +45,36 @@ def _open(rule: AlertRule, finding: Finding, now: datetime) -> Alert:
     return alert
 
 
-def _refresh(alert: Alert, rule: AlertRule, finding: Finding, now: datetime) -> None:
+def _refresh(alert: Alert, rule: AlertRule, finding: Finding, now: datetime) -> Alert:
+    """``alert`` with the finding's figures, not yet saved (``_save_changes`` writes them all at once)."""
     alert.subject_label, alert.severity, alert.value = finding.subject_label[:200], rule.severity, finding.value
     alert.threshold, alert.message, alert.recommendation = rule.threshold, finding.message, rule.recommendation
     alert.last_seen_at = now
-    alert.save(update_fields=["subject_label", "severity", "value", "threshold", "message", "recommendation",
-                              "last_seen_at"])
+    return alert
 
 
-def _auto_resolve(alert: Alert, now: datetime) -> None:
-    alert.status, alert.resolved_at, alert.resolved_by = AlertStatus.RESOLVED, now, None
-    alert.save(update_fields=["status", "resolved_at", "resolved_by"])
-
-
-def _apply(evaluation: Evaluation, now: datetime, counts: dict) -> None:
+def _apply(evaluation: Evaluation, now: datetime, changes: dict) -> None:
+    """Open alerts for new firing subjects; queue the refreshes and resolutions in ``changes``."""
     rule = evaluation.rule
     active = {alert.subject_key: alert for alert in Alert.objects.select_for_update().filter(ACTIVE_ALERT, rule=rule)}
     for finding in evaluation.findings:
         alert = active.pop(finding.subject_key, None)
         if finding.fires and alert is None:
             _open(rule, finding, now)
-            counts["opened"] += 1
+            changes["opened"] += 1
         elif finding.fires:
-            _refresh(alert, rule, finding, now)
-            counts["updated"] += 1
+            changes["refreshed"].append(_refresh(alert, rule, finding, now))
         elif alert is not None:
-            _auto_resolve(alert, now)
-            counts["resolved"] += 1
-    for key, alert in active.items():
-        if key not in evaluation.watched:
-            _auto_resolve(alert, now)
-            counts["resolved"] += 1
+            changes["resolved"].append(alert.pk)
+    changes["resolved"] += [alert.pk for key, alert in active.items() if key not in evaluation.watched]
+
+
+def _save_changes(changes: dict, now: datetime) -> None:
+    """One UPDATE for the refreshed alerts, one for those the evaluation resolves."""
+    Alert.objects.bulk_update(changes["refreshed"], REFRESHED_FIELDS)
+    if changes["resolved"]:
+        Alert.objects.filter(pk__in=changes["resolved"]).update(status=AlertStatus.RESOLVED, resolved_at=now,
+                                                                resolved_by=None)
 
 
 def alerts_evaluate(*, now: datetime | None = None) -> dict[str, int]:
@@ -89,9 +89,12 @@ def alerts_evaluate(*, now: datetime | None = None) -> dict[str, int]:
     with transaction.atomic():
         rules = list(AlertRule.objects.select_for_update().filter(is_enabled=True).order_by("metric", "name"))
         cache: dict = {}
+        changes = {"opened": 0, "refreshed": [], "resolved": []}
         for rule in rules:
-            _apply(evaluate_rule(rule, now=now, cache=cache), now, counts)
-        counts["rules"] = len(rules)
+            _apply(evaluate_rule(rule, now=now, cache=cache), now, changes)
+        _save_changes(changes, now)
+        counts.update(rules=len(rules), opened=changes["opened"], updated=len(changes["refreshed"]),
+                      resolved=len(changes["resolved"]))
         transaction.on_commit(lambda: counts.update(notified=alerts_notify_pending()))
     return counts
 

@@ -1,10 +1,13 @@
 """Document 002's four performance functions, and the per-prompt and per-day tables of its admin tabs.
 
-Reads only. ``cache`` (a dict shared by the calls of one page, with one ``now``) computes the totals
-of a window once. Every figure comes from ``prompt_windows.prompt_totals`` (the
-``prompt_performance_daily`` rollup for whole UTC days, ``prompt_usage`` for
-the partial days at the window's ends), so the numbers are exact for the
-window ``[now - period, now)``. Definitions: docs/metrics.md, "Prompt
+Reads only. ``period`` is either a period string (``day``, ``week``, ``month``, ``<n>h``; tests and
+other callers pass these, and ``now`` ends the window) or the ``(name, Window)`` pair that
+``prompt_windows.period_window`` returns: the API's ``PeriodQuerySerializer`` and the admin page
+parse the period once per request and pass the pair on (``now`` is then ignored). ``cache`` (a dict
+shared by the calls of one page, with one window) loads a window's totals and the prompt library
+once. Every figure comes from ``prompt_windows.prompt_totals`` (the ``prompt_performance_daily``
+rollup for whole UTC days, ``prompt_usage`` for the partial days at the window's ends), so the
+numbers are exact for the window ``[now - period, now)``. Definitions: docs/metrics.md, "Prompt
 performance (document 002)".
 """
 
@@ -12,42 +15,36 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 
 from analytics.alert_rules import evaluate_rule
 from analytics.alert_selectors import SEVERITY_RANK, alert_counts
 from analytics.choices import AlertMetric
 from analytics.models import AlertRule, PromptPerformanceDaily
 from analytics.prompt_windows import (
-    DEFAULT_PERIOD,
     Totals,
     Window,
+    cached_totals,
+    library_prompts,
     money,
     overall_totals,
-    period_hours,
+    period_window,
     prompt_totals,
 )
 from analytics.rollups import UTC
 from prompts.choices import PromptStatus
 from prompts.models import Prompt
 
+Period = str | tuple[str, Window] | None
+
 ORDERINGS = ("rating", "success_rate", "usage", "response_time", "cost")
 MAX_LIMIT = 100
 DEFAULT_MIN_USES = 5
 
 
-def _window(period: str | None, now: datetime | None) -> tuple[str, Window]:
-    hours = period_hours(period)
-    return (period or DEFAULT_PERIOD).strip().lower(), Window.ending(hours, now)
-
-
-def _totals(window: Window, cache: dict | None) -> dict:
-    """``prompt_totals(window)``, computed once per window when callers share ``cache``."""
-    if cache is None:
-        return prompt_totals(window)
-    if window not in cache:
-        cache[window] = prompt_totals(window)
-    return cache[window]
+def _window(period: Period, now: datetime | None) -> tuple[str, Window]:
+    """A pair already parsed by ``period_window`` as it is; a period string parsed here."""
+    return period if isinstance(period, tuple) else period_window(period, now)
 
 
 def _period(name: str, window: Window) -> dict:
@@ -59,7 +56,7 @@ def _prompt_row(prompt: Prompt, totals: Totals) -> dict:
             "status": prompt.status, **totals.figures()}
 
 
-def get_prompt_performance_summary(prompt_id, period: str | None = "week", *, now: datetime | None = None) -> dict:
+def get_prompt_performance_summary(prompt_id, period: Period = "week", *, now: datetime | None = None) -> dict:
     """One prompt's usage count, success and error rate (%), mean rating, mean response (ms), tokens and cost.
 
     Raises ``Prompt.DoesNotExist`` for an unknown prompt and ``ValidationError`` for a bad period.
@@ -100,7 +97,7 @@ def _check_top(limit: int, order_by: str, min_uses: int) -> None:
         raise ValidationError(errors)
 
 
-def get_top_performing_prompts(period: str | None = "week", limit: int = 10, order_by: str = "rating", *,
+def get_top_performing_prompts(period: Period = "week", limit: int = 10, order_by: str = "rating", *,
                                min_uses: int = DEFAULT_MIN_USES, now: datetime | None = None,
                                cache: dict | None = None) -> list[dict]:
     """The best prompts of the period, among those with at least ``min_uses`` uses (default 5).
@@ -112,13 +109,13 @@ def get_top_performing_prompts(period: str | None = "week", limit: int = 10, ord
     """
     _check_top(limit, order_by, min_uses)
     name, window = _window(period, now)
-    totals = {pk: t for pk, t in _totals(window, cache).items() if t.uses >= max(min_uses, 1)}
-    prompts = Prompt.objects.filter(pk__in=list(totals)).only("id", "name", "display_name", "status")
-    rows = sorted((_prompt_row(p, totals[p.pk]) for p in prompts), key=_sort_key(order_by))[:limit]
+    totals = {pk: t for pk, t in cached_totals(window, cache).items() if t.uses >= max(min_uses, 1)}
+    rows = [_prompt_row(p, totals[p.pk]) for p in library_prompts(cache) if p.pk in totals]
+    rows = sorted(rows, key=_sort_key(order_by))[:limit]
     return [{"rank": rank, **_period(name, window), **row} for rank, row in enumerate(rows, 1)]
 
 
-def get_dashboard_metrics(period: str | None = "week", *, now: datetime | None = None,
+def get_dashboard_metrics(period: Period = "week", *, now: datetime | None = None,
                           cache: dict | None = None) -> dict:
     """The system's health over the period: prompts, usage, success, rating, response, tokens, cost, alerts.
 
@@ -126,17 +123,18 @@ def get_dashboard_metrics(period: str | None = "week", *, now: datetime | None =
     ``prompts_used``: prompts with at least one use in the period. The figures pool every use.
     """
     name, window = _window(period, now)
-    per_prompt = _totals(window, cache)
-    library = Prompt.objects.aggregate(total=Count("pk"), active=Count("pk", filter=Q(status=PromptStatus.ACTIVE)))
+    per_prompt = cached_totals(window, cache)
+    library = library_prompts(cache)
     figures = overall_totals(per_prompt).figures()
     return {
-        **_period(name, window), "total_prompts": library["total"], "active_prompts": library["active"],
+        **_period(name, window), "total_prompts": len(library),
+        "active_prompts": sum(1 for p in library if p.status == PromptStatus.ACTIVE),
         "prompts_used": sum(1 for t in per_prompt.values() if t.uses), **figures,
         "total_usage": figures["usage_count"], "alerts": alert_counts(),
     }
 
 
-def get_performance_alerts(period: str | None = "week", *, now: datetime | None = None,
+def get_performance_alerts(period: Period = "week", *, now: datetime | None = None,
                            cache: dict | None = None) -> list[dict]:
     """The alerts document 002's enabled prompt rules would raise now, judged over ``period``; writes nothing.
 
@@ -159,18 +157,17 @@ def get_performance_alerts(period: str | None = "week", *, now: datetime | None 
     return sorted(result, key=lambda a: (SEVERITY_RANK[a["severity"]], a["rule"], a["subject_label"]))
 
 
-def prompt_performance_table(period: str | None = "week", *, now: datetime | None = None,
+def prompt_performance_table(period: Period = "week", *, now: datetime | None = None,
                              cache: dict | None = None) -> list[dict]:
     """Per prompt over the period: every prompt with uses, plus the active ones without; most used first."""
     name, window = _window(period, now)
-    totals = _totals(window, cache)
-    prompts = Prompt.objects.filter(Q(pk__in=list(totals)) | Q(status=PromptStatus.ACTIVE))
-    rows = [_prompt_row(p, totals.get(p.pk, Totals()))
-            for p in prompts.only("id", "name", "display_name", "status")]
+    totals = cached_totals(window, cache)
+    rows = [_prompt_row(p, totals.get(p.pk, Totals())) for p in library_prompts(cache)
+            if p.pk in totals or p.status == PromptStatus.ACTIVE]
     return sorted(rows, key=lambda row: (-row["usage_count"], row["name"]))
 
 
-def prompt_usage_trend(period: str | None = "week", *, now: datetime | None = None) -> list[dict]:
+def prompt_usage_trend(period: Period = "week", *, now: datetime | None = None) -> list[dict]:
     """All prompts' uses per UTC day from the rollup, for the days the period touches (oldest first).
 
     Whole days: the first and last day count every use of that day, unlike the window's totals.

@@ -6,19 +6,25 @@ under 24 h, so at most 48 h in all) are aggregated from ``prompt_usage``
 through its ``created_at`` index. The two parts never overlap, so the totals
 are exactly those of a scan of ``prompt_usage`` over the window, while the
 scan itself is never made for more than two partial days.
+
+``cache`` (a dict shared by the reads of one request or one alert evaluation, with one ``now``)
+holds each window's totals and the prompt library, so each is loaded once: ``cached_totals``,
+``library_prompts``.
 """
 
 import re
 from dataclasses import dataclass, fields
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from analytics.choices import PeriodType
 from analytics.models import PromptPerformanceDaily, PromptUsage
-from analytics.rollups import UTC, mean, percent
+from analytics.rollups import UTC, _period_end, _start_of_day, mean, percent
+from prompts.models import Prompt
 
 PERIOD_HOURS = {"day": 24, "week": 168, "month": 720}
 DEFAULT_PERIOD = "week"
@@ -60,18 +66,20 @@ class Window:
         return round((self.end - self.start).total_seconds() / 3600)
 
 
-def _next_midnight(moment: datetime) -> datetime:
-    midnight = datetime.combine(moment.astimezone(UTC).date(), time.min, tzinfo=UTC)
-    return midnight if midnight == moment else midnight + timedelta(days=1)
+def period_window(period: str | None, now: datetime | None = None) -> tuple[str, Window]:
+    """``(name, window)``: the period's normalised name (``week``, ``36h``) and ``[now - hours, now)``.
 
-
-def _midnight_before(moment: datetime) -> datetime:
-    return datetime.combine(moment.astimezone(UTC).date(), time.min, tzinfo=UTC)
+    The one place a period is parsed (``period_hours`` says what is accepted; a bad one raises
+    its ValidationError). ``now`` defaults to the current time.
+    """
+    hours = period_hours(period)
+    return (period or DEFAULT_PERIOD).strip().lower(), Window.ending(hours, now)
 
 
 def split_window(window: Window) -> tuple[tuple | None, list[tuple]]:
     """``((first_day, end_day) or None, [(start, end), ...])``: the whole UTC days, then the partial edges."""
-    first_full, last_full_end = _next_midnight(window.start), _midnight_before(window.end)
+    first_full = _period_end(window.start, PeriodType.DAILY)  # the first midnight at or after the start
+    last_full_end = _start_of_day(window.end.astimezone(UTC).date())
     if first_full >= last_full_end:
         return None, [(window.start, window.end)]
     edges = [(window.start, first_full), (last_full_end, window.end)]
@@ -90,6 +98,11 @@ class Totals:
     response_time_count: int = 0
     tokens_used: int = 0
     cost: Decimal = Decimal(0)
+
+    @classmethod
+    def of(cls, row) -> "Totals":
+        """The totals of a ``prompt_performance_daily`` row (or any object with the same attributes)."""
+        return cls(**{field.name: getattr(row, field.name) for field in fields(cls)})
 
     def add(self, other: "Totals") -> "Totals":
         for field in fields(self):
@@ -173,6 +186,32 @@ def prompt_totals(window: Window, prompt_ids=None) -> dict:
         for row in query.order_by():
             result.setdefault(row["prompt"], Totals()).add(_totals(row))
     return result
+
+
+def cached_totals(window: Window, cache: dict | None) -> dict:
+    """``prompt_totals(window)``, computed once per window when callers share ``cache``."""
+    if cache is None:
+        return prompt_totals(window)
+    if window not in cache:
+        cache[window] = prompt_totals(window)
+    return cache[window]
+
+
+_LIBRARY = "library"  # the cache's key for the prompt list; every other key is a Window
+
+
+def library_prompts(cache: dict | None) -> list:
+    """Every library prompt (id, name, display_name, status) by name, read once when callers share ``cache``.
+
+    The library is small and every per-prompt read of a page or evaluation needs some of it, so one
+    list filtered in Python replaces a query per table or rule.
+    """
+    if cache is not None and _LIBRARY in cache:
+        return cache[_LIBRARY]
+    prompts = list(Prompt.objects.only("id", "name", "display_name", "status").order_by("name"))
+    if cache is not None:
+        cache[_LIBRARY] = prompts
+    return prompts
 
 
 def overall_totals(per_prompt: dict) -> Totals:

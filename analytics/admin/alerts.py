@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from analytics.alert_selectors import severity_order
+from analytics.alert_selectors import alert_list
 from analytics.alerts import alert_acknowledge, alert_resolve, alert_rule_save
 from analytics.choices import AlertStatus
+from analytics.filters import ACTIVE, AlertFilterSet
 from analytics.models import Alert, AlertRule
 from analytics.models.alerts import ACTIVE_ALERT
 from ourvidz_admin.admin.mixins import ReadOnlyAdminMixin, truncate
@@ -26,13 +27,13 @@ class AlertStatusFilter(admin.SimpleListFilter):
 
     title = "status"
     parameter_name = "status"
-    ACTIVE, ALL = "active", "all"
+    ALL = "all"
 
     def lookups(self, request, model_admin):
-        return [(self.ACTIVE, "Active (open or acknowledged)"), *AlertStatus.choices, (self.ALL, "All")]
+        return [(ACTIVE, "Active (open or acknowledged)"), *AlertStatus.choices, (self.ALL, "All")]
 
     def value(self):
-        return super().value() or self.ACTIVE
+        return super().value() or ACTIVE
 
     def choices(self, changelist):
         for lookup, title in self.lookup_choices:
@@ -40,11 +41,10 @@ class AlertStatusFilter(admin.SimpleListFilter):
                    "query_string": changelist.get_query_string({self.parameter_name: lookup})}
 
     def queryset(self, request, queryset):
-        if self.value() == self.ACTIVE:
-            return queryset.filter(ACTIVE_ALERT)
-        if self.value() in AlertStatus.values:
-            return queryset.filter(status=self.value())
-        return queryset
+        # AlertFilterSet's status filter, as the API applies it; an unknown value leaves the list unfiltered.
+        if self.value() == self.ALL:
+            return queryset
+        return AlertFilterSet({"status": self.value()}, queryset=queryset).qs
 
 
 def _act(modeladmin, request, queryset, service, verb: str) -> None:
@@ -86,9 +86,8 @@ class AlertAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_per_page = 50
 
     def get_queryset(self, request):
-        # Annotated before ordering: the default ordering sorts by the annotation.
-        alerts = self.model._default_manager.annotate(severity_rank=severity_order())
-        return alerts.order_by(*self.get_ordering(request))
+        # The selector's rows: annotated with severity_rank, which the ordering and a column sort by.
+        return alert_list()
 
     def get_ordering(self, request):
         return ("severity_rank", "-last_seen_at")

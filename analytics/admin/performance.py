@@ -12,45 +12,49 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
 
-from analytics.models import PromptPerformanceDaily
 from analytics.alert_selectors import alert_list
 from analytics.export_tables import PROMPT_PERFORMANCE_TABLES
 from analytics.exports import csv_filename, csv_response, table_or_404
+from analytics.models import PromptPerformanceDaily
 from analytics.prompt_performance import (
+    DEFAULT_MIN_USES,
     get_dashboard_metrics,
     get_performance_alerts,
     get_top_performing_prompts,
     prompt_performance_table,
     prompt_usage_trend,
 )
-from analytics.prompt_windows import DEFAULT_PERIOD, PERIOD_HOURS, Window, period_hours
-from analytics.rollups import UTC, mean, percent
+from analytics.prompt_windows import DEFAULT_PERIOD, PERIOD_HOURS, Totals, Window, period_window
+from analytics.rollups import UTC
 from ourvidz_admin.admin.mixins import ReadOnlyAdminMixin
 
 PERMISSION = "analytics.view_promptperformancedaily"
 RECENT_ALERTS = 10
 
 
-def _period(request) -> str:
-    period = request.GET.get("period", DEFAULT_PERIOD)
+def _period(request) -> tuple[str, Window]:
+    """``?period=`` parsed once, as ``period_window`` does; a bad one is explained and the default shown."""
     try:
-        period_hours(period)
+        return period_window(request.GET.get("period", DEFAULT_PERIOD))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages) + f" Showing {DEFAULT_PERIOD}.")
-        return DEFAULT_PERIOD
-    return period
+        return period_window(DEFAULT_PERIOD)
 
 
-def performance_context(period: str) -> dict:
-    """Everything the page shows for ``period`` (already validated); the window's totals are computed once."""
-    shared = {"now": timezone.now(), "cache": {}}
+def performance_context(period: tuple[str, Window]) -> dict:
+    """Everything the page shows for ``period``, a ``(name, Window)`` pair from ``period_window``.
+
+    The selectors share the parsed window and one cache, so the window's totals and the prompt
+    library are each read once.
+    """
+    cache: dict = {}
     return {
-        "period": period, "periods": list(PERIOD_HOURS), "metrics": get_dashboard_metrics(period, **shared),
-        "top": get_top_performing_prompts(period, 10, **shared), "prompts": prompt_performance_table(period, **shared),
-        "trend": prompt_usage_trend(period, now=shared["now"]),
-        "would_be_alerts": get_performance_alerts(period, **shared),
+        "period": period[0], "periods": list(PERIOD_HOURS), "min_uses": DEFAULT_MIN_USES,
+        "metrics": get_dashboard_metrics(period, cache=cache),
+        "top": get_top_performing_prompts(period, 10, min_uses=DEFAULT_MIN_USES, cache=cache),
+        "prompts": prompt_performance_table(period, cache=cache), "trend": prompt_usage_trend(period),
+        "would_be_alerts": get_performance_alerts(period, cache=cache),
         "recent_alerts": list(alert_list(filters={"status": "active"})[:RECENT_ALERTS]),
     }
 
@@ -84,24 +88,24 @@ class PromptPerformanceDailyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if not request.user.has_perm(PERMISSION):
             raise PermissionDenied
         spec = table_or_404(PROMPT_PERFORMANCE_TABLES, table)
-        period = request.GET.get("period", DEFAULT_PERIOD)
         try:
-            window = Window.ending(period_hours(period))
+            period = period_window(request.GET.get("period", DEFAULT_PERIOD))
         except ValidationError as exc:
             return HttpResponseBadRequest(" ".join(exc.messages), content_type="text/plain; charset=utf-8")
+        window = period[1]
         dates = (window.start.astimezone(UTC).date(), window.end.astimezone(UTC).date())
+        # The selectors take the parsed pair as their period, so the table covers this very window.
         return csv_response(spec.rows(period=period, now=window.end), spec.columns,
                             filename=csv_filename("prompt-performance", table, *dates))
 
     @admin.display(description="success %")
     def success_rate(self, obj):
-        return percent(obj.successes, obj.uses)
+        return Totals.of(obj).success_rate
 
     @admin.display(description="mean rating")
     def mean_rating(self, obj):
-        return mean(obj.rating_sum, obj.rating_count)
+        return Totals.of(obj).mean_rating
 
     @admin.display(description="mean response (ms)")
     def mean_response_time_ms(self, obj):
-        value = mean(obj.response_time_sum_ms, obj.response_time_count)
-        return None if value is None else round(value)
+        return Totals.of(obj).mean_response_time_ms

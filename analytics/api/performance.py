@@ -8,13 +8,13 @@ GET  /api/alerts?status=&severity=&rule=               the alerts, most severe t
 POST /api/alerts/<id>/acknowledge, /api/alerts/<id>/resolve   (analytics.change_alert: admins, moderators)
 GET  /api/alert-rules, PATCH /api/alert-rules/<id>     (the PATCH needs analytics.change_alertrule: admins)
 
-``period`` is day, week, month or ``<n>h``; a bad one answers 400 ``{"period": [message]}``.
+``period`` is day, week, month or ``<n>h``; a bad one answers 400 ``{"period": [message]}``. A service's
+ValidationError answers 400 ``{field: [messages]}`` through ``ourvidz_admin.api.exceptions.exception_handler``.
 """
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers
+from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -30,7 +30,6 @@ from analytics.prompt_performance import (
     get_top_performing_prompts,
 )
 from generations.api.serializers import EmptySerializer
-from ourvidz_admin.api.exceptions import validation_detail
 from ourvidz_admin.api.permissions import StaffModelPermissions, require
 from prompts.models import Prompt
 
@@ -116,10 +115,7 @@ class _AlertActionApi(APIView):
     def post(self, request, pk):
         EmptySerializer(data=request.data).is_valid(raise_exception=True)
         alert = get_object_or_404(Alert, pk=pk)
-        try:
-            type(self).service(alert=alert, user=request.user)
-        except ValidationError as exc:
-            raise serializers.ValidationError(validation_detail(exc)) from exc
+        type(self).service(alert=alert, user=request.user)
         return Response(shapes.AlertSerializer(alert_list().get(pk=pk)).data)
 
 
@@ -156,8 +152,5 @@ class AlertRuleUpdateApi(generics.GenericAPIView):
         rule = self.get_object()
         serializer = shapes.AlertRuleSerializer(rule, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        try:
-            rule = alert_rule_save(rule=rule, **serializer.validated_data)
-        except ValidationError as exc:
-            raise serializers.ValidationError(validation_detail(exc)) from exc
+        rule = alert_rule_save(rule=rule, **serializer.validated_data)
         return Response(shapes.AlertRuleSerializer(rule).data)

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from analytics.choices import AlertStatus, Severity
 from analytics.models import Alert, AlertRule
 from analytics.prompt_performance import DEFAULT_MIN_USES, MAX_LIMIT, ORDERINGS
-from analytics.prompt_windows import MAX_HOURS, period_hours
+from analytics.prompt_windows import MAX_HOURS, period_window
 
 
 def _decimal(help_text: str = "", places: int = 2) -> serializers.DecimalField:
@@ -14,6 +14,8 @@ def _decimal(help_text: str = "", places: int = 2) -> serializers.DecimalField:
 
 
 class PeriodQuerySerializer(serializers.Serializer):
+    """``period`` validates to the ``(name, Window)`` pair of ``period_window``: parsed once per request."""
+
     period = serializers.CharField(
         required=False, default="week", max_length=10,
         help_text=f"day (24 h), week (168 h), month (720 h) or a number of hours such as 36h (1h to {MAX_HOURS}h); "
@@ -22,10 +24,9 @@ class PeriodQuerySerializer(serializers.Serializer):
 
     def validate_period(self, value):
         try:
-            period_hours(value)
+            return period_window(value)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict["period"]) from None
-        return value.strip().lower()
 
 
 class TopQuerySerializer(PeriodQuerySerializer):

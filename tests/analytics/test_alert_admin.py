@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.urls import reverse
 from django.utils import timezone
 
 from analytics.models import Alert, AlertRule
@@ -41,6 +42,21 @@ def test_performance_page_shows_metrics_top_prompts_and_alerts_to_a_viewer(clien
     assert [row["name"] for row in response.context["top"]] == ["sdxl-prompt-enhancer"]
     assert "SDXL prompt enhancer" in page and "Storyboard planner: 0 uses" in page
     assert [a["rule"] for a in response.context["would_be_alerts"]] == []  # 6 uses, 83 % success: all fine
+
+
+def test_performance_page_reads_each_table_once(admin_client, used_prompt, default_rules,
+                                               django_assert_num_queries):
+    PromptFactory(name="draft", status="draft")
+    AlertFactory(subject_label="Storyboard planner")
+
+    # session, user; the window's totals (rollup, edges); the prompt library; alert counts; the
+    # per-day trend; the rules; the active alerts. Every rule and table shares the totals and the library.
+    with django_assert_num_queries(9):
+        response = admin_client.get(reverse("admin:analytics_prompt_performance"), {"period": "week"})
+
+    assert response.status_code == 200
+    assert [row["name"] for row in response.context["prompts"]] == ["sdxl-prompt-enhancer"]
+    assert "at least 5 uses" in response.content.decode() and response.context["min_uses"] == 5
 
 
 def test_performance_page_explains_a_bad_period_and_needs_the_permission(client, admin_client):

@@ -6,6 +6,7 @@ from datetime import timezone as dt_timezone
 from decimal import Decimal
 
 import pytest
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
@@ -227,3 +228,12 @@ def test_per_prompt_table_and_daily_trend(usage):
         ("alpha", 5, Decimal("60.00")), ("beta", 2, Decimal("100.00")), ("gamma", 0, None)]
     assert [(r["date"].isoformat(), r["uses"], r["prompts"]) for r in trend] == [
         ("2026-03-03", 2, 1), ("2026-03-05", 1, 1), ("2026-03-06", 1, 1), ("2026-03-09", 1, 1), ("2026-03-10", 4, 2)]
+
+
+def test_rollup_list_columns_use_the_totals_rounding():
+    row = PromptPerformanceDaily(uses=3, successes=2, rating_sum=10, rating_count=3, response_time_sum_ms=1001,
+                                 response_time_count=2)
+    columns = admin.site._registry[PromptPerformanceDaily]
+
+    assert (columns.success_rate(row), columns.mean_rating(row), columns.mean_response_time_ms(row)) == (
+        Decimal("66.67"), Decimal("3.33"), 501)  # 500.5 ms rounds half-up, as everywhere else

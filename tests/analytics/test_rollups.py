@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from analytics.models import LivePromptMetric, ModelPerformanceLog, UserEnhancementAdoption
@@ -62,5 +62,5 @@ def test_rollup_metrics_command(capsys):
     call_command("rollup_metrics", "--since", timezone.now().date().isoformat())
 
     assert "model_performance 1" in capsys.readouterr().out
-    with pytest.raises(Exception, match="--since must be a date"):
+    with pytest.raises(CommandError, match="--since must be a date"):
         call_command("rollup_metrics", "--since", "yesterday")
