@@ -46,25 +46,28 @@ def _twins(job: Job) -> QuerySet:
     return Job.objects.filter(
         seed=job.seed, model_type=job.model_type, job_type=job.job_type, original_prompt=job.original_prompt,
         quality_rating__isnull=False,
-    ).exclude(pk=job.pk)
+    )
 
 
 def baseline_quality(job: Job) -> Decimal | None:
-    """Mean stars of ``job``'s baselines, 2 places; None when there is none."""
+    """Mean stars of the baselines of ``job``'s twins (``job`` itself among them if it is one), 2 places."""
     if job.seed is None:
         return None
     row = _twins(job).filter(enhancement_strategy=NONE).aggregate(total=Sum("quality_rating"), n=Count("pk"))
     return mean(row["total"], row["n"])
 
 
+def _improvement(job: Job, baseline: Decimal | None) -> Decimal | None:
+    if job.enhancement_strategy == NONE or job.quality_rating is None or baseline is None:
+        return None
+    return Decimal(job.quality_rating) - baseline
+
+
 def quality_improvement(job: Job) -> tuple[Decimal | None, Decimal | None]:
     """``(baseline, improvement)`` of ``job``: improvement = stars - baseline for a rated enhanced job."""
-    if job.enhancement_strategy == NONE or job.quality_rating is None:
-        return None, None
     baseline = baseline_quality(job)
-    if baseline is None:
-        return None, None
-    return baseline, Decimal(job.quality_rating) - baseline
+    improvement = _improvement(job, baseline)
+    return (None, None) if improvement is None else (baseline, improvement)
 
 
 def quality_refresh(job: Job) -> list[Job]:
@@ -72,39 +75,55 @@ def quality_refresh(job: Job) -> list[Job]:
 
     Writes ``jobs.quality_improvement``, the live tracking row's baseline,
     final quality and improvement, and the job's ``enhanced_prompt_tests``
-    row (one per rated enhanced job with a baseline). Returns the jobs whose
+    row (one per rated enhanced job with a baseline); the consistency of the
+    rated outputs of the job's prompt and configuration goes to every test row
+    of that group. Twins share one baseline, read once. Returns the jobs whose
     improvement changed, so the caller can refresh their rollup buckets.
     """
     affected = [job]
     if job.seed is not None and job.enhancement_strategy == NONE:
         # A baseline's stars (set or cleared) move the improvement of every rated enhanced twin.
         affected += list(_twins(job).exclude(enhancement_strategy=NONE).select_related("compel_config"))
-    changed = []
+    shared = baseline_quality(job)
+    changed, groups = [], set()
     for target in affected:
-        baseline, improvement = quality_improvement(target)
+        improvement = _improvement(target, shared)
+        baseline = shared if improvement is not None else None
         LiveJobTracking.objects.filter(job=target).update(
             baseline_quality=baseline, final_quality=target.quality_rating, quality_improvement=improvement
         )
         if target.enhancement_strategy != NONE:
             _record_test(target, baseline, improvement)
+            groups.add(_group_key(target))
         if improvement != target.quality_improvement:
             Job.objects.filter(pk=target.pk).update(quality_improvement=improvement)
             target.quality_improvement = improvement
             changed.append(target)
+    for key in groups:
+        _refresh_group_consistency(key)
     return changed
 
 
-def _group_consistency(job: Job) -> Decimal | None:
-    """Consistency of the rated jobs sharing ``job``'s prompt, model, strategy and Compel configuration."""
-    stars = Job.objects.filter(
-        original_prompt=job.original_prompt, model_type=job.model_type, enhancement_strategy=job.enhancement_strategy,
-        compel_config=job.compel_config_id, quality_rating__isnull=False,
-    ).values_list("quality_rating", flat=True)
-    return consistency_score(stars)
+def _group_key(job: Job) -> tuple:
+    return (job.original_prompt, job.model_type, job.enhancement_strategy, job.compel_config_id)
+
+
+def _refresh_group_consistency(key: tuple) -> None:
+    """Set the consistency of one prompt-and-configuration group on every enhancement test row of the group."""
+    prompt, model, strategy, compel_config = key
+    group = Job.objects.filter(original_prompt=prompt, model_type=model, enhancement_strategy=strategy,
+                               compel_config=compel_config, quality_rating__isnull=False)
+    score = consistency_score(group.values_list("quality_rating", flat=True))
+    EnhancedPromptTest.objects.filter(job__in=group.values("pk")).exclude(consistency_score=score).update(
+        consistency_score=score
+    )
 
 
 def _record_test(job: Job, baseline: Decimal | None, improvement: Decimal | None) -> None:
-    """Keep ``job``'s enhancement experiment row in step: present while it has a baseline, gone otherwise."""
+    """Keep ``job``'s enhancement experiment row in step: present while it has a baseline, gone otherwise.
+
+    Its ``consistency_score`` is set for the whole group by ``_refresh_group_consistency``.
+    """
     if improvement is None:
         EnhancedPromptTest.objects.filter(job=job).delete()
         return
@@ -113,11 +132,12 @@ def _record_test(job: Job, baseline: Decimal | None, improvement: Decimal | None
     EnhancedPromptTest.objects.update_or_create(job=job, defaults=dict(
         original_prompt=original, enhanced_prompt=enhanced, enhancement_strategy=job.enhancement_strategy,
         model_type=job.model_type, job_type=job.job_type, original_length=len(original),
-        enhanced_length=len(enhanced), expansion_percentage=expansion_percent(original, enhanced) or 0, enhancement_time_ms=job.enhancement_time_ms,
-        compel_weights=job.compel_weights, weight_config_hash=job.compel_config.config_hash if job.compel_config else "",
+        enhanced_length=len(enhanced), expansion_percentage=expansion_percent(original, enhanced) or 0,
+        enhancement_time_ms=job.enhancement_time_ms, compel_weights=job.compel_weights,
+        weight_config_hash=job.compel_config.config_hash if job.compel_config else "",
         baseline_quality=baseline, enhanced_quality=Decimal(job.quality_rating), quality_improvement=improvement,
-        consistency_score=_group_consistency(job), generation_time_ms=job.inference_time_ms,
-        success=True, test_series=job.test_series, notes=job.notes, tested_by_id=job.rated_by_id,
+        generation_time_ms=job.inference_time_ms, success=True, test_series=job.test_series, notes=job.notes,
+        tested_by_id=job.rated_by_id,
     ))
 
 

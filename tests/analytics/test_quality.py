@@ -118,3 +118,21 @@ def test_rating_a_job_rates_its_prompt_usage_rows():
     assert rated == 4
     assert PromptUsage.objects.get(pk=usage.pk).rating is None
     assert PromptUsage.objects.get(pk=other.pk).rating is None
+
+
+def test_a_new_rating_updates_the_consistency_of_every_test_row_of_its_group():
+    rater = UserFactory()
+    jobs = []
+    for seed, stars in ((1, 4), (2, 4), (3, 2)):
+        baseline, enhanced = _pair(seed=seed, strategy=S.QWEN)
+        job_rate(job=baseline, by=rater, rating=3)
+        jobs.append((enhanced, stars))
+    job_rate(job=jobs[0][0], by=rater, rating=jobs[0][1])
+    job_rate(job=jobs[1][0], by=rater, rating=jobs[1][1])
+    two_alike = sorted(EnhancedPromptTest.objects.values_list("consistency_score", flat=True))
+
+    job_rate(job=jobs[2][0], by=rater, rating=jobs[2][1])
+
+    assert two_alike == [Decimal("1.00"), Decimal("1.00")]  # 4, 4: no spread
+    # 4, 4, 2: σ = 0.9428, 1 - σ/2 = 0.53, on all three rows, not just the newest
+    assert list(EnhancedPromptTest.objects.values_list("consistency_score", flat=True)) == [Decimal("0.53")] * 3
