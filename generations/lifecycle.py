@@ -79,6 +79,13 @@ def _track(job: Job) -> None:
     )
 
 
+def _record_tracked(job: Job, **fields) -> None:
+    """Replace the job's prompt-tracker row (document 003) with one for its latest outcome."""
+    TrackedPrompt.objects.filter(job=job).delete()
+    TrackedPrompt.objects.create(job=job, user_id=job.user_id, prompt=job.original_prompt,
+                                 model_parameters=job.lineage.get("parameters", {}), **fields)
+
+
 def _log(job: Job, record: StageRecord, *, success: bool, error: str = "") -> None:
     """Replace this stage's log and usage rows of the job (idempotent on redelivery).
 
@@ -215,13 +222,9 @@ def job_complete(*, job: Job, outputs: list[OutputSpec], record: StageRecord, fi
     _replace_outputs(job, outputs)
     _log(job, record, success=True)
     _track(job)
-    TrackedPrompt.objects.filter(job=job).delete()
     first = job.outputs.order_by("order_index").first()
-    TrackedPrompt.objects.create(
-        job=job, user_id=job.user_id, prompt=job.original_prompt, ai_model=job.model_used,
-        outcome=TrackerOutcome.SUCCESS, result_url=first.location if first else "", save_method=SaveMethod.AUTO,
-        model_parameters=job.lineage.get("parameters", {}),
-    )
+    _record_tracked(job, ai_model=job.model_used, outcome=TrackerOutcome.SUCCESS,
+                    result_url=first.location if first else "", save_method=SaveMethod.AUTO)
     schedule_rollups(job)
     ab_tests_job_changed(job)
     return job
@@ -242,12 +245,8 @@ def job_fail(*, job_id, reason: str, message: str) -> Job | None:
         job.status, job.failed_at = JobStatus.FAILED, now
     job.save()
     _track(job)
-    TrackedPrompt.objects.filter(job=job).delete()
-    TrackedPrompt.objects.create(
-        job=job, user_id=job.user_id, prompt=job.original_prompt, ai_model=job.model_used or job.model_type,
-        outcome=TrackerOutcome.FAILED, failure_reason=reason, error_message=job.error_message,
-        model_parameters=job.lineage.get("parameters", {}),
-    )
+    _record_tracked(job, ai_model=job.model_used or job.model_type, outcome=TrackerOutcome.FAILED,
+                    failure_reason=reason, error_message=job.error_message)
     schedule_rollups(job)
     ab_tests_job_changed(job)
     return job
