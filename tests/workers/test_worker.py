@@ -108,7 +108,8 @@ def test_bad_input_fails_with_the_right_reason(workers, tmp_path):
 def test_cancel_queued_and_running_then_retry(workers):
     queued = job_submit(prompt="never runs", **SMALL_SDXL)
     job_cancel(job=queued)
-    running = job_submit(prompt="a long render", model_type="SDXL", steps=150, width=128, height=128)
+    # ~10 s of diffusion on the tiny model: long enough to be seen running and cancelled mid-way.
+    running = job_submit(prompt="a long render", model_type="SDXL", steps=150, width=256, height=256)
     worker = workers.start(burst=False)
 
     wait_for(lambda: _fresh(running).progress > 0, timeout=120)
