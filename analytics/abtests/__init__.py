@@ -10,3 +10,6 @@ documented in docs/metrics.md ("A/B test workflow").
 Nothing is imported here: ``generations.services`` imports ``hooks``, and the
 services import ``generations.services``.
 """
+
+# Who may see the blind pairs, their media, and rate them (admin pages and API): moderators too.
+RATE_PERMISSION = "generations.rate_job"

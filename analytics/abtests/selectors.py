@@ -11,6 +11,7 @@ from uuid import UUID
 
 from django.db.models import Prefetch, Q
 
+from analytics.abtests.filters import ABTestFilterSet
 from analytics.models import ABTestPair, PromptABTest
 from generations.choices import ACTIVE_STATUSES, JobStatus
 from generations.models import GenerationImageOutput, Job
@@ -54,8 +55,6 @@ class BlindPair:
 
 def ab_test_list(*, filters: dict | None = None):
     """Tests, newest first, without the long columns; ``filters`` as ``ABTestFilterSet`` takes them."""
-    from analytics.abtests.filters import ABTestFilterSet
-
     queryset = PromptABTest.objects.defer("results", "description").order_by("-created_at", "-id")
     return ABTestFilterSet(filters or {}, queryset=queryset).qs
 
@@ -66,11 +65,16 @@ def _side(label: str, job: Job | None) -> BlindSide:
     return BlindSide(label, job.status, job.quality_rating, next(iter(job.outputs.all()), None))
 
 
+def pair_jobs_by_label(pair: ABTestPair) -> dict[str, Job | None]:
+    """The jobs of ``pair`` by blind label in ``LABELS`` order; A is the enhanced job when ``enhanced_first``."""
+    jobs = (pair.enhanced_job, pair.baseline_job) if pair.enhanced_first else (pair.baseline_job, pair.enhanced_job)
+    return dict(zip(LABELS, jobs, strict=True))
+
+
 def blind_pair(pair: ABTestPair) -> BlindPair:
     """``pair`` with its jobs as A and B (A is the enhanced job when ``enhanced_first``)."""
-    jobs = (pair.enhanced_job, pair.baseline_job) if pair.enhanced_first else (pair.baseline_job, pair.enhanced_job)
-    return BlindPair(pair.pk, pair.position, pair.prompt_text,
-                     (_side(LABELS[0], jobs[0]), _side(LABELS[1], jobs[1])))
+    sides = tuple(_side(label, job) for label, job in pair_jobs_by_label(pair).items())
+    return BlindPair(pair.pk, pair.position, pair.prompt_text, sides)
 
 
 def ab_test_pairs(*, ab_test: PromptABTest):
@@ -95,6 +99,14 @@ def ab_test_blind_pairs(*, ab_test: PromptABTest) -> list[BlindPair]:
 def ab_test_pair_get(*, ab_test: PromptABTest, pair_id) -> ABTestPair | None:
     """One pair of the test with its jobs, or None."""
     return ab_test_pairs(ab_test=ab_test).filter(pk=pair_id).first()
+
+
+def ab_test_blind_side(*, ab_test: PromptABTest, pair_id, label: str) -> BlindSide | None:
+    """Output ``label`` of one pair of the test as raters see it, or None (no such label or pair)."""
+    if label not in LABELS:
+        return None
+    pair = ab_test_pair_get(ab_test=ab_test, pair_id=pair_id)
+    return None if pair is None else blind_pair(pair).sides[LABELS.index(label)]
 
 
 def ab_test_distinct_prompts(*, ab_test: PromptABTest) -> int:

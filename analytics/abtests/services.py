@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from analytics.abtests.arms import Arm, arms_resolve
 from analytics.abtests.results import ab_test_results
-from analytics.abtests.selectors import ab_test_unfinished_jobs
+from analytics.abtests.selectors import LABELS, ab_test_unfinished_jobs, pair_jobs_by_label
 from analytics.choices import ABTestStatus
 from analytics.models import ABTestPair, PromptABTest
 from analytics.stats import paired_sample_size
@@ -259,24 +259,28 @@ def ab_test_refresh_results(*, ab_test: PromptABTest) -> PromptABTest:
 def ab_pair_job(pair: ABTestPair, label: str) -> Job:
     """The job shown as ``label`` (A is the first output shown, B the second) of a pair."""
     label = str(label).strip().upper()
-    if label not in ("A", "B"):
+    if label not in LABELS:
         raise ValidationError({"label": "label is A or B."})
-    enhanced = (label == "A") == pair.enhanced_first
-    job = pair.enhanced_job if enhanced else pair.baseline_job
+    job = pair_jobs_by_label(pair)[label]
     if job is None:
         raise ValidationError({"label": "This pair has not been started yet."})
     return job
 
 
 def ab_pair_rate(*, pair: ABTestPair, label: str, rating: int, by) -> Job:
-    """Rate output A or B of a pair through ``job_rate``; only completed outputs of a test not cancelled."""
+    """Rate output A or B of a pair through ``job_rate``; only completed outputs of a test not cancelled.
+
+    The pair's own job takes the new stars too, so ``blind_pair(pair)`` answers without reading the pair again.
+    """
     status = PromptABTest.objects.filter(pk=pair.ab_test_id).values_list("status", flat=True).first()
     if status == ABTestStatus.CANCELLED:
         raise ValidationError({"status": "This test is cancelled; its outputs can no longer be rated."})
     job = ab_pair_job(pair, label)
     if job.status != JobStatus.COMPLETED:
         raise ValidationError({"label": f"Output {label.upper()} cannot be rated: its job is {job.status}."})
-    return job_rate(job=job, by=by, rating=rating)
+    rated = job_rate(job=job, by=by, rating=rating)
+    job.quality_rating = rated.quality_rating
+    return rated
 
 
 def ab_tests_refresh_for_job(*, job_id) -> PromptABTest | None:

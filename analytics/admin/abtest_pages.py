@@ -16,10 +16,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from analytics.abtests import RATE_PERMISSION
 from analytics.abtests.media import blind_output_response
 from analytics.abtests.selectors import (
     LABELS,
     ab_test_blind_pairs,
+    ab_test_blind_side,
+    ab_test_list,
     ab_test_pair_get,
     ab_test_unfinished_jobs,
     blind_pair,
@@ -36,8 +39,6 @@ from analytics.admin.abtest_forms import PLAN_FIELDS, ABTestCreateForm
 from analytics.choices import ABTestStatus
 from analytics.models import PromptABTest
 
-RATE = "generations.rate_job"
-
 
 def abtest_urls(model_admin) -> list:
     """URL patterns of the custom pages, bound to the A/B test ModelAdmin."""
@@ -51,7 +52,7 @@ def abtest_urls(model_admin) -> list:
         return model_admin.admin_site.admin_view(wrapped)
 
     def can_rate(request):
-        return request.user.has_perm(RATE)
+        return request.user.has_perm(RATE_PERMISSION)
 
     name = "analytics_promptabtest"
     return [
@@ -163,7 +164,7 @@ def cancel_view(request, model_admin, object_id):
 @require_GET
 def rate_index_view(request, model_admin):
     """Tests that have outputs to rate: running ones, newest first, by short id (names can unblind)."""
-    tests = PromptABTest.objects.filter(status=ABTestStatus.RUNNING).only(
+    tests = ab_test_list(filters={"status": ABTestStatus.RUNNING}).only(
         "id", "model_type", "planned_pairs", "total_participants", "started_at", "created_at")
     context = {**model_admin.admin_site.each_context(request), "title": "Rate A/B tests (blind)",
                "opts": PromptABTest._meta, "tests": tests}
@@ -210,7 +211,7 @@ def rate_pair_view(request, model_admin, object_id, pair_id):
     except ValidationError as exc:
         return JsonResponse({"errors": _errors(exc)}, status=400)
     model_admin.log_change(request, job, f"Rated {job.quality_rating}★ blind in A/B test {test.test_name!r}.")
-    return JsonResponse(_card(test.pk, blind_pair(ab_test_pair_get(ab_test=test, pair_id=pair_id))))
+    return JsonResponse(_card(test.pk, blind_pair(pair)))
 
 
 @require_GET
@@ -218,9 +219,8 @@ def media_view(request, model_admin, object_id, pair_id, label):
     """Output A or B of a pair, served by label (see ``analytics.abtests.media``)."""
     if label not in LABELS:
         raise Http404("The label is A or B.")
-    pair = ab_test_pair_get(ab_test=get_object_or_404(PromptABTest.objects.only("id"), pk=object_id),
-                            pair_id=pair_id)
-    side = blind_pair(pair).sides[LABELS.index(label)] if pair is not None else None
+    side = ab_test_blind_side(ab_test=get_object_or_404(PromptABTest.objects.only("id"), pk=object_id),
+                              pair_id=pair_id, label=label)
     if side is None or not side.ready:
         raise Http404("No output to show.")
     return blind_output_response(side.output, label)

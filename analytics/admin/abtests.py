@@ -7,10 +7,12 @@ power inputs are read-only (everything changes through the services in
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from analytics.abtests import RATE_PERMISSION
 from analytics.abtests.arms import arm_summary
 from analytics.abtests.report import results_text
 from analytics.abtests.selectors import ab_test_distinct_prompts
@@ -83,7 +85,7 @@ class PromptABTestAdmin(admin.ModelAdmin):
     )
 
     def get_readonly_fields(self, request, obj=None):
-        return [name for _title, options in self.fieldsets for name in options["fields"]]
+        return flatten_fieldsets(self.fieldsets)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -155,7 +157,7 @@ class PromptABTestAdmin(admin.ModelAdmin):
             "can_refresh": bool(test and self.has_change_permission(request, test)),
             "can_cancel": bool(test and test.status in CANCELLABLE and self.has_change_permission(request, test)),
             "can_rate": bool(test and test.status not in (ABTestStatus.DRAFT, ABTestStatus.CANCELLED)
-                             and request.user.has_perm("generations.rate_job")),
+                             and request.user.has_perm(RATE_PERMISSION)),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

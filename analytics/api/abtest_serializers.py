@@ -11,7 +11,6 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from analytics.abtests.arms import ARM_KEYS
 from analytics.abtests.services import MAX_PAIRS
 from analytics.models import PromptABTest
 from generations.api.serializers import RatingValueField, UpperChoiceField
@@ -44,11 +43,6 @@ class ArmSerializer(StrictSerializer):
                                           help_text="A Compel configuration; compel and hybrid only.")
     model_config = serializers.UUIDField(required=False, allow_null=True,
                                          help_text="An enhanced model configuration of the test's model type.")
-
-    def to_internal_value(self, data):
-        values = super().to_internal_value(data)
-        return {key: str(value) if value is not None and key != "enhancement_strategy" else value
-                for key, value in values.items() if key in ARM_KEYS}
 
 
 class PlanSerializer(StrictSerializer):

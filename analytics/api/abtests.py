@@ -17,10 +17,18 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from analytics.abtests import RATE_PERMISSION
 from analytics.abtests.filters import ABTestFilterSet
 from analytics.abtests.media import blind_output_response
 from analytics.abtests.results import ab_test_results
-from analytics.abtests.selectors import LABELS, ab_test_list, ab_test_pair_get, ab_test_blind_pairs, blind_pair
+from analytics.abtests.selectors import (
+    LABELS,
+    ab_test_blind_pairs,
+    ab_test_blind_side,
+    ab_test_list,
+    ab_test_pair_get,
+    blind_pair,
+)
 from analytics.abtests.services import ab_pair_rate, ab_test_cancel, ab_test_create, ab_test_plan, ab_test_start
 from analytics.api.abtest_serializers import (
     ABTestCreateSerializer,
@@ -37,7 +45,6 @@ from ourvidz_admin.api.permissions import StaffModelPermissions, require
 from ourvidz_admin.api.serializers import StrictSerializer
 
 ADD = "analytics.add_promptabtest"
-RATE = "generations.rate_job"
 
 
 def nested_errors(exc: ValidationError) -> serializers.ValidationError:
@@ -160,7 +167,7 @@ class ABTestCancelApi(APIView):
 class ABTestPairsApi(APIView):
     """A test's pairs for blind rating: the prompt and outputs A and B, never the arms."""
 
-    permission_classes = [require(RATE)]
+    permission_classes = [require(RATE_PERMISSION)]
 
     @extend_schema(summary="Pairs of an A/B test, blind", responses={200: BlindPairSerializer(many=True)})
     def get(self, request, pk):
@@ -172,7 +179,7 @@ class ABTestPairsApi(APIView):
 class ABTestPairRateApi(APIView):
     """Rate output A or B of a pair (1-5 or document 001's label); saved through ``job_rate``."""
 
-    permission_classes = [require(RATE)]
+    permission_classes = [require(RATE_PERMISSION)]
     serializer_class = BlindRatingSerializer
 
     @extend_schema(summary="Rate one output of a pair by its blind label", request=BlindRatingSerializer,
@@ -189,14 +196,13 @@ class ABTestPairRateApi(APIView):
         except ValidationError as exc:
             raise nested_errors(exc) from exc
         context = {"request": request, "test_id": test.pk}
-        return Response(BlindPairSerializer(blind_pair(ab_test_pair_get(ab_test=test, pair_id=pair_id)),
-                                            context=context).data)
+        return Response(BlindPairSerializer(blind_pair(pair), context=context).data)
 
 
 class ABTestPairMediaApi(APIView):
     """The bytes of output A or B of a pair (PNG text chunks removed), named by its label."""
 
-    permission_classes = [require(RATE)]
+    permission_classes = [require(RATE_PERMISSION)]
 
     @extend_schema(summary="Output A or B of a pair",
                    parameters=[OpenApiParameter("label", str, OpenApiParameter.PATH, enum=list(LABELS))],
@@ -206,8 +212,8 @@ class ABTestPairMediaApi(APIView):
     def get(self, request, pk, pair_id, label):
         if label not in LABELS:
             raise Http404("The label is A or B.")
-        pair = ab_test_pair_get(ab_test=get_object_or_404(PromptABTest, pk=pk), pair_id=pair_id)
-        side = blind_pair(pair).sides[LABELS.index(label)] if pair is not None else None
+        side = ab_test_blind_side(ab_test=get_object_or_404(PromptABTest.objects.only("id"), pk=pk),
+                                  pair_id=pair_id, label=label)
         if side is None or not side.ready:
             raise Http404("No output to show.")
         return blind_output_response(side.output, label)

@@ -2,6 +2,7 @@
 
 import io
 import json
+import uuid
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -181,6 +182,17 @@ def test_blind_media_is_served_by_label_without_the_workers_text(client, role_us
     assert response["Content-Disposition"] == 'inline; filename="A.png"'
     assert SECRET.encode() not in body and b"tEXt" not in body
     assert Image.open(io.BytesIO(body)).size == (8, 8)
+
+
+def test_blind_media_404s_for_a_bad_label_an_unknown_pair_or_an_output_not_ready(client, role_user, pair):
+    client.force_login(role_user("moderator"))
+    Job.objects.filter(pk=pair.baseline_job.pk).update(status="processing")
+
+    codes = [client.get(_url("media", pair.ab_test.pk, pair_id, label)).status_code
+             for pair_id, label in ((pair.pk, "C"), (pair.pk, "a"), (uuid.uuid4(), "A"), (pair.pk, "B"))]
+
+    assert codes == [404, 404, 404, 404]
+    assert client.get(_url("media", pair.ab_test.pk, pair.pk, "A")).status_code == 200
 
 
 @pytest.mark.parametrize("role,add,start,rate,rate_post", [

@@ -341,13 +341,15 @@ def test_completion_flips_when_the_planned_pairs_are_rated_and_back_when_a_ratin
     assert (refreshed.status, refreshed.is_complete, refreshed.completed_at) == ("running", False, None)
 
 
-def test_a_draft_or_cancelled_test_keeps_its_status_on_refresh():
-    draft = PromptABTestFactory(status="cancelled", planned_pairs=1)
-    _rate_all(ABTestPairFactory.create_batch(2, ab_test=draft), 3, 4, UserFactory())
+@pytest.mark.parametrize("status", ["draft", "cancelled"])
+def test_a_draft_or_cancelled_test_keeps_its_status_on_refresh(status):
+    test = PromptABTestFactory(status=status, planned_pairs=1)
+    _rate_all(ABTestPairFactory.create_batch(2, ab_test=test), 3, 4, UserFactory())
 
-    refreshed = ab_test_refresh_results(ab_test=draft)
+    refreshed = ab_test_refresh_results(ab_test=test)
 
-    assert (refreshed.status, refreshed.is_complete, refreshed.total_participants) == ("cancelled", False, 2)
+    assert (refreshed.status, refreshed.is_complete, refreshed.total_participants) == (status, False, 2)
+    assert refreshed.completed_at is None
 
 
 def test_rating_or_finishing_a_pair_job_refreshes_its_test_after_commit(django_capture_on_commit_callbacks):
@@ -381,6 +383,52 @@ def test_rating_by_blind_label_reaches_the_arm_the_order_says():
     pair.baseline_job.refresh_from_db()
     assert (pair.enhanced_job.quality_rating, pair.baseline_job.quality_rating) == (5, 2)
     assert pair.enhanced_job.rated_by == rater
+
+
+@pytest.mark.parametrize("enhanced_first,first,second", [(True, "enhanced", "baseline"),
+                                                         (False, "baseline", "enhanced")])
+def test_pair_jobs_by_label_follow_the_blind_order(enhanced_first, first, second):
+    from analytics.abtests.selectors import LABELS, blind_pair, pair_jobs_by_label
+
+    pair = ABTestPairFactory(enhanced_first=enhanced_first)
+
+    jobs = pair_jobs_by_label(pair)
+
+    assert list(jobs) == list(LABELS) == ["A", "B"]
+    assert (jobs["A"], jobs["B"]) == (getattr(pair, f"{first}_job"), getattr(pair, f"{second}_job"))
+    assert [side.label for side in blind_pair(pair).sides] == ["A", "B"]
+
+
+def test_rating_updates_the_pairs_own_job_so_the_blind_card_needs_no_second_read():
+    from analytics.abtests.selectors import ab_test_pair_get, blind_pair
+
+    pair = ABTestPairFactory(enhanced_first=False)
+    loaded = ab_test_pair_get(ab_test=pair.ab_test, pair_id=pair.pk)
+
+    rated = ab_pair_rate(pair=loaded, label="B", rating=4, by=UserFactory())
+
+    assert (rated.pk, rated.quality_rating) == (pair.enhanced_job.pk, 4)
+    assert [side.rating for side in blind_pair(loaded).sides] == [None, 4]
+    assert [side.rating for side in blind_pair(ab_test_pair_get(ab_test=pair.ab_test, pair_id=pair.pk)).sides] \
+        == [None, 4]
+
+
+def test_blind_side_reads_one_label_of_one_pair(django_assert_num_queries):
+    from analytics.abtests.selectors import ab_test_blind_side
+
+    pair = ABTestPairFactory(enhanced_first=True, baseline_job__status="failed",
+                             baseline_job__failure_reason="out_of_memory")
+    other = PromptABTestFactory()
+
+    with django_assert_num_queries(3):  # the pair with both jobs, then each arm's outputs
+        side = ab_test_blind_side(ab_test=pair.ab_test, pair_id=pair.pk, label="B")
+    with django_assert_num_queries(0):
+        wrong_label = ab_test_blind_side(ab_test=pair.ab_test, pair_id=pair.pk, label="C")
+
+    assert (side.label, side.state, side.rating, side.ready) == ("B", "failed", None, False)
+    assert wrong_label is None
+    assert ab_test_blind_side(ab_test=other, pair_id=pair.pk, label="A") is None
+    assert ab_test_blind_side(ab_test=pair.ab_test, pair_id=uuid.uuid4(), label="A") is None
 
 
 def test_rating_by_label_refuses_unfinished_outputs_and_bad_labels():

@@ -75,6 +75,22 @@ def test_create_errors_are_nested_per_field(admin_api):
     assert PromptABTest.objects.count() == 0
 
 
+def test_arm_ids_are_stored_as_strings_and_the_arm_takes_only_its_four_settings(admin_api):
+    from analytics.abtests.arms import ARM_KEYS
+    from analytics.api.abtest_serializers import ArmSerializer
+
+    compel = CompelConfigFactory()
+
+    response = admin_api.post("/api/ab-tests/", {
+        **BODY, "enhanced": {"enhancement_strategy": "compel", "compel_config": str(compel.pk)}})
+
+    assert response.status_code == 201
+    assert PromptABTest.objects.get().enhanced_config == {
+        "prompt_version": None, "enhancement_strategy": "compel", "compel_config": str(compel.pk),
+        "model_config": None}
+    assert set(ArmSerializer().fields) == set(ARM_KEYS)
+
+
 def test_identical_arms_are_refused_on_the_enhanced_arm(admin_api):
     response = admin_api.post("/api/ab-tests/", {**BODY, "enhanced": {}})
 
@@ -147,7 +163,20 @@ def test_rating_by_label_and_blind_media(role_client, pair):
     body = b"".join(media.streaming_content) if media.streaming else media.content
     assert media.status_code == 200 and SECRET.encode() not in body and b"tEXt" not in body
     assert media["Content-Disposition"] == 'inline; filename="B.png"'
-    assert wrong.status_code == 404
+    assert wrong.status_code == 404 and wrong.json() == {"detail": "The label is A or B."}
+
+
+def test_media_404s_for_an_unknown_pair_or_an_output_not_ready(role_client, pair):
+    moderator = role_client("moderator")
+    Job.objects.filter(pk=pair.baseline_job.pk).update(status="processing")
+
+    unknown = moderator.get(f"/api/ab-tests/{pair.ab_test.pk}/pairs/{uuid.uuid4()}/A/media")
+    not_ready = moderator.get(f"/api/ab-tests/{pair.ab_test.pk}/pairs/{pair.pk}/A/media")
+    ready = moderator.get(f"/api/ab-tests/{pair.ab_test.pk}/pairs/{pair.pk}/B/media")
+
+    assert (unknown.status_code, unknown.json()) == (404, {"detail": "No output to show."})
+    assert (not_ready.status_code, not_ready.json()) == (404, {"detail": "No output to show."})
+    assert ready.status_code == 200
 
 
 def test_rating_errors(role_client, pair):
