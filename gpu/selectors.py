@@ -20,9 +20,8 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
 
-from configs.selectors import model_backend_get
 from generations import queueing
-from generations.choices import FailureReason, JobStatus
+from generations.choices import FailureReason, JobStatus, ModelType
 from generations.models import Job
 from gpu.models import WorkerHeartbeat
 
@@ -122,31 +121,32 @@ def job_failed_recent_get(*, now: datetime, limit: int = RECENT_FAILED_LIMIT) ->
     }
 
 
-def _timeouts() -> dict[str, int]:
-    timeouts = {}
-    for family in ("qwen", "sdxl", "wan"):
-        backend = model_backend_get(family)
-        timeouts[family] = backend.job_timeout_s if backend else queueing.DEFAULT_TIMEOUT_S
-    return timeouts
+def _shortest_stage_timeout_s() -> int:
+    # A lower bound on every stage's timeout, so the database can skip jobs no
+    # timeout has passed yet: each (model, stage) pair through the same lookup
+    # as the enqueue and the reaper (its backend reads are cached).
+    return min(
+        queueing.stage_timeout_s(Job(model_type=model_type), stage)
+        for model_type in ModelType.values for stage in (queueing.ENHANCE, queueing.GENERATE)
+    )
 
 
 def job_stuck_list(*, now: datetime) -> list[dict]:
     """Processing jobs whose current stage started longer ago than its backend's ``job_timeout_s``.
 
-    The stage decides the backend (``qwen`` while enhancing, else the job's
-    model), as in the reaper; the database narrows to jobs older than the
-    shortest timeout, and the exact per-stage timeout is applied here.
+    The timeout is ``queueing.stage_timeout_s`` of the job's next stage, as in
+    the reaper; the database narrows to jobs older than the shortest timeout,
+    and the exact per-stage timeout is applied here.
     """
-    timeouts = _timeouts()
     candidates = Job.objects.filter(
-        status=JobStatus.PROCESSING, started_at__lt=now - timedelta(seconds=min(timeouts.values()))
+        status=JobStatus.PROCESSING, started_at__lt=now - timedelta(seconds=_shortest_stage_timeout_s())
     ).order_by("started_at", "id").only(
         "id", "model_type", "enhancement_strategy", "enhanced_prompt", "worker_name", "started_at"
     )
     rows = []
     for job in candidates:
         stage = queueing.next_stage(job)
-        timeout = timeouts["qwen" if stage == queueing.ENHANCE else job.model_type.lower()]
+        timeout = queueing.stage_timeout_s(job, stage)
         running = int((now - job.started_at).total_seconds())
         if running > timeout:
             rows.append({

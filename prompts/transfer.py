@@ -51,6 +51,14 @@ def resource_classes() -> dict:
     }
 
 
+def resource_class_get(model: str):
+    """The resource class of ``model`` (a ``--model`` name); ``TransferError`` naming the known ones otherwise."""
+    classes = resource_classes()
+    if model not in classes:
+        raise TransferError([f"Unknown model {model!r}; use one of {', '.join(classes)}."])
+    return classes[model]
+
+
 def _bulk_classes() -> dict:
     from prompts.resources import FastPromptVersionResource
 
@@ -118,20 +126,22 @@ class _Rollback(Exception):
 
 
 def transfer_import(*, path: str | Path, model: str, dry_run: bool = False, progress=None,
-                    bulk: bool | None = None) -> ImportReport:
+                    bulk: bool | None = None, dataset: tablib.Dataset | None = None) -> ImportReport:
     """Import ``path`` into ``model``'s table, all or nothing; ``TransferError`` lists every problem.
 
     ``bulk`` (default: for files over 1,000 rows) uses the resource's bulk
     variant where there is one: batched inserts, no per-row diff.
+    ``dataset`` is ``path`` already read by ``dataset_read`` (a caller that
+    needs the row count first, so the file is parsed once); ``path`` still
+    gives the format and names the file in messages.
     """
-    classes = resource_classes()
-    if model not in classes:
-        raise TransferError([f"Unknown model {model!r}; use one of {', '.join(classes)}."])
+    resource_class = resource_class_get(model)
     fmt = format_for(path)
-    dataset = dataset_read(path)
+    if dataset is None:
+        dataset = dataset_read(path)
     if bulk is None:
         bulk = len(dataset) > 1000
-    resource = (_bulk_classes().get(model, classes[model]) if bulk else classes[model])(progress=progress)
+    resource = (_bulk_classes().get(model, resource_class) if bulk else resource_class)(progress=progress)
     try:
         resource.check_columns(dataset.headers or [])
     except ColumnsError as exc:
@@ -152,13 +162,11 @@ def transfer_import(*, path: str | Path, model: str, dry_run: bool = False, prog
 
 def transfer_export(*, path: str | Path, model: str, queryset=None) -> int:
     """Write ``model``'s rows to ``path`` in the format of its extension, atomically; returns the row count."""
-    classes = resource_classes()
-    if model not in classes:
-        raise TransferError([f"Unknown model {model!r}; use one of {', '.join(classes)}."])
+    resource_class = resource_class_get(model)
     fmt, path = format_for(path), Path(path)
     if not path.parent.is_dir():
         raise TransferError([f"Directory {path.parent} does not exist."])
-    dataset = classes[model]().export(queryset)
+    dataset = resource_class().export(queryset)
     content = dataset.export(fmt)
     write_atomic(path, content)
     return len(dataset)

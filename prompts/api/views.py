@@ -20,7 +20,6 @@ from prompts.api.serializers import (
     ResolvedTemplateSerializer,
     ResolveQuerySerializer,
 )
-from prompts.services import prompt_version_update
 from prompts.filters import (
     CharacterFilterSet,
     PromptRuleFilterSet,
@@ -28,7 +27,12 @@ from prompts.filters import (
     PromptVersionFilterSet,
 )
 from prompts.models import Character, PromptRule, PromptTemplate, PromptVersion
-from prompts.services import prompt_cache_refresh, prompt_version_create, prompt_version_soft_delete
+from prompts.services import (
+    prompt_cache_refresh,
+    prompt_version_create,
+    prompt_version_soft_delete,
+    prompt_version_update,
+)
 
 
 class _ListFilterMixin:

@@ -15,7 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rq import Queue
 
+from generations import queueing
 from generations.choices import EnhancementStrategy, JobStatus
+from generations.models import Job
 from gpu import selectors
 from gpu.admin.health import FRAGMENTS
 from tests.factories import JobFactory, ModelBackendFactory, UserFactory, WorkerHeartbeatFactory
@@ -135,6 +137,29 @@ def test_stuck_enhancement_uses_the_qwen_timeout():
     assert [(job["id"], job["stage"], job["running_s"], job["timeout_s"]) for job in stuck] == [
         (str(enhancing.pk), "enhance", 90, 30),
     ]
+
+
+def test_stuck_timeouts_are_the_enqueue_timeouts():
+    # given a WAN job with no WAN backend (the default timeout) and a SDXL job past its own
+    now = timezone.now()
+    ModelBackendFactory(family="sdxl", job_timeout_s=60)
+    wan = JobFactory(status=JobStatus.PROCESSING, completed_at=None, model_type="WAN", job_type="text_to_video",
+                     started_at=now - timedelta(seconds=queueing.DEFAULT_TIMEOUT_S + 5))
+    JobFactory(status=JobStatus.PROCESSING, completed_at=None, model_type="WAN", job_type="text_to_video",
+               started_at=now - timedelta(seconds=queueing.DEFAULT_TIMEOUT_S - 5))
+    sdxl = JobFactory(status=JobStatus.PROCESSING, completed_at=None, model_type="SDXL",
+                      started_at=now - timedelta(seconds=61))
+    JobFactory(status=JobStatus.PROCESSING, completed_at=None, model_type="SDXL",
+               started_at=now - timedelta(seconds=59))
+
+    stuck = selectors.job_stuck_list(now=now)
+
+    assert [(job["id"], job["stage"], job["running_s"], job["timeout_s"]) for job in stuck] == [
+        (str(wan.pk), "generate", queueing.DEFAULT_TIMEOUT_S + 5, queueing.DEFAULT_TIMEOUT_S),
+        (str(sdxl.pk), "generate", 61, 60),
+    ]
+    assert all(job["timeout_s"] == queueing.stage_timeout_s(Job.objects.get(pk=job["id"]), job["stage"])
+               for job in stuck)
 
 
 def test_queue_depths_come_from_redis(admin_client, health_redis):

@@ -224,3 +224,53 @@ def test_compel_config_hash_is_recomputed(tmp_path):
     call_command("import_prompts", str(path), "--model", "compel-configs")
     # then
     assert CompelConfig.objects.get().config_hash == compel_config_hash({"quality": 1.2})
+
+
+def test_import_command_parses_the_file_once(tmp_path, monkeypatch):
+    # given a good file and a count of every parse
+    import tablib
+
+    path = _write(tmp_path, [",,good,,sys,user prompt,SDXL,,,a,,,"])
+    parse, formats = tablib.Dataset.load, []
+
+    def counted(self, content, format=None, **kwargs):
+        formats.append(format)
+        return parse(self, content, format=format, **kwargs)
+
+    monkeypatch.setattr(tablib.Dataset, "load", counted)
+    # when
+    call_command("import_prompts", str(path))
+    # then
+    assert formats == ["csv"]
+    assert list(PromptVersion.objects.values_list("name", flat=True)) == ["good"]
+
+
+def test_import_takes_a_dataset_already_read(tmp_path):
+    # given a file read into a dataset, then removed
+    from prompts.transfer import dataset_read, transfer_import
+
+    path = _write(tmp_path, [",,good,,sys,user prompt,SDXL,,,a,,,"])
+    dataset = dataset_read(path)
+    path.unlink()
+    # when
+    report = transfer_import(path=path, model="prompt-versions", dataset=dataset)
+    # then
+    assert (report.total, report.new, report.updated, report.dry_run) == (1, 1, 0, False)
+    assert list(PromptVersion.objects.values_list("name", flat=True)) == ["good"]
+
+
+def test_unknown_model_is_refused_by_import_and_export_alike(tmp_path):
+    # given
+    from prompts.transfer import TransferError, resource_class_get, resource_classes, transfer_export, transfer_import
+
+    path = _write(tmp_path, [",,good,,sys,user prompt,SDXL,,,a,,,"])
+    expected = [f"Unknown model 'nope'; use one of {', '.join(resource_classes())}."]
+    # when
+    with pytest.raises(TransferError) as on_import:
+        transfer_import(path=path, model="nope")
+    with pytest.raises(TransferError) as on_export:
+        transfer_export(path=tmp_path / "out.csv", model="nope")
+    # then
+    assert on_import.value.messages == expected and on_export.value.messages == expected
+    assert resource_class_get("prompt-versions") is resource_classes()["prompt-versions"]
+    assert PromptVersion.objects.count() == 0 and not (tmp_path / "out.csv").exists()

@@ -21,10 +21,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, model, dry_run, **options):
         try:
-            total = len(dataset_read(file))
+            dataset = dataset_read(file)  # read once: its length sizes the bar, then it is imported
+            total = len(dataset)
             with tqdm(total=total, unit="row", disable=total < 1000 or options["verbosity"] < 1,
                       file=self.stderr._out) as bar:
-                report = transfer_import(path=file, model=model, dry_run=dry_run, progress=lambda: bar.update())
+                report = transfer_import(path=file, model=model, dry_run=dry_run, dataset=dataset,
+                                         progress=lambda: bar.update())
         except TransferError as exc:
             raise CommandError(f"Nothing was imported from {file}:\n" + "\n".join(exc.messages)) from None
         except KeyboardInterrupt:
