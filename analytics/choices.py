@@ -8,19 +8,6 @@ class PeriodType(models.TextChoices):
     DAILY = "daily", "Daily"
 
 
-class TrackerOutcome(models.TextChoices):
-    SUCCESS = "success", "Successful"
-    FAILED = "failed", "Failed"
-
-
-class SaveMethod(models.TextChoices):
-    """How a successful result was kept (document 003)."""
-
-    AUTO = "auto", "Auto"
-    MANUAL = "manual", "Manual"
-    USER_SAVE = "user_save", "User save"
-
-
 class ProgressStatus(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"
     IN_PROGRESS = "in_progress", "In progress"

@@ -14,7 +14,8 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from analytics.models import PromptPerformanceDaily, PromptUsage
+from analytics.models import PromptPerformanceDaily
+from generations.models import PromptUsage
 from analytics.rollups import UTC, _replace, _start_of_day, rollup_id
 
 TABLE = "prompt_performance_daily"

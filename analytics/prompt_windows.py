@@ -22,7 +22,8 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from analytics.choices import PeriodType
-from analytics.models import PromptPerformanceDaily, PromptUsage
+from analytics.models import PromptPerformanceDaily
+from generations.models import PromptUsage
 from analytics.rollups import UTC, _period_end, _start_of_day, mean, percent
 from prompts.models import Prompt
 

@@ -21,9 +21,10 @@ from django.db import transaction
 from django.db.models.functions import Cast
 from django.db.models import Case, Count, DecimalField, OuterRef, Q, QuerySet, StdDev, Subquery, Sum, Value, When
 
-from analytics.models import EnhancedPromptTest, LiveJobTracking
+from analytics.models import EnhancedPromptTest
+from generations.models import LiveJobTracking
 from analytics.rollups import CENT, mean
-from generations.choices import EnhancementStrategy
+from ourvidz_admin.choices import EnhancementStrategy
 from generations.models import Job
 from generations.models.jobs import expansion_percent
 

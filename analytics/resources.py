@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 
 from analytics.models import PromptTestResult
-from prompts.resource_base import StrictModelResource, id_field, lookup_field, time_field
+from ourvidz_admin.resources import StrictModelResource, id_field, lookup_field, time_field
 
 User = get_user_model()
 

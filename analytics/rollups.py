@@ -28,7 +28,7 @@ from django.db.models.functions import TruncDate, TruncDay, TruncHour
 
 from analytics.choices import PeriodType
 from analytics.models import JobStatsDaily, LivePromptMetric, ModelPerformanceLog, UserEnhancementAdoption
-from generations.choices import EnhancementStrategy, JobStatus
+from ourvidz_admin.choices import EnhancementStrategy, JobStatus
 from generations.models import Job
 
 UTC = dt_timezone.utc

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from django.db import transaction
 
-from analytics.choices import SaveMethod, TrackerOutcome
-from analytics.models import TrackedPrompt
-from analytics.prompt_analysis import prompt_hash
-from generations.choices import FailureReason
+from generations.choices import SaveMethod, TrackerOutcome
+from generations.models import TrackedPrompt
+from generations.prompt_analysis import prompt_hash
+from ourvidz_admin.choices import FailureReason
 
 # The tracker's own failure names (and common spellings) onto the ten reasons; anything else is internal_error.
 FAILURE_REASON_MAP = {

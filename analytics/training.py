@@ -14,10 +14,10 @@ from statistics import mean, median
 
 from django.db.models.functions import Coalesce
 
-from analytics.choices import TrackerOutcome
-from analytics.models import TrackedPrompt
-from analytics.prompt_analysis import analyse_prompt
-from generations.choices import FailureReason
+from generations.choices import TrackerOutcome
+from generations.models import TrackedPrompt
+from generations.prompt_analysis import analyse_prompt
+from ourvidz_admin.choices import FailureReason
 
 TOP_TERMS = 20
 MIN_TERM_COUNT = 2

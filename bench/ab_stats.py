@@ -55,7 +55,7 @@ def _store(count: int):
     from django.db import transaction
 
     from analytics.models import ABTestPair, PromptABTest
-    from generations.demo.bulk import insert_rows
+    from ourvidz_admin.db import insert_rows
     from generations.models import Job
 
     a, b = _ratings(count)

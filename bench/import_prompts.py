@@ -32,7 +32,7 @@ from django.core.management import call_command  # noqa: E402
 
 from prompts.models import PromptVersion, PromptVersionTag  # noqa: E402
 from prompts.resources import PromptVersionResource  # noqa: E402
-from prompts.transfer import transfer_import  # noqa: E402
+from ourvidz_admin.transfer import transfer_import  # noqa: E402
 
 TAGS = [f"tag-{n}" for n in range(20)]
 

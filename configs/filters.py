@@ -2,8 +2,8 @@
 
 import django_filters
 
-from generations.filters import StrictBooleanFilter
-from configs.models import ModelParameters
+from ourvidz_admin.filters import StrictBooleanFilter
+from prompts.models import ModelParameters
 from prompts.choices import ModelFamily, UserTier
 
 

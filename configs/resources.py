@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 
 from configs.models import CompelConfig, EnhancementPreset
 from configs.models.compel import compel_config_hash
-from prompts.resource_base import StrictModelResource, id_field, json_field, lookup_field, time_field
+from ourvidz_admin.resources import StrictModelResource, id_field, json_field, lookup_field, time_field
 
 User = get_user_model()
 

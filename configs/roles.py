@@ -15,7 +15,7 @@ MODERATOR_EXTRA = {
     ("generations", "change_job"), ("generations", "rate_job"), ("generations", "retry_job"),
     ("generations", "cancel_job"), ("generations", "export_job"),
     ("generations", "add_generationimagerating"), ("generations", "change_generationimagerating"),
-    ("analytics", "change_prompttestresult"), ("analytics", "change_trackedprompt"),
+    ("analytics", "change_prompttestresult"), ("generations", "change_trackedprompt"),
     ("analytics", "change_enhancedprompttest"),
     ("analytics", "change_alert"),  # acknowledge and resolve alerts
 }

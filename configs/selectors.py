@@ -1,19 +1,15 @@
 """Reads of runtime configuration, behind a short per-process cache (configuration rarely changes)."""
 
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import OuterRef, Subquery
 
 from configs.models import ConfigChangeHistory, EnhancedModelConfig, EnhancementPreset, ModelBackend
-from generations.choices import JobStatus
-from generations.models import Job
 
-IMPACT_WINDOW = timedelta(days=7)
-_UNSET = object()
 
 _TTL_S = 5.0
 _cache: dict[tuple, tuple[float, object]] = {}
@@ -95,52 +91,3 @@ def config_change_next_at(change: ConfigChangeHistory) -> datetime | None:
         return None
     return (ConfigChangeHistory.objects.filter(config_id=change.config_id, changed_at__gt=change.changed_at)
             .order_by("changed_at").values_list("changed_at", flat=True).first())
-
-
-def _ratio(part, whole) -> Decimal | None:
-    return Decimal(part) / Decimal(whole) if whole else None
-
-
-def _side(model_type: str, start: datetime, end: datetime) -> dict:
-    """Jobs of ``model_type`` created in [start, end): one aggregate over the (model_type, created_at) index."""
-    completed, failed = Q(status=JobStatus.COMPLETED), Q(status=JobStatus.FAILED)
-    timed = completed & Q(inference_time_ms__isnull=False)
-    row = Job.objects.filter(model_type=model_type, created_at__gte=start, created_at__lt=end).aggregate(
-        jobs=Count("pk"), completed=Count("pk", filter=completed), failed=Count("pk", filter=failed),
-        rating_sum=Sum("quality_rating"), rated=Count("quality_rating"),
-        time_sum=Sum("inference_time_ms", filter=timed), timed=Count("pk", filter=timed),
-    )
-    mean_ms = _ratio(row["time_sum"] or 0, row["timed"])
-    return {
-        "start": start, "end": end, "jobs": row["jobs"], "completed": row["completed"], "failed": row["failed"],
-        "success_rate": _ratio(row["completed"], row["completed"] + row["failed"]),
-        "mean_rating": _ratio(row["rating_sum"] or 0, row["rated"]),
-        "mean_time_s": None if mean_ms is None else mean_ms / 1000,
-    }
-
-
-def _delta(after, before):
-    return None if after is None or before is None else after - before
-
-
-def config_change_impact(*, change: ConfigChangeHistory, window: timedelta = IMPACT_WINDOW) -> dict:
-    """How jobs of the change's model did in ``window`` before ``change`` against the window after it.
-
-    Before: jobs created in [changed_at - window, changed_at). After: in
-    [changed_at, min(changed_at + window, next change of the same configuration)).
-    Each side has ``jobs``, ``completed``, ``failed``, ``success_rate`` (completed /
-    (completed + failed)), ``mean_rating`` (rated jobs), ``mean_time_s`` (mean
-    ``inference_time_ms`` of completed jobs, in seconds) as exact Decimals, None
-    when there is nothing to average; ``delta`` is after minus before.
-    Queries: one per side, plus one for the next change unless ``change`` was
-    annotated with ``next_changed_at`` (``config_change_next_at_subquery``).
-    """
-    next_at = getattr(change, "next_changed_at", _UNSET)
-    if next_at is _UNSET:
-        next_at = config_change_next_at(change)
-    at = change.changed_at
-    end = at + window if next_at is None else min(at + window, next_at)
-    before = _side(change.model_type, at - window, at)
-    after = _side(change.model_type, at, end)
-    delta = {key: _delta(after[key], before[key]) for key in ("jobs", "success_rate", "mean_rating", "mean_time_s")}
-    return {"window": window, "before": before, "after": after, "delta": delta}

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from generations.choices import EnhancementStrategy, ModelType
+from ourvidz_admin.choices import EnhancementStrategy, ModelType
 from prompts.models import Character, PromptTemplate, PromptVersion
 
 BATCH_SIZE = 5

@@ -11,11 +11,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from analytics.abtests.hooks import ab_tests_job_changed
-from analytics.choices import SaveMethod, TrackerOutcome
-from analytics.models import LiveJobTracking, PromptUsage, TrackedPrompt
-from generations import queueing
-from generations.choices import TERMINAL_STATUSES, FailureReason, JobStatus, ModelType
+from generations.choices import SaveMethod, TrackerOutcome
+from generations.models import LiveJobTracking, PromptUsage, TrackedPrompt
+from generations import events, queueing
+from ourvidz_admin.choices import TERMINAL_STATUSES, FailureReason, JobStatus, ModelType
 from generations.models import GenerationImageOutput, Job
 from prompts.choices import UseCase
 from prompts.models import Prompt, PromptLog
@@ -51,20 +50,6 @@ class StageRecord:
     template_version: int | None = None
     rule_ids: list = field(default_factory=list)
     flags: dict = field(default_factory=dict)
-
-
-def schedule_rollups(job: Job) -> None:
-    """Queue a refresh of the job's rollup buckets once the current transaction commits.
-
-    The refresh runs on the ``default`` queue, off the GPU stage's critical
-    path. Its RQ id names the bucket (creation hour and user), so a burst of
-    jobs in one bucket coalesces into the one refresh still waiting in the queue.
-    The job's Compel configuration and preset figures are refreshed the same way.
-    """
-    transaction.on_commit(lambda: queueing.enqueue_rollup_refresh(job.created_at, job.user_id))
-    preset = (job.metadata or {}).get("preset")
-    if job.compel_config_id is not None or preset:
-        transaction.on_commit(lambda: queueing.enqueue_aggregates_refresh(job.compel_config_id, preset))
 
 
 def _track(job: Job) -> None:
@@ -189,7 +174,7 @@ def job_enhanced(*, job: Job, enhanced_prompt: str, record: StageRecord, expansi
     job.save()
     _log(job, record, success=True)
     _track(job)
-    schedule_rollups(job)
+    events.job_changed(job, events.ENHANCED)
     queueing.enqueue_next_stage(job)
 
 
@@ -225,8 +210,7 @@ def job_complete(*, job: Job, outputs: list[OutputSpec], record: StageRecord, fi
     first = job.outputs.order_by("order_index").first()
     _record_tracked(job, ai_model=job.model_used, outcome=TrackerOutcome.SUCCESS,
                     result_url=first.location if first else "", save_method=SaveMethod.AUTO)
-    schedule_rollups(job)
-    ab_tests_job_changed(job)
+    events.job_changed(job, events.COMPLETED)
     return job
 
 
@@ -247,8 +231,7 @@ def job_fail(*, job_id, reason: str, message: str) -> Job | None:
     _track(job)
     _record_tracked(job, ai_model=job.model_used or job.model_type, outcome=TrackerOutcome.FAILED,
                     failure_reason=reason, error_message=job.error_message)
-    schedule_rollups(job)
-    ab_tests_job_changed(job)
+    events.job_changed(job, events.CANCELLED if reason == FailureReason.CANCELLED else events.FAILED)
     return job
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from django.db import models
 from django.db.models import DurationField, ExpressionWrapper, F
 
-from generations.choices import ACTIVE_STATUSES, JobStatus
+from ourvidz_admin.choices import ACTIVE_STATUSES, JobStatus
 
 
 class JobQuerySet(models.QuerySet):

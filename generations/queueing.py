@@ -6,23 +6,17 @@ for the qwen and hybrid strategies, then ``generate`` (on the ``sdxl`` or
 is enqueued after the transaction that made it due commits.
 """
 
-import hashlib
-
 from django.db import transaction
 
-from generations.choices import EnhancementStrategy
+from ourvidz_admin.choices import EnhancementStrategy
+from ourvidz_admin.queues import connection
 
 ENHANCE = "enhance"
 GENERATE = "generate"
 CANCEL_KEY = "ourvidz:cancel:{job_id}"
 CANCEL_TTL_S = 24 * 3600
-
-
-def connection():
-    """The Redis connection the queues use."""
-    import django_rq
-
-    return django_rq.get_connection("default")
+# The RQ entry point of a stage, by dotted path: it lives with the executor in ``gpu``, above this app.
+RUN_STAGE_JOB = "gpu.jobs.run_job"
 
 
 def next_stage(job) -> str:
@@ -61,10 +55,8 @@ def enqueue_next_stage(job) -> str:
 def _enqueue(job, stage: str) -> None:
     import django_rq
 
-    from generations.jobs import run_job
-
     django_rq.get_queue(queue_for(job, stage)).enqueue(
-        run_job, str(job.pk), stage, job_id=rq_job_id(job, stage), job_timeout=stage_timeout_s(job, stage),
+        RUN_STAGE_JOB, str(job.pk), stage, job_id=rq_job_id(job, stage), job_timeout=stage_timeout_s(job, stage),
         result_ttl=3600, failure_ttl=7 * 24 * 3600,
     )
 
@@ -92,40 +84,3 @@ def cancel_requested(job_id) -> bool:
 
 def clear_cancel(job_id) -> None:
     connection().delete(CANCEL_KEY.format(job_id=job_id))
-
-
-def enqueue_coalesced(func, *args, rq_id: str, timeout: int = 300) -> None:
-    """Queue ``func(*args)`` on ``default`` under ``rq_id`` unless that job is already waiting there.
-
-    Refreshes are idempotent recomputations, so a burst of requests for one
-    key needs only the one still queued.
-    """
-    import django_rq
-    from rq.exceptions import NoSuchJobError
-    from rq.job import Job as RQJob, JobStatus as RQStatus
-
-    try:
-        if RQJob.fetch(rq_id, connection=connection()).get_status() == RQStatus.QUEUED:
-            return
-    except NoSuchJobError:
-        pass
-    django_rq.get_queue("default").enqueue(func, *args, job_id=rq_id, job_timeout=timeout, result_ttl=60)
-
-
-def enqueue_rollup_refresh(created_at, user_id) -> None:
-    """Queue ``analytics.jobs.refresh_rollups_job`` for a bucket unless one is already waiting."""
-    from analytics.jobs import refresh_rollups_job
-
-    enqueue_coalesced(refresh_rollups_job, created_at.isoformat(), user_id,
-                      rq_id=f"rollups_{created_at:%Y%m%d%H}_{user_id or 'none'}")
-
-
-def enqueue_aggregates_refresh(compel_config_id, preset_name) -> None:
-    """Queue ``analytics.jobs.refresh_aggregates_job`` for a Compel configuration and/or a preset."""
-    from analytics.jobs import refresh_aggregates_job
-
-    if compel_config_id is not None:
-        enqueue_coalesced(refresh_aggregates_job, str(compel_config_id), None, rq_id=f"compel_{compel_config_id}")
-    if preset_name:
-        key = hashlib.sha1(preset_name.encode()).hexdigest()[:16]
-        enqueue_coalesced(refresh_aggregates_job, None, preset_name, rq_id=f"preset_{key}")

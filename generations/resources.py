@@ -9,7 +9,7 @@ from import_export import fields, resources
 
 from generations.export import COLUMNS
 from generations.models import Job
-from prompts.resource_base import IsoDateTimeWidget, JSONCellWidget
+from ourvidz_admin.resources import IsoDateTimeWidget, JSONCellWidget
 
 _TIMES = {"created_at", "rated_at", "started_at", "completed_at"}
 

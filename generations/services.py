@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from configs.selectors import model_backend_get, model_config_active, preset_in_use
 from generations import queueing
-from generations.choices import (
+from ourvidz_admin.choices import (
     JOB_TYPES_BY_MODEL,
     RETRYABLE_STATUSES,
     EnhancementStrategy,
@@ -23,11 +23,9 @@ from generations.choices import (
     JobType,
     ModelType,
 )
-from analytics.abtests.hooks import ab_tests_job_changed
-from analytics.models import PromptUsage
-from analytics.quality import quality_refresh
-from generations.lifecycle import job_fail, schedule_rollups
-from generations.models import GenerationImageInput, GenerationImageOutput, Job
+from generations import events
+from generations.lifecycle import job_fail
+from generations.models import GenerationImageInput, GenerationImageOutput, Job, PromptUsage
 from generations.validation import (
     check_compel_syntax,
     check_dimensions,
@@ -185,7 +183,7 @@ def job_submit(
     for index, upload in enumerate(input_files):
         GenerationImageInput.objects.create(job=job, order_index=index, file=upload)
     queueing.enqueue_next_stage(job)
-    schedule_rollups(job)
+    events.job_changed(job, events.SUBMITTED)
     return job
 
 
@@ -223,7 +221,7 @@ def job_retry(*, job: Job, by=None) -> Job:
     job.started_at = job.failed_at = job.cancelled_at = job.cancel_requested_at = None
     job.save()
     queueing.enqueue_next_stage(job)
-    schedule_rollups(job)
+    events.job_changed(job, events.RETRIED)
     return job
 
 
@@ -270,14 +268,9 @@ def job_rate(*, job: Job, by, rating: int | None = None, notes: str | None = Non
         job.full_clean(exclude=[f.name for f in Job._meta.fields if f.name not in changed])
         job.save(update_fields=[*changed, "updated_at"])
         if "quality_rating" in changed:
-            # Document 002's usage rating is the rating of what the prompt produced: the job's stars.
+            # The usage rating is the rating of what the prompt produced: the job's stars.
             PromptUsage.objects.filter(job=job).update(rating=job.quality_rating)
-            # Stars move this job's quality_improvement and, for a baseline, its enhanced twins'.
-            for twin in quality_refresh(job):
-                if twin.pk != job.pk:
-                    schedule_rollups(twin)
-            schedule_rollups(job)
-            ab_tests_job_changed(job)
+            events.job_changed(job, events.RATED)
     return job
 
 
@@ -322,7 +315,7 @@ def jobs_unarchive(*, queryset) -> int:
 @transaction.atomic
 def output_rate(*, output, criteria: str, rating: int, by, notes: str = ""):
     """One reviewer's 1-5 rating of one output on one criterion; rating again replaces it."""
-    from generations.choices import RatingCriterion
+    from ourvidz_admin.choices import RatingCriterion
     from generations.models import GenerationImageRating
 
     _choice(criteria, RatingCriterion, "criteria")

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 
-from generations.choices import ModelType
+from ourvidz_admin.choices import ModelType
 from generations.models.jobs import MAX_PROMPT_CHARS
 
 _PAIRS = {")": "(", "]": "["}

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from django.core.exceptions import ValidationError
 
 from generations import lifecycle, queueing
-from generations.choices import FailureReason
+from ourvidz_admin.choices import FailureReason
 from gpu.errors import JobCancelled, MalformedPromptError, ModelLoadError
 from gpu.worker import STATE
 

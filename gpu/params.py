@@ -1,6 +1,6 @@
 """Generation parameters of a job: configuration, then parameter rows, then the job's own values."""
 
-from generations.choices import ModelType
+from ourvidz_admin.choices import ModelType
 from generations.validation import wan_frame_count
 
 WAN_DEFAULT_SIZE = (832, 480)

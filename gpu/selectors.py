@@ -21,7 +21,7 @@ from redis.exceptions import RedisError
 from redis.retry import Retry
 
 from generations import queueing
-from generations.choices import FailureReason, JobStatus, ModelType
+from ourvidz_admin.choices import FailureReason, JobStatus, ModelType
 from generations.models import Job
 from gpu.models import WorkerHeartbeat
 

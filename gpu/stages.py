@@ -10,7 +10,7 @@ from configs.models import CompelConfig
 from configs.models.compel import compel_config_hash
 from configs.selectors import model_backend_get, model_config_active
 from generations import lifecycle
-from generations.choices import EnhancementStrategy, ModelType
+from ourvidz_admin.choices import EnhancementStrategy, ModelType
 from generations.models.jobs import MAX_PROMPT_CHARS, expansion_percent
 from gpu.cache import MODEL_CACHE
 from gpu.params import WAN_FPS, apply_backend_limits, resolve_generation_parameters

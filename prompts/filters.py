@@ -2,7 +2,7 @@
 
 import django_filters
 
-from generations.filters import StrictBooleanFilter
+from ourvidz_admin.filters import StrictBooleanFilter
 from prompts.choices import ContentMode, ModelFamily, RuleType, TemplateType, UseCase
 from prompts.models import Character, PromptRule, PromptTemplate, PromptVersion
 

@@ -11,7 +11,7 @@ from import_export import fields
 from import_export.instance_loaders import CachedInstanceLoader
 
 from prompts.models import Agent, AgentPrompt, Character, Prompt, PromptRule, PromptTemplate, PromptVersion
-from prompts.resource_base import (
+from ourvidz_admin.resources import (
     StrictModelResource,
     TagsField,
     UUIDWidget,

@@ -58,7 +58,7 @@ def prompt_version_restore(*, version: PromptVersion) -> PromptVersion:
 
 def prompt_cache_refresh() -> int:
     """Broadcast "Update Prompt Cache" (document 004); returns how many workers were listening."""
-    from generations.queueing import connection
+    from ourvidz_admin.queues import connection
     from prompts.cache import PROMPT_CACHE, broadcast_refresh
 
     PROMPT_CACHE.invalidate()

@@ -99,7 +99,7 @@ def _jsonable(value):
 
 def load_snapshot() -> PromptSnapshot:
     """Read the active templates, rules, parameters and characters (five queries)."""
-    from configs.models import ModelParameters
+    from prompts.models import ModelParameters
     from prompts.models import Character, PromptRule, PromptTemplate
 
     templates = tuple(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from analytics import models as analytics
 from configs import models as configs
 from generations import models as generations
-from generations.choices import EnhancementStrategy, JobStatus, JobType, ModelType
+from ourvidz_admin.choices import EnhancementStrategy, JobStatus, JobType, ModelType
 from gpu.models import WorkerHeartbeat
 from prompts import models as prompts
 
@@ -179,7 +179,7 @@ class EnhancementPresetFactory(factory.django.DjangoModelFactory):
 
 class ModelParametersFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = configs.ModelParameters
+        model = prompts.ModelParameters
 
     model_family = "sdxl"
     user_tier = factory.Iterator(["", "free", "pro", "premium"])
@@ -258,7 +258,7 @@ class LivePromptMetricFactory(factory.django.DjangoModelFactory):
 
 class LiveJobTrackingFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = analytics.LiveJobTracking
+        model = generations.LiveJobTracking
 
     job = factory.SubFactory(JobFactory)
     job_type = JobType.TEXT_TO_IMAGE
@@ -304,7 +304,7 @@ class AdminDevelopmentProgressFactory(factory.django.DjangoModelFactory):
 
 class PromptUsageFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = analytics.PromptUsage
+        model = generations.PromptUsage
 
     prompt = factory.SubFactory(PromptFactory)
     user_prompt = "a cat"
@@ -315,7 +315,7 @@ class PromptUsageFactory(factory.django.DjangoModelFactory):
 
 class TrackedPromptFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = analytics.TrackedPrompt
+        model = generations.TrackedPrompt
 
     prompt = "(red hat)1.3, portrait"
     ai_model = "sdxl"

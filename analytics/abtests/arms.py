@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 from configs.models import CompelConfig, EnhancedModelConfig
-from generations.choices import EnhancementStrategy, ModelType
+from ourvidz_admin.choices import EnhancementStrategy, ModelType
 from prompts.models import PromptVersion
 
 ARM_KEYS = ("prompt_version", "enhancement_strategy", "compel_config", "model_config")

@@ -4,7 +4,7 @@ import django_filters
 
 from analytics.choices import ABTestStatus
 from analytics.models import PromptABTest
-from generations.choices import ModelType
+from ourvidz_admin.choices import ModelType
 
 
 class ABTestFilterSet(django_filters.FilterSet):

@@ -14,7 +14,7 @@ import numpy as np
 
 from analytics import stats
 from analytics.models import ABTestPair
-from generations.choices import JobStatus
+from ourvidz_admin.choices import JobStatus
 
 MIN_RATINGS = 2  # per arm, for a mean's interval and the tests; and rated pairs for Wilcoxon
 NOT_ENOUGH = "not enough ratings"

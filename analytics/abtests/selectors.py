@@ -13,7 +13,7 @@ from django.db.models import Prefetch, Q
 
 from analytics.abtests.filters import ABTestFilterSet
 from analytics.models import ABTestPair, PromptABTest
-from generations.choices import ACTIVE_STATUSES, JobStatus
+from ourvidz_admin.choices import ACTIVE_STATUSES, JobStatus
 from generations.models import GenerationImageOutput, Job
 
 LABELS = ("A", "B")

@@ -8,7 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from analytics.abtests.arms import ARM_KEYS, ARMS
 from configs.models import CompelConfig, EnhancedModelConfig
-from generations.choices import EnhancementStrategy, ModelType
+from ourvidz_admin.choices import EnhancementStrategy, ModelType
 from generations.models import Job
 from prompts.models import PromptVersion
 

@@ -6,11 +6,11 @@ from analytics.models import (
     AdminDevelopmentProgress,
     EnhancementEffectiveness,
     JobEnhancementAnalysis,
-    LiveJobTracking,
     LivePromptMetric,
     ModelPerformanceLog,
     UserEnhancementAdoption,
 )
+from generations.models import LiveJobTracking
 from ourvidz_admin.admin.filters import CreatedRangeFilter, created_range_filter
 from ourvidz_admin.admin.mixins import LargeTableAdminMixin, ReadOnlyAdminMixin, truncate
 

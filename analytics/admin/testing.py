@@ -6,7 +6,7 @@ from ourvidz_admin.admin.filters import CreatedRangeFilter
 from ourvidz_admin.admin.mixins import LargeTableAdminMixin, truncate
 from analytics.models import EnhancedPromptTest, PromptTestResult
 from analytics.resources import PromptTestResultResource
-from prompts.admin.transfer import TransferAdminMixin
+from ourvidz_admin.admin.transfer import TransferAdminMixin
 
 
 @admin.register(PromptTestResult)

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from analytics.models import PromptUsage, TrackedPrompt
+from generations.models import PromptUsage, TrackedPrompt
 from ourvidz_admin.admin.filters import CreatedRangeFilter
 from ourvidz_admin.admin.mixins import LargeTableAdminMixin, ReadOnlyAdminMixin, truncate
 

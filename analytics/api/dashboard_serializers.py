@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from generations.choices import EnhancementStrategy, JobStatus, JobType, ModelType
+from ourvidz_admin.choices import EnhancementStrategy, JobStatus, JobType, ModelType
 
 
 def _code(choices) -> serializers.CharField:

@@ -29,7 +29,7 @@ from analytics.prompt_performance import (
     get_prompt_performance_summary,
     get_top_performing_prompts,
 )
-from generations.api.serializers import EmptySerializer
+from ourvidz_admin.api.serializers import EmptySerializer
 from ourvidz_admin.api.permissions import StaffModelPermissions, require
 from prompts.models import Prompt
 

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from generations.choices import RatingLabel
+from ourvidz_admin.choices import RatingLabel
 
 
 class RatingDistributionSerializer(serializers.Serializer):

@@ -13,7 +13,7 @@ from django.db.models.functions import TruncDate
 from analytics.dashboards.common import DayRange
 from analytics.models import UserEnhancementAdoption
 from analytics.rollups import UTC, mean, percent
-from generations.choices import EnhancementStrategy
+from ourvidz_admin.choices import EnhancementStrategy
 
 S = EnhancementStrategy
 LAST_WEEK_BUCKET = 8  # weeks 8 and later since the first enhanced job are pooled

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from analytics.rollups import UTC, difference, percent
-from generations.choices import EnhancementStrategy
+from ourvidz_admin.choices import EnhancementStrategy
 
 # The order the guide's tables list the strategies in.
 STRATEGY_ORDER = (EnhancementStrategy.QWEN, EnhancementStrategy.COMPEL, EnhancementStrategy.HYBRID,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from analytics.dashboards.common import STAR_COLUMNS, STRATEGY_ORDER, DayRange, star_shares
 from analytics.models import JobStatsDaily
 from analytics.rollups import mean, percent, whole
-from generations.choices import ENHANCED_STRATEGIES, EnhancementStrategy, JobStatus
+from ourvidz_admin.choices import ENHANCED_STRATEGIES, EnhancementStrategy, JobStatus
 from generations.models import Job
 
 S = EnhancementStrategy

@@ -8,7 +8,7 @@ from django.db.models.functions import Length, Substr
 from analytics.models import PromptABTest
 from analytics.rollups import mean
 from configs.models import CompelConfig
-from generations.choices import EnhancementStrategy
+from ourvidz_admin.choices import EnhancementStrategy
 from generations.models import Job
 
 QWEN_STRATEGIES = (EnhancementStrategy.QWEN, EnhancementStrategy.HYBRID)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from analytics.dashboards.common import STRATEGY_ORDER, trend
 from analytics.rollups import difference, mean, percent, whole
-from generations.choices import ACTIVE_STATUSES, ENHANCED_STRATEGIES, TERMINAL_STATUSES, EnhancementStrategy, JobStatus
+from ourvidz_admin.choices import ACTIVE_STATUSES, ENHANCED_STRATEGIES, TERMINAL_STATUSES, EnhancementStrategy, JobStatus
 from generations.models import Job
 
 HOUR, DAY = timedelta(hours=1), timedelta(hours=24)

@@ -1,4 +1,4 @@
-"""Testing results, A/B tests, alerts, rollups, usage tracking, the prompt tracker and the guide's two views."""
+"""Testing results, A/B tests, alerts, rollups and the two SQL views of the enhancement analysis."""
 
 from analytics.models.abtests import ABTestPair, PromptABTest
 from analytics.models.alerts import Alert, AlertRule
@@ -6,18 +6,15 @@ from analytics.models.dbviews import EnhancementEffectiveness, JobEnhancementAna
 from analytics.models.progress import AdminDevelopmentProgress
 from analytics.models.rollups import (
     JobStatsDaily,
-    LiveJobTracking,
     LivePromptMetric,
     ModelPerformanceLog,
     PromptPerformanceDaily,
     UserEnhancementAdoption,
 )
 from analytics.models.testing import EnhancedPromptTest, PromptTestResult
-from analytics.models.usage import PromptUsage, TrackedPrompt
 
 __all__ = [
     "ABTestPair", "AdminDevelopmentProgress", "Alert", "AlertRule", "EnhancedPromptTest", "EnhancementEffectiveness",
-    "JobEnhancementAnalysis", "JobStatsDaily", "LiveJobTracking", "LivePromptMetric", "ModelPerformanceLog",
-    "PromptABTest", "PromptPerformanceDaily", "PromptTestResult", "PromptUsage", "TrackedPrompt",
-    "UserEnhancementAdoption",
+    "JobEnhancementAnalysis", "JobStatsDaily", "LivePromptMetric", "ModelPerformanceLog",
+    "PromptABTest", "PromptPerformanceDaily", "PromptTestResult", "UserEnhancementAdoption",
 ]

@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from analytics.choices import ABTestStatus
-from generations.choices import ModelType
+from ourvidz_admin.choices import ModelType
 from ourvidz_admin.db import UUIDModel, between, one_of
 
 

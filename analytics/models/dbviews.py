@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from generations.choices import EnhancementStrategy, JobStatus, JobType, ModelType
+from ourvidz_admin.choices import EnhancementStrategy, JobStatus, JobType, ModelType
 
 
 class JobEnhancementAnalysis(models.Model):

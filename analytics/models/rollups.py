@@ -6,7 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from analytics.choices import PeriodType
-from generations.choices import EnhancementStrategy, JobStatus, ModelType
+from ourvidz_admin.choices import EnhancementStrategy, JobStatus, ModelType
 from ourvidz_admin.db import UUIDModel, between, one_of
 
 
@@ -83,41 +83,6 @@ class LivePromptMetric(UUIDModel):
 
     def __str__(self):
         return f"{self.period_type} {self.timestamp:%Y-%m-%d %H:%M}"
-
-
-class LiveJobTracking(UUIDModel):
-    """The live view of one job's enhancement and status (``live_job_tracking``), one row per job."""
-
-    job = models.OneToOneField("generations.Job", on_delete=models.CASCADE, related_name="live_tracking")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    job_type = models.CharField(max_length=50)
-    model_type = models.CharField(max_length=20, choices=ModelType.choices)
-    enhancement_strategy = models.CharField(max_length=50, choices=EnhancementStrategy.choices, blank=True)
-    original_prompt = models.TextField(blank=True)
-    enhanced_prompt = models.TextField(blank=True)
-    enhancement_time_ms = models.PositiveIntegerField(null=True, blank=True)
-    baseline_quality = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
-    final_quality = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
-    quality_improvement = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
-    status = models.CharField(max_length=20, choices=JobStatus.choices)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        db_table = "live_job_tracking"
-        ordering = ("-created_at",)
-        indexes = [models.Index("status", F("created_at").desc(), name="live_job_tracking_status_idx")]
-        constraints = [
-            one_of("status", JobStatus, "live_job_tracking_status_valid"),
-            one_of("model_type", ModelType, "live_job_tracking_model_type_valid"),
-            _quality("baseline_quality", "live_job_tracking"),
-            _quality("final_quality", "live_job_tracking"),
-        ]
-
-    def __str__(self):
-        return f"live {self.job_id}"
 
 
 class UserEnhancementAdoption(UUIDModel):

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
-from generations.choices import ENHANCED_STRATEGIES, ModelType
+from ourvidz_admin.choices import ENHANCED_STRATEGIES, ModelType
 from ourvidz_admin.db import UUIDModel, between, one_of
 
 

@@ -2,9 +2,10 @@
 
 from django.contrib import admin
 
-from configs.models import CompelConfig, EnhancementPreset, ModelBackend, ModelParameters
+from configs.models import CompelConfig, EnhancementPreset, ModelBackend
+from prompts.models import ModelParameters
 from configs.resources import CompelConfigResource, EnhancementPresetResource
-from prompts.admin.transfer import TransferAdminMixin
+from ourvidz_admin.admin.transfer import TransferAdminMixin
 
 
 @admin.register(EnhancementPreset)

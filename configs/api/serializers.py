@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from configs.models import ModelParameters
+from prompts.models import ModelParameters
 from ourvidz_admin.api.serializers import StrictModelSerializer
 from prompts.models import Character
 

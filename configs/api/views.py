@@ -6,7 +6,7 @@ from rest_framework import viewsets
 
 from configs.api.serializers import ModelParametersSerializer
 from configs.filters import ModelParametersFilterSet
-from configs.models import ModelParameters
+from prompts.models import ModelParameters
 from ourvidz_admin.api.permissions import StaffModelPermissions
 
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
-from generations.choices import ModelType
+from ourvidz_admin.choices import ModelType
 from ourvidz_admin.db import UUIDModel, between, one_of
 
 

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from configs.choices import RANGES, QualityFocus, Resolution
-from generations.choices import ModelType
+from ourvidz_admin.choices import ModelType
 from ourvidz_admin.db import UUIDModel, between, one_of
 
 

@@ -1,12 +1,11 @@
 """Writes to runtime configuration, by topic; import services from here.
 
 ``backends``: the model directories workers load. ``model_config``: save,
-activate, reset, presets. ``transfer``: JSON export and import. ``impact``:
-measured effect of a change.
+activate, reset, presets. ``transfer``: JSON export and import.
+(The measured impact of a change reads jobs: ``analytics.config_impact``.)
 """
 
 from configs.services.backends import model_backend_set
-from configs.services.impact import config_change_refresh_impact
 from configs.services.model_config import (
     change_summary,
     config_values,
@@ -20,7 +19,7 @@ from configs.services.model_config import (
 from configs.services.transfer import model_config_export, model_config_import, model_config_import_many
 
 __all__ = [
-    "change_summary", "config_change_refresh_impact", "config_values", "model_backend_set",
+    "change_summary", "config_values", "model_backend_set",
     "model_config_activate", "model_config_defaults", "model_config_export", "model_config_import",
     "model_config_import_many", "model_config_reset_to_defaults", "model_config_save", "preset_apply",
     "preset_values",

@@ -163,7 +163,7 @@ class JobAdmin(LargeTableAdminMixin, admin.ModelAdmin):
         return job_csv_response(queryset.select_related(None))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        from generations.choices import RatingCriterion
+        from ourvidz_admin.choices import RatingCriterion
         from generations.models import GenerationImageRating
 
         outputs = list(GenerationImageOutput.objects.filter(job_id=object_id).order_by("order_index"))

@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from generations.choices import ModelType
+from ourvidz_admin.choices import ModelType
 from generations.export import job_csv_response
 from generations.forms import PromptTestBatchForm, PromptTestFormSet
 from generations.models import Job

@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from generations.choices import EnhancementStrategy, FailureReason, ModelType, RatingLabel
+from ourvidz_admin.choices import EnhancementStrategy, FailureReason, ModelType, RatingLabel
 from generations.models import GenerationImageInput, GenerationImageOutput, Job
 from ourvidz_admin.api.serializers import StrictSerializer
 
@@ -180,7 +180,3 @@ class ImageCreateSerializer(StrictSerializer):
         if ("file" in attrs) == ("url" in attrs):
             raise serializers.ValidationError({"file": ["Give either a file or a url, not both or neither."]})
         return attrs
-
-
-class EmptySerializer(StrictSerializer):
-    """No body: any key is an unknown field."""

@@ -13,7 +13,6 @@ from rest_framework.views import APIView
 
 from generations.api.serializers import (
     FIELD_NAMES,
-    EmptySerializer,
     ImageCreateSerializer,
     InputImageSerializer,
     JobCreateSerializer,
@@ -22,6 +21,7 @@ from generations.api.serializers import (
     JobRatingSerializer,
     OutputImageSerializer,
 )
+from ourvidz_admin.api.serializers import EmptySerializer
 from generations.services import IMAGE_MODELS, generation_image_add, generation_image_delete
 from generations.filters import JobFilterSet
 from generations.models import GenerationImageInput, GenerationImageOutput, Job

@@ -1,6 +1,10 @@
-"""Jobs (the guide's ``jobs`` merged with the generator admin's ``generation``) and their images."""
+"""Jobs (the guide's ``jobs`` merged with the generator admin's ``generation``), their images and per-job telemetry."""
 
 from generations.models.images import GenerationImageInput, GenerationImageOutput, GenerationImageRating
 from generations.models.jobs import Job
+from generations.models.telemetry import LiveJobTracking, PromptUsage, TrackedPrompt
 
-__all__ = ["Job", "GenerationImageInput", "GenerationImageOutput", "GenerationImageRating"]
+__all__ = [
+    "GenerationImageInput", "GenerationImageOutput", "GenerationImageRating", "Job", "LiveJobTracking", "PromptUsage",
+    "TrackedPrompt",
+]

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from generations.choices import RatingCriterion, RatingLabel
+from ourvidz_admin.choices import RatingCriterion, RatingLabel
 from ourvidz_admin.db import UUIDModel, between, one_of
 
 

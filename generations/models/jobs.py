@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 
-from generations.choices import (
+from ourvidz_admin.choices import (
     JOB_TYPES_BY_MODEL,
     EnhancementStrategy,
     FailureReason,

@@ -13,16 +13,16 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Analytics": (
         "analytics.modelperformancelog", "analytics.livepromptmetric", "analytics.userenhancementadoption",
         "analytics.jobenhancementanalysis", "analytics.enhancementeffectiveness", "analytics.jobstatsdaily",
-        "analytics.promptusage", "analytics.trackedprompt", "analytics.alert", "analytics.alertrule",
+        "generations.promptusage", "generations.trackedprompt", "analytics.alert", "analytics.alertrule",
         "analytics.promptperformancedaily",
     ),
     "Jobs": (
         "generations.job", "generations.generationimageoutput", "generations.generationimageinput",
-        "generations.generationimagerating", "analytics.livejobtracking", "prompts.promptlog",
+        "generations.generationimagerating", "generations.livejobtracking", "prompts.promptlog",
     ),
     "Model Configuration": (
         "configs.enhancedmodelconfig", "configs.enhancementpreset", "configs.compelconfig",
-        "configs.modelparameters", "configs.configchangehistory", "configs.modelconfighistory",
+        "prompts.modelparameters", "configs.configchangehistory", "configs.modelconfighistory",
     ),
     "System Health": ("django_rq.dashboard", "analytics.admindevelopmentprogress"),
     "Users": ("auth.user", "auth.group"),

@@ -49,35 +49,19 @@ class StrictModelSerializer(StrictSerializer, serializers.ModelSerializer):
             raise serializers.ValidationError(validation_detail(exc)) from exc
         instance.save()
         for name, value in many.items():
-            getattr(instance, name).set(value.rows() if isinstance(value, _LazyTags) else value)
+            getattr(instance, name).set(value.rows() if isinstance(value, LazyRows) else value)
         return instance
 
     def _model_field_names(self) -> set[str]:
         return {f.name for f in self.Meta.model._meta.get_fields()}
 
 
-class TagNamesField(serializers.ListField):
-    """Tags as a list of names; unknown names are created (``PromptTag`` rows) when saved."""
-
-    def __init__(self, **kwargs):
-        from prompts.models.versions import tag_name  # the model's own rule: no comma in a name
-
-        kwargs.setdefault("child", serializers.CharField(max_length=50, validators=[tag_name]))
-        kwargs.setdefault("max_length", 50)
-        super().__init__(**kwargs)
-
-    def to_representation(self, value):
-        return sorted(tag.name for tag in value.all())
-
-    def to_internal_value(self, data):
-        from prompts.models import PromptTag
-
-        names = sorted({name.strip() for name in super().to_internal_value(data) if name.strip()})
-        return _LazyTags(PromptTag, names)
+class EmptySerializer(StrictSerializer):
+    """No body: any key is an unknown field."""
 
 
-class _LazyTags(list):
-    """Tag names that become ``PromptTag`` rows only when saved (inside the write's transaction)."""
+class LazyRows(list):
+    """Names that become rows of ``model`` (``get_or_create`` by name) only when saved, in the write's transaction."""
 
     def __init__(self, model, names):
         super().__init__(names)

@@ -36,8 +36,32 @@ INSTALLED_APPS = [
     "analytics",
     "configs",
     "gpu",
+    "demo",
     "ourvidz_admin.api.apps.ApiConfig",  # after the admin app: unregisters the authtoken admin
 ]
+
+# Who follows a job's changes (``generations.events.job_changed``), called in this order.
+JOB_LISTENERS = [
+    "analytics.job_listeners.job_quality",
+    "analytics.job_listeners.job_rollups",
+    "analytics.job_listeners.job_ab_tests",
+]
+
+# The tables ``import_prompts``/``export_prompts`` move, by their ``--model`` name.
+TRANSFER_RESOURCES = {
+    "prompt-versions": "prompts.resources.PromptVersionResource",
+    "prompts": "prompts.resources.PromptResource",
+    "templates": "prompts.resources.PromptTemplateResource",
+    "rules": "prompts.resources.PromptRuleResource",
+    "characters": "prompts.resources.CharacterResource",
+    "agents": "prompts.resources.AgentResource",
+    "agent-prompts": "prompts.resources.AgentPromptResource",
+    "presets": "configs.resources.EnhancementPresetResource",
+    "compel-configs": "configs.resources.CompelConfigResource",
+    "test-results": "analytics.resources.PromptTestResultResource",
+}
+# Faster variants used for whole-file imports of the same tables.
+TRANSFER_BULK_RESOURCES = {"prompt-versions": "prompts.resources.FastPromptVersionResource"}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -205,7 +229,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PromptContentModeEnum": "prompts.choices.ContentMode",
         "JobContentModeEnum": [("sfw", "SFW"), ("nsfw", "NSFW")],
-        "FailureReasonEnum": "generations.choices.FailureReason",
+        "FailureReasonEnum": "ourvidz_admin.choices.FailureReason",
     },
 }
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from ourvidz_admin.admin.filters import CreatedRangeFilter
 from ourvidz_admin.admin.mixins import LargeTableAdminMixin, ReadOnlyAdminMixin, truncate
-from prompts.admin.transfer import TransferAdminMixin
+from ourvidz_admin.admin.transfer import TransferAdminMixin
 from prompts.models import Character, PromptLog, PromptRule, PromptTemplate
 from prompts.resources import CharacterResource, PromptRuleResource, PromptTemplateResource
 from prompts.services import prompt_cache_refresh

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from prompts.admin.transfer import TransferAdminMixin
+from ourvidz_admin.admin.transfer import TransferAdminMixin
 from prompts.models import Agent, AgentPrompt, Prompt
 from prompts.resources import AgentPromptResource, AgentResource, PromptResource
 

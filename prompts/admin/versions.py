@@ -5,7 +5,7 @@ from django.utils.html import format_html
 
 from ourvidz_admin.admin.filters import CreatedRangeFilter, SoftDeletedFilter
 from ourvidz_admin.admin.mixins import truncate
-from prompts.admin.transfer import TransferAdminMixin
+from ourvidz_admin.admin.transfer import TransferAdminMixin
 from prompts.models import PromptTag, PromptVersion, PromptVersionTag
 from prompts.resources import PromptVersionResource
 

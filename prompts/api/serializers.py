@@ -2,9 +2,26 @@
 
 from rest_framework import serializers
 
-from ourvidz_admin.api.serializers import StrictModelSerializer, StrictSerializer, TagNamesField
+from ourvidz_admin.api.serializers import LazyRows, StrictModelSerializer, StrictSerializer
 from prompts.choices import ModelFamily, TemplateType, UseCase
-from prompts.models import Character, PromptRule, PromptTemplate, PromptVersion
+from prompts.models import Character, PromptRule, PromptTag, PromptTemplate, PromptVersion
+from prompts.models.versions import tag_name  # the model's own rule: no comma in a name
+
+
+class TagNamesField(serializers.ListField):
+    """Tags as a list of names; unknown names are created (``PromptTag`` rows) when saved."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("child", serializers.CharField(max_length=50, validators=[tag_name]))
+        kwargs.setdefault("max_length", 50)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return sorted(tag.name for tag in value.all())
+
+    def to_internal_value(self, data):
+        names = sorted({name.strip() for name in super().to_internal_value(data) if name.strip()})
+        return LazyRows(PromptTag, names)
 
 
 class PromptVersionSerializer(StrictSerializer, serializers.ModelSerializer):

@@ -1,10 +1,12 @@
-"""Prompt versions and tags (001), the prompt library with agents (002), dynamic prompting (004)."""
+"""Prompt versions and tags, the prompt library with agents, dynamic prompting (templates, rules, characters,
+model parameters) and prompt logs."""
 
 from prompts.models.dynamic import Character, PromptLog, PromptRule, PromptTemplate
 from prompts.models.library import Agent, AgentPrompt, Prompt
+from prompts.models.parameters import ModelParameters
 from prompts.models.versions import PromptTag, PromptVersion, PromptVersionTag
 
 __all__ = [
-    "Agent", "AgentPrompt", "Character", "Prompt", "PromptLog", "PromptRule", "PromptTag",
+    "Agent", "AgentPrompt", "Character", "ModelParameters", "Prompt", "PromptLog", "PromptRule", "PromptTag",
     "PromptTemplate", "PromptVersion", "PromptVersionTag",
 ]

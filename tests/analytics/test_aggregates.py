@@ -7,7 +7,7 @@ import pytest
 from analytics.aggregates import compel_config_refresh, preset_refresh, rebuild_aggregates
 from configs.models import CompelConfig, EnhancementPreset
 from configs.services import preset_apply
-from generations.choices import EnhancementStrategy as S
+from ourvidz_admin.choices import EnhancementStrategy as S
 from generations.services import job_submit
 from tests.factories import (
     CompelConfigFactory,

@@ -6,7 +6,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from analytics.models import EnhancementEffectiveness, JobEnhancementAnalysis, TrackedPrompt
+from analytics.models import EnhancementEffectiveness, JobEnhancementAnalysis
+from generations.models import TrackedPrompt
 from tests.factories import JobFactory, TrackedPromptFactory
 
 pytestmark = pytest.mark.django_db

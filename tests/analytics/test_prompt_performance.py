@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from analytics.models import Alert, PromptPerformanceDaily, PromptUsage
+from analytics.models import Alert, PromptPerformanceDaily
+from generations.models import PromptUsage
 from analytics.prompt_performance import (
     get_dashboard_metrics,
     get_performance_alerts,

@@ -4,9 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from analytics.models import EnhancedPromptTest, LiveJobTracking, PromptUsage
+from analytics.models import EnhancedPromptTest
+from generations.models import LiveJobTracking, PromptUsage
 from analytics.quality import consistency_score, prompt_consistency, quality_rebuild
-from generations.choices import EnhancementStrategy as S
+from ourvidz_admin.choices import EnhancementStrategy as S
 from generations.models import Job
 from generations.services import job_rate
 from tests.factories import JobFactory, LiveJobTrackingFactory, UserFactory

@@ -27,7 +27,7 @@ def _snapshot():
 
 
 def test_incremental_refresh_equals_full_rebuild():
-    now = timezone.now()
+    now = (timezone.now() - timedelta(days=1)).replace(hour=12, minute=0)  # hours back stay in their day
     user = UserFactory()
     jobs = [
         JobFactory(user=user, created_at=now - timedelta(days=d, hours=h), enhancement_strategy=s, quality_rating=r,

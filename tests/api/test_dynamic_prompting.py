@@ -2,7 +2,7 @@
 
 import pytest
 
-from configs.models import ModelParameters
+from prompts.models import ModelParameters
 from prompts.models import Character, PromptRule, PromptTemplate
 from tests.factories import CharacterFactory, PromptTemplateFactory
 

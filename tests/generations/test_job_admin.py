@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from generations.choices import EnhancementStrategy, JobStatus
+from ourvidz_admin.choices import EnhancementStrategy, JobStatus
 from tests.factories import JobFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

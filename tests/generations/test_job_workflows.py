@@ -9,7 +9,7 @@ from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
-from generations.choices import JobStatus
+from ourvidz_admin.choices import JobStatus
 from generations.export import csv_safe
 from generations.models import Job
 from tests.factories import JobFactory, OutputFactory

@@ -2,7 +2,7 @@
 
 import pytest
 
-from analytics.models import PromptUsage
+from generations.models import PromptUsage
 from generations import lifecycle
 from generations.lifecycle import StageRecord
 from generations.models import Job

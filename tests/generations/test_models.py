@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from generations.choices import JobStatus, JobType, ModelType, RatingLabel
+from ourvidz_admin.choices import JobStatus, JobType, ModelType, RatingLabel
 from generations.models import GenerationImageOutput, Job
 from tests.factories import ImageRatingFactory, JobFactory, OutputFactory
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from rq import Queue
 
 from generations import queueing
-from generations.choices import EnhancementStrategy, JobStatus
+from ourvidz_admin.choices import EnhancementStrategy, JobStatus
 from generations.models import Job
 from gpu import selectors
 from gpu.admin.health import FRAGMENTS

@@ -64,7 +64,7 @@ def test_bulk_mode_round_trip_is_exact_too(tmp_path):
     PromptVersion.objects.filter(name__startswith="child").delete()
     PromptVersion.objects.all().delete()
     # when imported in bulk mode (the path big files take)
-    from prompts.transfer import transfer_import
+    from ourvidz_admin.transfer import transfer_import
 
     report = transfer_import(path=path, model="prompt-versions", bulk=True)
     # then
@@ -247,7 +247,7 @@ def test_import_command_parses_the_file_once(tmp_path, monkeypatch):
 
 def test_import_takes_a_dataset_already_read(tmp_path):
     # given a file read into a dataset, then removed
-    from prompts.transfer import dataset_read, transfer_import
+    from ourvidz_admin.transfer import dataset_read, transfer_import
 
     path = _write(tmp_path, [",,good,,sys,user prompt,SDXL,,,a,,,"])
     dataset = dataset_read(path)
@@ -261,7 +261,7 @@ def test_import_takes_a_dataset_already_read(tmp_path):
 
 def test_unknown_model_is_refused_by_import_and_export_alike(tmp_path):
     # given
-    from prompts.transfer import TransferError, resource_class_get, resource_classes, transfer_export, transfer_import
+    from ourvidz_admin.transfer import TransferError, resource_class_get, resource_classes, transfer_export, transfer_import
 
     path = _write(tmp_path, [",,good,,sys,user prompt,SDXL,,,a,,,"])
     expected = [f"Unknown model 'nope'; use one of {', '.join(resource_classes())}."]

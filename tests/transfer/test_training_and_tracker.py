@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from django.core.management import CommandError, call_command
 
-from analytics.models import TrackedPrompt
+from generations.models import TrackedPrompt
 from tests.factories import JobFactory, TrackedPromptFactory
 
 pytestmark = pytest.mark.django_db

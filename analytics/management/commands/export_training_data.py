@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from analytics.training import training_data_export
-from prompts.transfer import write_atomic
+from ourvidz_admin.transfer import write_atomic
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from generations.choices import EnhancementStrategy, ModelType
+from ourvidz_admin.choices import EnhancementStrategy, ModelType
 from generations.services import job_submit
 
 

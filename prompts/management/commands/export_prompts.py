@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from prompts.transfer import FORMATS, TransferError, resource_classes, transfer_export
+from ourvidz_admin.transfer import FORMATS, TransferError, resource_classes, transfer_export
 
 
 class Command(BaseCommand):

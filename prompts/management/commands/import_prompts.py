@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from prompts.transfer import FORMATS, TransferError, dataset_read, resource_classes, transfer_import
+from ourvidz_admin.transfer import FORMATS, TransferError, dataset_read, resource_classes, transfer_import
 
 
 class Command(BaseCommand):

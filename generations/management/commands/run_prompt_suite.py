@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from prompts.suites import series_jobs, series_pending, suite_failures, suite_submit, suite_summary
+from generations.suites import series_jobs, series_pending, suite_failures, suite_submit, suite_summary
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from generations.demo.keys import demo_uuid, insert_missing
+from demo.keys import demo_uuid, insert_missing
 from prompts.models import Agent, AgentPrompt, Prompt, PromptTag, PromptVersion, PromptVersionTag
 
 _ENHANCE = (

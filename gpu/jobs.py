@@ -1,4 +1,7 @@
-"""Thin django-rq entry points: they take ids and hand over to the executor in ``gpu``."""
+"""Thin django-rq entry points of the worker: they take ids and hand over to the executor.
+
+``generations.queueing`` enqueues ``run_job`` by its dotted path (``RUN_STAGE_JOB``).
+"""
 
 
 def run_job(job_id: str, stage: str) -> str:

@@ -300,15 +300,15 @@ def update_rows(model, instances, names: list[str], batch_size: int = 2000) -> N
 
 def write_tags(model, instances) -> None:
     """Replace the tags of ``instances`` with their imported names in a handful of queries."""
-    from prompts.models import PromptTag
+    tag_model = model._meta.get_field("tags").related_model
 
     through = model.tags.through
     source = model._meta.get_field("tags").m2m_field_name()
     target = model._meta.get_field("tags").m2m_reverse_field_name()
     wanted = {name for instance in instances for name in instance._import_tag_names}
-    existing = dict(PromptTag.objects.filter(name__in=wanted).values_list("name", "pk"))
-    new_tags = [PromptTag(name=name) for name in sorted(wanted - existing.keys())]
-    PromptTag.objects.bulk_create(new_tags)
+    existing = dict(tag_model.objects.filter(name__in=wanted).values_list("name", "pk"))
+    new_tags = [tag_model(name=name) for name in sorted(wanted - existing.keys())]
+    tag_model.objects.bulk_create(new_tags)
     existing.update({tag.name: tag.pk for tag in new_tags})
     pks = [instance.pk for instance in instances]
     for start in range(0, len(pks), 5000):

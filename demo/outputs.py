@@ -2,9 +2,9 @@
 
 import random
 
-from generations.choices import JobStatus, JobType, RatingCriterion
-from generations.demo.keys import demo_uuid, pick
-from generations.demo.media import MediaFile
+from ourvidz_admin.choices import JobStatus, JobType, RatingCriterion
+from demo.keys import demo_uuid, pick
+from demo.media import MediaFile
 from generations.models import GenerationImageInput, GenerationImageOutput, GenerationImageRating, Job
 
 IMAGE_CRITERIA = (RatingCriterion.COMPOSITION, RatingCriterion.COLOR, RatingCriterion.ACCURACY,

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from configs.models import ModelParameters
-from generations.demo.keys import demo_uuid, insert_missing
+from prompts.models import ModelParameters
+from demo.keys import demo_uuid, insert_missing
 from prompts.models import Character, PromptRule, PromptTag, PromptTemplate
 
 SDXL_NEGATIVE = ("blurry, lowres, jpeg artifacts, watermark, signature, text, cropped, extra fingers, "

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from configs.models import CompelConfig, EnhancedModelConfig
-from generations.demo import dynamic, library
-from generations.demo.users import DEMO_USERS, REVIEWER_ROLES
+from demo import dynamic, library
+from demo.users import DEMO_USERS, REVIEWER_ROLES
 from prompts.models import Agent, Character, Prompt, PromptTemplate
 
 # How often each Compel configuration is picked (by name); the guide's defaults dominate.

@@ -9,12 +9,12 @@ import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from generations.choices import EnhancementStrategy as S
-from generations.choices import FailureReason, JobStatus, JobType
-from generations.demo import dynamic, phrases
-from generations.demo.context import DemoContext
-from generations.demo.failures import NOTES, failure
-from generations.demo.keys import job_rng, job_uuid, pick
+from ourvidz_admin.choices import EnhancementStrategy as S
+from ourvidz_admin.choices import FailureReason, JobStatus, JobType
+from demo import dynamic, phrases
+from demo.context import DemoContext
+from demo.failures import NOTES, failure
+from demo.keys import job_rng, job_uuid, pick
 from generations.models import Job
 from generations.models.jobs import expansion_percent
 

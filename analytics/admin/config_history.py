@@ -1,4 +1,7 @@
-"""Admin for configuration history: change records with their measured impact, and full snapshots."""
+"""Admin for configuration history: change records with their measured impact, and full snapshots.
+
+Here rather than in configs: the impact columns read the jobs of each change's model.
+"""
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -7,9 +10,9 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
+from analytics.config_impact import config_change_impact, config_change_refresh_impact
 from configs.models import ConfigChangeHistory, ModelConfigHistory
-from configs.selectors import config_change_impact, config_change_next_at_subquery
-from configs.services import config_change_refresh_impact
+from configs.selectors import config_change_next_at_subquery
 from ourvidz_admin.admin.filters import created_range_filter
 from ourvidz_admin.admin.mixins import ReadOnlyAdminMixin
 

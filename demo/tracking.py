@@ -3,12 +3,12 @@
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
-from analytics.models import LiveJobTracking, PromptUsage
-from generations.choices import EnhancementStrategy as S
-from generations.choices import JobStatus, JobType
-from generations.demo.context import DemoContext
-from generations.demo.jobs import qwen_tokens
-from generations.demo.keys import demo_uuid
+from generations.models import LiveJobTracking, PromptUsage
+from ourvidz_admin.choices import EnhancementStrategy as S
+from ourvidz_admin.choices import JobStatus, JobType
+from demo.context import DemoContext
+from demo.jobs import qwen_tokens
+from demo.keys import demo_uuid
 from generations.models import Job
 from prompts.models import PromptLog
 

@@ -12,16 +12,16 @@ from tqdm import tqdm
 from analytics.aggregates import rebuild_aggregates
 from analytics.alerts import alerts_evaluate
 from analytics.rollups import rebuild_all
-from generations.demo import configs, dynamic, experiments, library
-from generations.demo.context import DemoContext, load_context
-from generations.demo.bulk import insert_rows
-from generations.demo.details import build_details, insert_details
-from generations.demo.jobs import build_job
-from generations.demo.keys import DETAIL_JOBS, job_uuid
-from generations.demo.media import ensure_media
-from generations.demo.users import seed_users
+from demo import configs, dynamic, experiments, library
+from demo.context import DemoContext, load_context
+from ourvidz_admin.db import insert_rows
+from demo.details import build_details, insert_details
+from demo.jobs import build_job
+from demo.keys import DETAIL_JOBS, job_uuid
+from demo.media import ensure_media
+from demo.users import seed_users
 from generations import queueing
-from generations.choices import JobStatus
+from ourvidz_admin.choices import JobStatus
 from generations.models import Job
 
 logger = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from configs.models import (
     CompelConfig, ConfigChangeHistory, EnhancedModelConfig, EnhancementPreset, ModelConfigHistory,
 )
 from configs.models.compel import compel_config_hash
-from generations.demo.keys import demo_uuid, insert_missing
+from demo.keys import demo_uuid, insert_missing
 
 # Explicit Compel weights: the model's float defaults (1.2, 0.8, 1.1) fail full_clean on DECIMAL(3,1).
 _SDXL = {"compel_quality_weight": 1.2, "compel_detail_weight": 1.0, "compel_nsfw_weight": 0.8,

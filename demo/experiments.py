@@ -5,7 +5,7 @@ The demo tests go through the real pieces: arms checked by
 from ``pair_seed`` for the draft, and results by ``ab_test_refresh_results``.
 Started tests are paired with demo jobs that ran the same prompt and seed on
 both arms (the enhanced jobs and their unenhanced twins, see
-``generations.demo.jobs``), so nothing about those jobs is made up here.
+``demo.jobs``), so nothing about those jobs is made up here.
 """
 
 import random
@@ -18,8 +18,8 @@ from analytics.abtests.arms import arms_resolve
 from analytics.abtests.services import ab_test_plan, ab_test_refresh_results, pair_seed
 from analytics.choices import ABTestStatus
 from analytics.models import ABTestPair, AdminDevelopmentProgress, PromptABTest
-from generations.choices import JobStatus, JobType
-from generations.demo.keys import demo_uuid, insert_missing
+from ourvidz_admin.choices import JobStatus, JobType
+from demo.keys import demo_uuid, insert_missing
 from generations.models import GenerationImageOutput, Job
 
 PLAIN = {"enhancement_strategy": "none"}

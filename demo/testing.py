@@ -6,12 +6,13 @@ from decimal import Decimal
 
 from django.core.files.storage import default_storage
 
-from analytics.models import EnhancedPromptTest, PromptTestResult, TrackedPrompt
-from analytics.prompt_analysis import analyse_prompt, prompt_hash
-from generations.choices import EnhancementStrategy as S
-from generations.choices import JobStatus
-from generations.demo.context import DemoContext
-from generations.demo.keys import demo_uuid, pick
+from analytics.models import EnhancedPromptTest, PromptTestResult
+from generations.models import TrackedPrompt
+from generations.prompt_analysis import analyse_prompt, prompt_hash
+from ourvidz_admin.choices import EnhancementStrategy as S
+from ourvidz_admin.choices import JobStatus
+from demo.context import DemoContext
+from demo.keys import demo_uuid, pick
 from generations.models import Job
 from generations.models.jobs import expansion_percent
 

@@ -1,9 +1,10 @@
 """Related rows of the detail jobs (the first ``DETAIL_JOBS``), built and inserted with their batch."""
 
-from analytics.models import EnhancedPromptTest, LiveJobTracking, PromptTestResult, PromptUsage, TrackedPrompt
-from generations.demo import outputs, testing, tracking
-from generations.demo.context import DemoContext
-from generations.demo.keys import detail_rng
+from analytics.models import EnhancedPromptTest, PromptTestResult
+from generations.models import LiveJobTracking, PromptUsage, TrackedPrompt
+from demo import outputs, testing, tracking
+from demo.context import DemoContext
+from demo.keys import detail_rng
 from generations.models import GenerationImageInput, GenerationImageOutput, GenerationImageRating, Job
 from prompts.models import PromptLog
 

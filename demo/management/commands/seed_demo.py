@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from generations.demo.runner import seed_demo
+from demo.runner import seed_demo
 
 MAX_JOBS = 5_000_000
 

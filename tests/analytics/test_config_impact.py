@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from configs.models import ConfigChangeHistory
-from configs.selectors import config_change_impact, config_change_next_at_subquery
-from configs.services import config_change_refresh_impact
+from analytics.config_impact import config_change_impact, config_change_refresh_impact
+from configs.selectors import config_change_next_at_subquery
 from tests.factories import ConfigChangeHistoryFactory, EnhancedModelConfigFactory, JobFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Bulk import and export of prompt data through the django-import-export resources.
+"""Bulk import and export of portal tables (prompts, configs, test results) through django-import-export.
 
 ``transfer_import`` is all or nothing: the file is read and checked, every row
 is validated, and the rows are written in one transaction that is rolled back
@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import tablib
+from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 
-from prompts.resource_base import ColumnsError
+from ourvidz_admin.resources import ColumnsError
 
 FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx", ".yaml": "yaml", ".yml": "yaml"}
 BINARY_FORMATS = {"xlsx"}
@@ -32,23 +34,12 @@ class TransferError(Exception):
 
 
 def resource_classes() -> dict:
-    """The importable tables by their ``--model`` name (bulk variants are chosen by ``transfer_import``)."""
-    from analytics.resources import PromptTestResultResource
-    from configs.resources import CompelConfigResource, EnhancementPresetResource
-    from prompts import resources
+    """The importable tables by their ``--model`` name (``settings.TRANSFER_RESOURCES``, in that order).
 
-    return {
-        "prompt-versions": resources.PromptVersionResource,
-        "prompts": resources.PromptResource,
-        "templates": resources.PromptTemplateResource,
-        "rules": resources.PromptRuleResource,
-        "characters": resources.CharacterResource,
-        "agents": resources.AgentResource,
-        "agent-prompts": resources.AgentPromptResource,
-        "presets": EnhancementPresetResource,
-        "compel-configs": CompelConfigResource,
-        "test-results": PromptTestResultResource,
-    }
+    Each app's resources are named there by dotted path, so this kernel module
+    imports none of them; bulk variants are chosen by ``transfer_import``.
+    """
+    return {name: import_string(path) for name, path in settings.TRANSFER_RESOURCES.items()}
 
 
 def resource_class_get(model: str):
@@ -60,9 +51,7 @@ def resource_class_get(model: str):
 
 
 def _bulk_classes() -> dict:
-    from prompts.resources import FastPromptVersionResource
-
-    return {"prompt-versions": FastPromptVersionResource}
+    return {name: import_string(path) for name, path in settings.TRANSFER_BULK_RESOURCES.items()}
 
 
 def format_for(path: str | Path) -> str:

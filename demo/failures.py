@@ -2,7 +2,7 @@
 
 import random
 
-from generations.choices import FailureReason as R
+from ourvidz_admin.choices import FailureReason as R
 
 # Weights per model: WAN runs out of memory and time more often; Compel syntax errors are SDXL-only.
 REASON_WEIGHTS = {
