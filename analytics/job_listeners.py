@@ -22,7 +22,7 @@ def job_quality(job, change: str) -> None:
     """
     if change != events.RATED:
         return
-    from analytics.quality import quality_refresh
+    from analytics.rollups.quality import quality_refresh
 
     for twin in quality_refresh(job):
         if twin.pk != job.pk:

@@ -5,14 +5,14 @@ from datetime import datetime
 
 def refresh_rollups_job(created_at: str, user_id: int | None) -> None:
     """Rebuild the rollup buckets of one job's creation hour and user (idempotent)."""
-    from analytics.rollups import refresh_buckets
+    from analytics.rollups.buckets import refresh_buckets
 
     refresh_buckets(datetime.fromisoformat(created_at), user_id)
 
 
 def refresh_aggregates_job(compel_config_id: str | None, preset_name: str | None) -> None:
     """Recompute one Compel configuration's and/or one preset's figures (idempotent)."""
-    from analytics.aggregates import compel_config_refresh, preset_refresh
+    from analytics.rollups.aggregates import compel_config_refresh, preset_refresh
 
     if compel_config_id:
         compel_config_refresh(compel_config_id)
@@ -30,8 +30,8 @@ def rollup_recent_job(days: int = 2) -> dict:
 
     from django.utils import timezone
 
-    from analytics.aggregates import rebuild_aggregates
-    from analytics.rollups import rebuild_all
+    from analytics.rollups.aggregates import rebuild_aggregates
+    from analytics.rollups.buckets import rebuild_all
 
     written = rebuild_all(timezone.now().date() - timedelta(days=days - 1))
     return {**written, **rebuild_aggregates()}
@@ -39,6 +39,6 @@ def rollup_recent_job(days: int = 2) -> dict:
 
 def evaluate_alerts_job() -> dict:
     """Scheduled: evaluate every enabled alert rule now (``alerts_evaluate``); idempotent, returns the counts."""
-    from analytics.alerts import alerts_evaluate
+    from analytics.alerts.services import alerts_evaluate
 
     return alerts_evaluate()

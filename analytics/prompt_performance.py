@@ -17,8 +17,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
 
-from analytics.alert_rules import evaluate_rule
-from analytics.alert_selectors import SEVERITY_RANK, alert_counts
+from analytics.alerts.rules import evaluate_rule
+from analytics.alerts.selectors import SEVERITY_RANK, alert_counts
 from analytics.choices import AlertMetric
 from analytics.models import AlertRule, PromptPerformanceDaily
 from analytics.prompt_windows import (
@@ -31,7 +31,7 @@ from analytics.prompt_windows import (
     period_window,
     prompt_totals,
 )
-from analytics.rollups import UTC
+from analytics.rollups.buckets import UTC
 from prompts.choices import PromptStatus
 from prompts.models import Prompt
 

@@ -72,7 +72,7 @@ _AB = "/admin/analytics/promptabtest/"
 OTHER_URLS = [
     ("api: ratings (document 001)", "/api/analytics/ratings"),
     ("api: prompt-performance (document 001)", "/api/analytics/prompt-performance"),
-    # Prompt performance and alerts (document 002): analytics/prompt_performance.py, analytics/alerts.py.
+    # Prompt performance and alerts (document 002): analytics/prompt_performance.py, analytics/alerts/services.py.
     ("admin: prompt performance, week", f"{_P}performance/"),
     ("admin: prompt performance, day", f"{_P}performance/?period=day"),
     ("admin: prompt performance, month", f"{_P}performance/?period=month"),

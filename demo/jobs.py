@@ -61,7 +61,7 @@ def build_job(index: int, seed: int, ctx: DemoContext, now: datetime) -> Job:
     """Demo job ``index``: the same whatever ``--jobs`` is, timestamps relative to ``now``.
 
     An enhanced job followed by its baseline twin gets ``quality_improvement``
-    = its stars minus the twin's, as ``analytics.quality`` defines it.
+    = its stars minus the twin's, as ``analytics.rollups.quality`` defines it.
     """
     if index % TWIN_EVERY == TWIN_EVERY - 1:
         twin = _baseline_twin(index, seed, ctx, now)

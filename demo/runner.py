@@ -9,9 +9,9 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 from tqdm import tqdm
 
-from analytics.aggregates import rebuild_aggregates
-from analytics.alerts import alerts_evaluate
-from analytics.rollups import rebuild_all
+from analytics.rollups.aggregates import rebuild_aggregates
+from analytics.alerts.services import alerts_evaluate
+from analytics.rollups.buckets import rebuild_all
 from demo import configs, dynamic, experiments, library
 from demo.context import DemoContext, load_context
 from ourvidz_admin.db import insert_rows

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from analytics.alert_selectors import alert_list
-from analytics.alerts import alert_acknowledge, alert_resolve, alert_rule_save
+from analytics.alerts.selectors import alert_list
+from analytics.alerts.services import alert_acknowledge, alert_resolve, alert_rule_save
 from analytics.choices import AlertStatus
 from analytics.filters import ACTIVE, AlertFilterSet
 from analytics.models import Alert, AlertRule

@@ -13,7 +13,7 @@ from django.http import HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from analytics.alert_selectors import alert_list
+from analytics.alerts.selectors import alert_list
 from analytics.export_tables import PROMPT_PERFORMANCE_TABLES
 from analytics.exports import csv_filename, csv_response, table_or_404
 from analytics.models import PromptPerformanceDaily
@@ -26,7 +26,7 @@ from analytics.prompt_performance import (
     prompt_usage_trend,
 )
 from analytics.prompt_windows import DEFAULT_PERIOD, PERIOD_HOURS, Totals, Window, period_window
-from analytics.rollups import UTC
+from analytics.rollups.buckets import UTC
 from ourvidz_admin.admin.mixins import ReadOnlyAdminMixin
 
 PERMISSION = "analytics.view_promptperformancedaily"

@@ -1,1 +1,1 @@
-"""REST API for the generator admin's analytics (document 001): rating distribution, prompt performance."""
+"""REST API for analytics: rating distribution, prompt performance, dashboards, A/B tests and alerts."""

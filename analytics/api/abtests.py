@@ -177,7 +177,7 @@ class ABTestPairsApi(APIView):
 
 
 class ABTestPairRateApi(APIView):
-    """Rate output A or B of a pair (1-5 or document 001's label); saved through ``job_rate``."""
+    """Rate output A or B of a pair (1-5 or the rating's label); saved through ``job_rate``."""
 
     permission_classes = [require(RATE_PERMISSION)]
     serializer_class = BlindRatingSerializer

@@ -154,9 +154,9 @@ class StrategyEffectivenessSerializer(serializers.Serializer):
     mean_quality = _decimal()
     mean_improvement = _decimal()
     mean_enhancement_time_ms = _ms()
-    success_rate = _decimal("completed × 100 / jobs (the guide's view).")
+    success_rate = _decimal("completed × 100 / jobs (as the enhancement_effectiveness view).")
     finished_success_rate = _decimal("completed × 100 / (completed + failed).")
-    high_quality_rate = _decimal("jobs rated 4-5 × 100 / jobs (the guide's view).")
+    high_quality_rate = _decimal("jobs rated 4-5 × 100 / jobs (as the enhancement_effectiveness view).")
     quality_distribution = _distribution()
 
 

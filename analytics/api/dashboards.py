@@ -1,4 +1,4 @@
-"""GET endpoints of the analytics dashboards (document 000 §1.5, §2, §2.5): the admin pages' figures as JSON.
+"""GET endpoints of the analytics dashboards : the admin pages' figures as JSON.
 
 Each endpoint returns exactly what its admin page shows, from the same selector. Dates are UTC days,
 ``from``/``to`` inclusive (YYYY-MM-DD); a bad range answers 400 with ``{"from"|"to": [message]}``.

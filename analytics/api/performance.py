@@ -1,4 +1,4 @@
-"""Document 002's performance functions and the alerts, over HTTP.
+"""The prompt performance functions and the alerts, over HTTP.
 
 GET  /api/analytics/prompts/<id>/performance?period=   get_prompt_performance_summary
 GET  /api/analytics/prompts/top?period=&limit=&order_by=&min_uses=   get_top_performing_prompts
@@ -18,8 +18,8 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from analytics.alert_selectors import alert_list
-from analytics.alerts import alert_acknowledge, alert_resolve, alert_rule_save
+from analytics.alerts.selectors import alert_list
+from analytics.alerts.services import alert_acknowledge, alert_resolve, alert_rule_save
 from analytics.api import performance_serializers as shapes
 from analytics.filters import AlertFilterSet, AlertRuleFilterSet
 from analytics.models import Alert, AlertRule

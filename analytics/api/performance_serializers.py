@@ -1,4 +1,4 @@
-"""Request and response shapes of the prompt performance and alert endpoints (document 002)."""
+"""Request and response shapes of the prompt performance and alert endpoints."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers

@@ -9,7 +9,7 @@ class RatingDistributionSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     rated = serializers.IntegerField()
     unrated = serializers.IntegerField()
-    avg_rating_score = serializers.FloatField(allow_null=True, help_text="AVG(stars - 1): document 001's 0-4.")
+    avg_rating_score = serializers.FloatField(allow_null=True, help_text="AVG(stars - 1): the rating on a 0-4 scale.")
     by_stars = serializers.DictField(child=serializers.IntegerField(), help_text="Keys '1'..'5'.")
     by_label = serializers.DictField(child=serializers.IntegerField(),
                                      help_text="Keys " + ", ".join(RatingLabel.names) + ".")

@@ -1,4 +1,4 @@
-"""GET /api/analytics/ratings and /api/analytics/prompt-performance (document 001)."""
+"""GET /api/analytics/ratings and /api/analytics/prompt-performance."""
 
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema

@@ -12,7 +12,7 @@ from django.db.models.functions import TruncDate
 
 from analytics.dashboards.common import DayRange
 from analytics.models import UserEnhancementAdoption
-from analytics.rollups import UTC, mean, percent
+from analytics.rollups.buckets import UTC, mean, percent
 from ourvidz_admin.choices import EnhancementStrategy
 
 S = EnhancementStrategy

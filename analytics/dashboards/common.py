@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from analytics.rollups import UTC, difference, percent
+from analytics.rollups.buckets import UTC, difference, percent
 from ourvidz_admin.choices import EnhancementStrategy
 
 # The order the guide's tables list the strategies in.

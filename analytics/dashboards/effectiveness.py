@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from analytics.dashboards.common import STAR_COLUMNS, STRATEGY_ORDER, DayRange, star_shares
 from analytics.models import JobStatsDaily
-from analytics.rollups import mean, percent, whole
+from analytics.rollups.buckets import mean, percent, whole
 from ourvidz_admin.choices import ENHANCED_STRATEGIES, EnhancementStrategy, JobStatus
 from generations.models import Job
 

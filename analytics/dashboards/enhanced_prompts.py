@@ -6,7 +6,7 @@ from django.db.models import F
 from django.db.models.functions import Length, Substr
 
 from analytics.models import PromptABTest
-from analytics.rollups import mean
+from analytics.rollups.buckets import mean
 from configs.models import CompelConfig
 from ourvidz_admin.choices import EnhancementStrategy
 from generations.models import Job

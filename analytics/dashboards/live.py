@@ -13,7 +13,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from analytics.dashboards.common import STRATEGY_ORDER, trend
-from analytics.rollups import difference, mean, percent, whole
+from analytics.rollups.buckets import difference, mean, percent, whole
 from ourvidz_admin.choices import ACTIVE_STATUSES, ENHANCED_STRATEGIES, TERMINAL_STATUSES, EnhancementStrategy, JobStatus
 from generations.models import Job
 

@@ -7,7 +7,7 @@ from django.db.models import Sum
 
 from analytics.dashboards.common import STAR_COLUMNS, DayRange, star_shares
 from analytics.models import JobStatsDaily, ModelPerformanceLog
-from analytics.rollups import mean, percent, whole
+from analytics.rollups.buckets import mean, percent, whole
 from ourvidz_admin.choices import ModelType
 
 _SUMS = ("total_jobs", "cancelled_jobs", "rated_jobs", "rating_sum", "inference_time_sum_ms", "inference_time_count",

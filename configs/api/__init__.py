@@ -1,1 +1,1 @@
-"""REST API for configuration tables: model parameters (document 004)."""
+"""REST API for configuration tables: model parameters."""

@@ -1,4 +1,4 @@
-"""Model parameters CRUD (document 004 ``model_parameters``)."""
+"""Model parameters CRUD (``model_parameters``)."""
 
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend

@@ -169,7 +169,7 @@ def preset_apply(*, preset: EnhancementPreset, config: EnhancedModelConfig, chan
 
     The change is recorded with the preset named in its summary; a preset that
     changes nothing records no change. The preset's ``usage_count`` counts the
-    jobs run with it (``analytics.aggregates``), not applications.
+    jobs run with it (``analytics.rollups.aggregates``), not applications.
     """
     config = _locked(config)
     return _config_apply(config=config, values=preset_values(preset), changed_by=changed_by,

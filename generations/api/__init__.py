@@ -1,1 +1,1 @@
-"""REST API for jobs (document 001's "generations"), their images and reviews."""
+"""REST API for jobs (also served as "generations"), their images and reviews."""

@@ -60,7 +60,7 @@ class JobListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_rating_label(self, job) -> str | None:
-        """Document 001's label of the stars (FAILED..EXCELLENT)."""
+        """The label of the stars (FAILED..EXCELLENT)."""
         return RatingLabel(job.quality_rating).name if job.quality_rating else None
 
 
@@ -139,7 +139,7 @@ def _existing(model, pk, field):
 @extend_schema_field({"oneOf": [{"type": "integer", "minimum": 1, "maximum": 5},
                                 {"type": "string", "enum": list(RatingLabel.names)}]})
 class RatingValueField(serializers.Field):
-    """Stars 1-5 as a number, or document 001's label (``GOOD``)."""
+    """Stars 1-5 as a number, or the rating's label (``GOOD``)."""
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, (int, str)):

@@ -1,4 +1,4 @@
-"""/api/generations/ (document 001), /api/jobs/, /api/images/."""
+"""/api/generations/ (the image generator admin's names), /api/jobs/, /api/images/."""
 
 from django.urls import path
 

@@ -45,7 +45,7 @@ def jobs_with_images():
                          request=JobCreateSerializer, responses={201: JobDetailSerializer}),
 )
 class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Jobs, served at /api/jobs/ and (document 001's name) /api/generations/."""
+    """Jobs, served at /api/jobs/ and, under the image generator admin's name, /api/generations/."""
 
     queryset = Job.objects.all()
     permission_classes = [StaffModelPermissions]
@@ -99,7 +99,7 @@ class JobCancelApi(_JobActionApi):
 
 
 class GenerationRateApi(APIView):
-    """Rate a generation: stars or document 001's label, notes, failure reason (``job_rate``)."""
+    """Rate a generation: stars or their label, notes, failure reason (``job_rate``)."""
 
     permission_classes = [require("generations.rate_job")]
     serializer_class = JobRatingSerializer

@@ -73,7 +73,7 @@ class Job(UUIDModel):
     test_series = models.CharField(max_length=100, blank=True)
     content_mode = models.CharField(
         max_length=10, choices=[("sfw", "SFW"), ("nsfw", "NSFW")], default="sfw",
-        help_text="Decides which prompt rules apply (document 004).",
+        help_text="Decides which prompt rules apply (SFW or NSFW rules).",
     )
     tags = models.JSONField(default=list, blank=True, help_text="Tags matched against prompt rules.")
 

@@ -35,7 +35,7 @@ PAGES = (
      "generations.rate_job"),
     ("Jobs", "▶ Rate unrated outputs", "admin:generations_job_rate", "generations.rate_job"),
     ("System Health", "▶ System health", "admin:gpu_system_health", "gpu.view_workerheartbeat"),
-    ("Analytics", "▶ Prompt performance (document 002)", "admin:analytics_prompt_performance",
+    ("Analytics", "▶ Prompt performance", "admin:analytics_prompt_performance",
      "analytics.view_promptperformancedaily"),
     ("Analytics", "▶ Active alerts", "admin:analytics_alert_changelist", "analytics.view_alert"),
     # The analytics dashboards (analytics/admin/dashboards.py); each page checks its full permission set.

@@ -1,1 +1,1 @@
-"""REST API for prompt versions (document 001) and dynamic prompting (document 004)."""
+"""REST API for prompt versions and dynamic prompting (templates, rules, characters, resolution)."""

@@ -25,7 +25,7 @@ class TagNamesField(serializers.ListField):
 
 
 class PromptVersionSerializer(StrictSerializer, serializers.ModelSerializer):
-    """A prompt version (document 001); ``parent_version_id`` records lineage, ``tags`` are names."""
+    """A prompt version; ``parent_version_id`` records lineage, ``tags`` are names."""
 
     parent_version_id = serializers.PrimaryKeyRelatedField(
         source="parent_version", queryset=PromptVersion.objects.all(), required=False, allow_null=True,

@@ -46,7 +46,7 @@ class _ListFilterMixin:
 
 
 class PromptVersionViewSet(_ListFilterMixin, viewsets.ModelViewSet):
-    """Document 001's prompt versions; DELETE is a soft delete, lists hide deleted versions by default."""
+    """Prompt versions; DELETE is a soft delete, lists hide deleted versions by default."""
 
     queryset = PromptVersion.objects.prefetch_related("tags")
     serializer_class = PromptVersionSerializer
@@ -75,7 +75,7 @@ class PromptVersionViewSet(_ListFilterMixin, viewsets.ModelViewSet):
 
 
 class PromptTemplateViewSet(_ListFilterMixin, viewsets.ModelViewSet):
-    """System, negative, rewrite and chat templates (document 004); one active per slot."""
+    """System, negative, rewrite and chat templates; one active per slot."""
 
     queryset = PromptTemplate.objects.all()
     serializer_class = PromptTemplateSerializer
@@ -86,7 +86,7 @@ class PromptTemplateViewSet(_ListFilterMixin, viewsets.ModelViewSet):
 
 
 class PromptRuleViewSet(_ListFilterMixin, viewsets.ModelViewSet):
-    """Prepend/append rules matched by tag names (document 004)."""
+    """Prepend/append rules matched by tag names."""
 
     queryset = PromptRule.objects.prefetch_related("tags")
     serializer_class = PromptRuleSerializer
@@ -94,7 +94,7 @@ class PromptRuleViewSet(_ListFilterMixin, viewsets.ModelViewSet):
 
 
 class CharacterViewSet(_ListFilterMixin, viewsets.ModelViewSet):
-    """Personas with base prompts, tags, defaults and LoRAs (document 004)."""
+    """Personas with base prompts, tags, defaults and LoRAs."""
 
     queryset = Character.objects.prefetch_related("tags")
     serializer_class = CharacterSerializer

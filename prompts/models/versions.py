@@ -41,7 +41,7 @@ class PromptVersion(UUIDModel):
 
     prompt = models.ForeignKey(
         "prompts.Prompt", null=True, blank=True, on_delete=models.SET_NULL, related_name="versions",
-        help_text="The library entry (document 002 prompts) this is a version of, if any.",
+        help_text="The prompt-library entry this is a version of, if any.",
     )
     name = models.CharField(max_length=255, blank=True)
     description = models.TextField(blank=True)

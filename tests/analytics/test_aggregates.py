@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from analytics.aggregates import compel_config_refresh, preset_refresh, rebuild_aggregates
+from analytics.rollups.aggregates import compel_config_refresh, preset_refresh, rebuild_aggregates
 from configs.models import CompelConfig, EnhancementPreset
 from configs.services import preset_apply
 from ourvidz_admin.choices import EnhancementStrategy as S

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analytics.models import Alert, AlertRule
-from analytics.prompt_rollups import rebuild_prompt_performance
+from analytics.rollups.prompts import rebuild_prompt_performance
 from tests.factories import AlertFactory, PromptFactory, PromptUsageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,11 +13,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from analytics.alerts import alert_acknowledge, alert_resolve, alert_rule_save, alerts_evaluate
+from analytics.alerts.services import alert_acknowledge, alert_resolve, alert_rule_save, alerts_evaluate
 from analytics.jobs import evaluate_alerts_job
 from analytics.models import Alert
 from analytics.prompt_performance import get_performance_alerts
-from analytics.prompt_rollups import rebuild_prompt_performance
+from analytics.rollups.prompts import rebuild_prompt_performance
 from tests.factories import AlertFactory, JobFactory, PromptFactory, PromptUsageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from analytics.dashboards.common import utc_today
 from analytics.exports import csv_cell
-from analytics.prompt_rollups import rebuild_prompt_performance
-from analytics.rollups import rebuild_all
+from analytics.rollups.prompts import rebuild_prompt_performance
+from analytics.rollups.buckets import rebuild_all
 from tests.factories import (
     CompelConfigFactory,
     JobFactory,

@@ -16,7 +16,7 @@ from analytics.dashboards.effectiveness import (
     strategy_effectiveness,
 )
 from analytics.models import EnhancementEffectiveness, JobEnhancementAnalysis
-from analytics.rollups import rebuild_all
+from analytics.rollups.buckets import rebuild_all
 from tests.factories import JobFactory
 
 pytestmark = pytest.mark.django_db

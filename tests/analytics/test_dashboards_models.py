@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from analytics.dashboards.common import DayRange, day_range_parse
 from analytics.dashboards.model_analytics import model_analytics, model_days, model_summaries
-from analytics.rollups import rebuild_all
+from analytics.rollups.buckets import rebuild_all
 from tests.factories import JobFactory
 
 pytestmark = pytest.mark.django_db

@@ -21,9 +21,9 @@ from analytics.prompt_performance import (
     prompt_performance_table,
     prompt_usage_trend,
 )
-from analytics.prompt_rollups import rebuild_prompt_performance
+from analytics.rollups.prompts import rebuild_prompt_performance
 from analytics.prompt_windows import Totals, Window, period_hours, prompt_totals
-from analytics.rollups import rebuild_all, refresh_for_job
+from analytics.rollups.buckets import rebuild_all, refresh_for_job
 from tests.analytics.conftest import DEFAULT_RULES
 from tests.factories import AlertFactory, JobFactory, PromptFactory, PromptUsageFactory
 

@@ -6,7 +6,7 @@ import pytest
 
 from analytics.models import EnhancedPromptTest
 from generations.models import LiveJobTracking, PromptUsage
-from analytics.quality import consistency_score, prompt_consistency, quality_rebuild
+from analytics.rollups.quality import consistency_score, prompt_consistency, quality_rebuild
 from ourvidz_admin.choices import EnhancementStrategy as S
 from generations.models import Job
 from generations.services import job_rate

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from analytics.models import LivePromptMetric, ModelPerformanceLog, UserEnhancementAdoption
-from analytics.rollups import rebuild_all, refresh_for_job
+from analytics.rollups.buckets import rebuild_all, refresh_for_job
 from tests.factories import JobFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from analytics.models import JobStatsDaily
-from analytics.rollups import rebuild_all, rebuild_job_stats_daily, refresh_for_job, rollup_id
+from analytics.rollups.buckets import rebuild_all, rebuild_job_stats_daily, refresh_for_job, rollup_id
 from tests.factories import JobFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

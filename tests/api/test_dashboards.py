@@ -8,7 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from analytics.models import UserEnhancementAdoption
-from analytics.rollups import rebuild_all
+from analytics.rollups.buckets import rebuild_all
 from tests.factories import JobFactory, PromptABTestFactory, UserEnhancementAdoptionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from analytics.models import Alert
-from analytics.prompt_rollups import rebuild_prompt_performance
+from analytics.rollups.prompts import rebuild_prompt_performance
 from tests.analytics.conftest import default_rules  # noqa: F401  (fixture)
 from tests.factories import AlertFactory, PromptFactory, PromptUsageFactory
 

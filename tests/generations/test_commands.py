@@ -43,7 +43,7 @@ def test_seed_demo_fills_every_model_and_is_idempotent(settings, tmp_path):
 
 
 def test_seed_demo_improvements_follow_the_definition(settings, tmp_path):
-    from analytics.quality import quality_rebuild
+    from analytics.rollups.quality import quality_rebuild
 
     settings.MEDIA_ROOT = str(tmp_path)
     _run("seed_demo", "--jobs", "120", "--no-progress")

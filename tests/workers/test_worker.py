@@ -167,7 +167,7 @@ def test_running_worker_picks_up_refreshed_template_after_broadcast(workers):
 
 def test_rollups_follow_the_jobs_through_the_queue(workers):
     from analytics.models import ModelPerformanceLog
-    from analytics.rollups import rebuild_all
+    from analytics.rollups.buckets import rebuild_all
 
     job = job_submit(prompt="a heron at dawn", **SMALL_SDXL)
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from analytics.alerts import alerts_evaluate
+from analytics.alerts.services import alerts_evaluate
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from analytics.training import training_data_export
+from analytics.tracker.training import training_data_export
 from ourvidz_admin.transfer import write_atomic
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from analytics.tracker_import import TrackerImportError, tracker_json_import
+from analytics.tracker.importer import TrackerImportError, tracker_json_import
 
 
 class Command(BaseCommand):

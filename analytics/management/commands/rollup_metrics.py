@@ -5,9 +5,9 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from analytics.aggregates import rebuild_aggregates
-from analytics.quality import quality_rebuild
-from analytics.rollups import rebuild_all
+from analytics.rollups.aggregates import rebuild_aggregates
+from analytics.rollups.quality import quality_rebuild
+from analytics.rollups.buckets import rebuild_all
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """What each alert rule measures, and whether it fires: reads only (document 002 "Alert System", guide §2.5).
 
 ``evaluate_rule`` judges every subject a rule watches and returns one
-``Finding`` per subject it could judge; the alerts service (``analytics.alerts``)
+``Finding`` per subject it could judge; the alerts service (``analytics.alerts.services``)
 turns them into alerts, and ``get_performance_alerts`` shows them without writing.
 
 Prompt metrics, over the window ``[now - window_hours, now)`` (``analytics.prompt_windows``):

@@ -23,7 +23,7 @@ from django.db.models import Case, Count, DecimalField, OuterRef, Q, QuerySet, S
 
 from analytics.models import EnhancedPromptTest
 from generations.models import LiveJobTracking
-from analytics.rollups import CENT, mean
+from analytics.rollups.buckets import CENT, mean
 from ourvidz_admin.choices import EnhancementStrategy
 from generations.models import Job
 from generations.models.jobs import expansion_percent

@@ -1,6 +1,6 @@
 """Exact rollup of ``prompt_usage`` into ``prompt_performance_daily`` (document 002), day by day.
 
-Same rules as ``analytics/rollups.py``: one grouped query (``TruncDate`` of
+Same rules as ``analytics/rollups/buckets.py``: one grouped query (``TruncDate`` of
 ``created_at`` in UTC), sums and counts only (no means, so any range of days
 adds up exactly), ``uuid5`` row ids from ``rollup_id``, and the rows of the
 rebuilt range deleted and inserted in one transaction. Usage rows without a
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from analytics.models import PromptPerformanceDaily
 from generations.models import PromptUsage
-from analytics.rollups import UTC, _replace, _start_of_day, rollup_id
+from analytics.rollups.buckets import UTC, _replace, _start_of_day, rollup_id
 
 TABLE = "prompt_performance_daily"
 

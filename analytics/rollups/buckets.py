@@ -337,7 +337,7 @@ def rebuild_all(since: date | datetime | None = None) -> dict[str, int]:
         since_day, since_time = since, _start_of_day(since)
     else:
         since_day = since_time = None
-    from analytics import prompt_rollups  # imports this module's helpers
+    from analytics.rollups import prompts as prompt_rollups  # imports this module's helpers
 
     with transaction.atomic():
         return {
@@ -361,7 +361,7 @@ def refresh_buckets(created_at: datetime, user_id=None) -> None:
     rated. It runs the same rebuild functions over those buckets only, so its
     rows are identical to a full ``rollup_metrics`` rebuild.
     """
-    from analytics import prompt_rollups  # imports this module's helpers
+    from analytics.rollups import prompts as prompt_rollups  # imports this module's helpers
 
     day = created_at.astimezone(UTC).date()
     next_day = day + timedelta(days=1)

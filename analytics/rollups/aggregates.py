@@ -6,7 +6,7 @@ queued after a job that used the row finishes or is rated) or for every row
 
 * ``compel_configs.total_tests`` = jobs with this ``compel_config`` (any status);
   ``avg_quality`` = sum / count of their ``quality_rating`` over rated jobs, half-up to 2 places;
-  ``avg_consistency`` = ``analytics.quality.prompt_consistency`` of those jobs.
+  ``avg_consistency`` = ``analytics.rollups.quality.prompt_consistency`` of those jobs.
 * ``enhancement_presets.usage_count`` = jobs run with the preset (``metadata["preset"]``, stamped at
   submit when the active configuration holds every value the preset sets);
   ``avg_quality_with_preset`` = sum / count of their ``quality_rating``, half-up to 2 places.
@@ -14,8 +14,8 @@ queued after a job that used the row finishes or is rated) or for every row
 
 from django.db.models import Count, Sum
 
-from analytics.quality import prompt_consistency
-from analytics.rollups import mean
+from analytics.rollups.quality import prompt_consistency
+from analytics.rollups.buckets import mean
 from configs.models import CompelConfig, EnhancementPreset
 from generations.models import Job
 

@@ -13,7 +13,7 @@
 A subject with too few samples to judge keeps its alert as it is. Rules that are disabled are not
 evaluated and their alerts are left alone. After the transaction commits, the open alerts of rules
 with ``notify_webhook`` that were never delivered are POSTed to ``ALERT_WEBHOOK_URL``
-(``analytics.webhooks``): a failed delivery is logged and retried at the next evaluation.
+(``analytics.alerts.webhooks``): a failed delivery is logged and retried at the next evaluation.
 """
 
 from datetime import datetime
@@ -22,11 +22,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from analytics.alert_rules import Evaluation, Finding, evaluate_rule
+from analytics.alerts.rules import Evaluation, Finding, evaluate_rule
 from analytics.choices import AlertStatus
 from analytics.models import Alert, AlertRule
 from analytics.models.alerts import ACTIVE_ALERT
-from analytics.webhooks import alerts_notify_pending
+from analytics.alerts.webhooks import alerts_notify_pending
 
 REFRESHED_FIELDS = ("subject_label", "severity", "value", "threshold", "message", "recommendation", "last_seen_at")
 RULE_FIELDS = ("name", "metric", "comparison", "threshold", "window_hours", "baseline_hours", "min_samples",

@@ -1,0 +1,1 @@
+"""The prompt tracker: importing its JSON logs and exporting its curated training set."""
