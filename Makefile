@@ -6,15 +6,23 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install run serve worker scheduler test migrate seed models stop-redis check clean bench chromium
+.PHONY: install install-dev run serve worker scheduler test test-fast lint migrate seed models stop-redis check clean \
+	bench chromium
 
+# Runtime requirements for `make run`; tests and tooling add requirements-dev.txt.
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements.txt
 	touch $@
 
+$(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	touch $@
+
 install: $(BIN)/.installed
+
+install-dev: $(BIN)/.installed-dev
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -50,8 +58,15 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { echo "Installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-test: install chromium
+test: install-dev chromium
 	$(BIN)/python -m pytest
+
+# The suite without the tests marked slow (worker processes, model builds, browsers): a quick loop while coding.
+test-fast: install-dev
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: install-dev
+	$(BIN)/ruff check .
 
 check: install
 	$(BIN)/python manage.py check

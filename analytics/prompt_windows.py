@@ -23,8 +23,8 @@ from django.utils import timezone
 
 from analytics.choices import PeriodType
 from analytics.models import PromptPerformanceDaily
-from generations.models import PromptUsage
 from analytics.rollups.buckets import UTC, _period_end, _start_of_day, mean, percent
+from generations.models import PromptUsage
 from prompts.models import Prompt
 
 PERIOD_HOURS = {"day": 24, "week": 168, "month": 720}

@@ -8,8 +8,8 @@ ones are NULL and ignored by AVG, as the document's CASE leaves them NULL).
 from django.db.models import Avg, Count, F, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import Left
 
-from ourvidz_admin.choices import RatingLabel
 from generations.models import Job
+from ourvidz_admin.choices import RatingLabel
 from prompts.models import PromptVersion
 
 STARS = tuple(label.value for label in RatingLabel)

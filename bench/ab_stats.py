@@ -55,8 +55,8 @@ def _store(count: int):
     from django.db import transaction
 
     from analytics.models import ABTestPair, PromptABTest
-    from ourvidz_admin.db import insert_rows
     from generations.models import Job
+    from ourvidz_admin.db import insert_rows
 
     a, b = _ratings(count)
     series = f"bench-ab-{uuid.uuid4().hex[:8]}"

@@ -15,7 +15,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _portal import superuser_client, time_get  # noqa: E402
-
 from django.db import connection  # noqa: E402
 
 from generations.models import Job  # noqa: E402

@@ -17,7 +17,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _portal import superuser_client, time_get  # noqa: E402
-
 from django.db import connection  # noqa: E402
 
 from analytics.dashboards.common import utc_today  # noqa: E402
@@ -106,8 +105,8 @@ def main() -> None:
     args = parser.parse_args()
     urls = {"dashboards": DASHBOARD_URLS, "other": OTHER_URLS}.get(args.only, DASHBOARD_URLS + OTHER_URLS)
     client = superuser_client()
-    from ourvidz_admin.admin.paginators import estimated_count
     from generations.models import Job
+    from ourvidz_admin.admin.paginators import estimated_count
 
     print(f"database: {connection.vendor}; jobs (planner estimate or exact): {estimated_count(Job.objects.all()):,}")
     print(f"{'page':40} {'median ms':>10} {'worst ms':>10} {'queries':>8} {'status':>7}")

@@ -15,7 +15,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _portal import superuser_client  # noqa: E402
 
 
-
 def main() -> None:
     query = sys.argv[1] if len(sys.argv) > 1 else "status__exact=failed"
     client = superuser_client()

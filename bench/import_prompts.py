@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -30,9 +30,9 @@ django.setup()
 import tablib  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
+from ourvidz_admin.transfer import transfer_import  # noqa: E402
 from prompts.models import PromptVersion, PromptVersionTag  # noqa: E402
 from prompts.resources import PromptVersionResource  # noqa: E402
-from ourvidz_admin.transfer import transfer_import  # noqa: E402
 
 TAGS = [f"tag-{n}" for n in range(20)]
 
@@ -41,7 +41,7 @@ def build(rows: int, fmt: str) -> Path:
     """A file of ``rows`` versions: chains of 5 (each the parent of the next), 0-2 tags, 1 in 50 deleted."""
     headers = PromptVersionResource().expected_columns()
     data = tablib.Dataset(headers=headers)
-    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
     parent = None
     for n in range(rows):
         row_id = uuid.uuid4()

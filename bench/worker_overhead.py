@@ -29,9 +29,8 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from rq.job import Job as RQJob  # noqa: E402
-
 from django.db import connection  # noqa: E402
+from rq.job import Job as RQJob  # noqa: E402
 
 from configs.models import ModelBackend  # noqa: E402
 from generations import queueing  # noqa: E402

@@ -3,8 +3,8 @@
 import django_filters
 
 from ourvidz_admin.filters import StrictBooleanFilter
-from prompts.models import ModelParameters
 from prompts.choices import ModelFamily, UserTier
+from prompts.models import ModelParameters
 
 
 class ModelParametersFilterSet(django_filters.FilterSet):

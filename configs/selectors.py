@@ -10,7 +10,6 @@ from django.db.models import OuterRef, Subquery
 
 from configs.models import ConfigChangeHistory, EnhancedModelConfig, EnhancementPreset, ModelBackend
 
-
 _TTL_S = 5.0
 _cache: dict[tuple, tuple[float, object]] = {}
 

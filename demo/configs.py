@@ -6,7 +6,11 @@ from decimal import Decimal
 from django.utils import timezone
 
 from configs.models import (
-    CompelConfig, ConfigChangeHistory, EnhancedModelConfig, EnhancementPreset, ModelConfigHistory,
+    CompelConfig,
+    ConfigChangeHistory,
+    EnhancedModelConfig,
+    EnhancementPreset,
+    ModelConfigHistory,
 )
 from configs.models.compel import compel_config_hash
 from demo.keys import demo_uuid, insert_missing

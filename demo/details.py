@@ -1,11 +1,18 @@
 """Related rows of the detail jobs (the first ``DETAIL_JOBS``), built and inserted with their batch."""
 
 from analytics.models import EnhancedPromptTest, PromptTestResult
-from generations.models import LiveJobTracking, PromptUsage, TrackedPrompt
 from demo import outputs, testing, tracking
 from demo.context import DemoContext
 from demo.keys import detail_rng
-from generations.models import GenerationImageInput, GenerationImageOutput, GenerationImageRating, Job
+from generations.models import (
+    GenerationImageInput,
+    GenerationImageOutput,
+    GenerationImageRating,
+    Job,
+    LiveJobTracking,
+    PromptUsage,
+    TrackedPrompt,
+)
 from prompts.models import PromptLog
 
 # Insertion order: outputs before the ratings that point at them.

@@ -5,9 +5,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from prompts.models import ModelParameters
 from demo.keys import demo_uuid, insert_missing
-from prompts.models import Character, PromptRule, PromptTag, PromptTemplate
+from prompts.models import Character, ModelParameters, PromptRule, PromptTag, PromptTemplate
 
 SDXL_NEGATIVE = ("blurry, lowres, jpeg artifacts, watermark, signature, text, cropped, extra fingers, "
                  "deformed hands, bad anatomy, duplicate, oversaturated")

@@ -18,9 +18,9 @@ from analytics.abtests.arms import arms_resolve
 from analytics.abtests.services import ab_test_plan, ab_test_refresh_results, pair_seed
 from analytics.choices import ABTestStatus
 from analytics.models import ABTestPair, AdminDevelopmentProgress, PromptABTest
-from ourvidz_admin.choices import JobStatus, JobType
 from demo.keys import demo_uuid, insert_missing
 from generations.models import GenerationImageOutput, Job
+from ourvidz_admin.choices import JobStatus, JobType
 
 PLAIN = {"enhancement_strategy": "none"}
 # (name, series, model, baseline arm, enhanced arm, lift, sd, days ago, started, only fully rated pairs)

@@ -40,7 +40,7 @@ def failure(rng: random.Random, model_type: str, model_used: str) -> tuple[str, 
     """A weighted failure reason for ``model_type`` and a plausible error message for it."""
     reasons = REASON_WEIGHTS[model_type]
     point = rng.random() * sum(weight for _r, weight in reasons)
-    for reason, weight in reasons:
+    for reason, weight in reasons:  # noqa: B007 - the reason the point falls in is used after the loop
         point -= weight
         if point < 0:
             break

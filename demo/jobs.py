@@ -9,14 +9,14 @@ import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from ourvidz_admin.choices import EnhancementStrategy as S
-from ourvidz_admin.choices import FailureReason, JobStatus, JobType
 from demo import dynamic, phrases
 from demo.context import DemoContext
 from demo.failures import NOTES, failure
 from demo.keys import job_rng, job_uuid, pick
 from generations.models import Job
 from generations.models.jobs import expansion_percent
+from ourvidz_admin.choices import EnhancementStrategy as S
+from ourvidz_admin.choices import FailureReason, JobStatus, JobType
 
 DAY = 86_400
 MODEL_USED = {"SDXL": "sdxl-lustify-v2", "WAN": "wan2.1-t2v-1.3b"}
@@ -240,7 +240,10 @@ def _unstarted(job: Job) -> None:
 
 
 def _review(rng: random.Random, job: Job, ctx: DemoContext, now: datetime) -> None:
-    """~70% of completed jobs are rated (74% drawn, minus those too recent to have been reviewed); enhancement skews ratings up."""
+    """~70% of completed jobs are rated (74% drawn, minus those too recent to have been reviewed).
+
+    Enhancement skews ratings up.
+    """
     if job.status != JobStatus.COMPLETED or rng.random() >= 0.74 or not ctx.reviewer_ids:
         return
     rated_at = job.completed_at + timedelta(seconds=rng.uniform(300, 2 * DAY))

@@ -2,10 +2,10 @@
 
 import random
 
-from ourvidz_admin.choices import JobStatus, JobType, RatingCriterion
 from demo.keys import demo_uuid, pick
 from demo.media import MediaFile
 from generations.models import GenerationImageInput, GenerationImageOutput, GenerationImageRating, Job
+from ourvidz_admin.choices import JobStatus, JobType, RatingCriterion
 
 IMAGE_CRITERIA = (RatingCriterion.COMPOSITION, RatingCriterion.COLOR, RatingCriterion.ACCURACY,
                   RatingCriterion.DETAIL, RatingCriterion.ANATOMY)

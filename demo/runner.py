@@ -9,20 +9,20 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 from tqdm import tqdm
 
-from analytics.rollups.aggregates import rebuild_aggregates
 from analytics.alerts.services import alerts_evaluate
+from analytics.rollups.aggregates import rebuild_aggregates
 from analytics.rollups.buckets import rebuild_all
 from demo import configs, dynamic, experiments, library
 from demo.context import DemoContext, load_context
-from ourvidz_admin.db import insert_rows
 from demo.details import build_details, insert_details
 from demo.jobs import build_job
 from demo.keys import DETAIL_JOBS, job_uuid
 from demo.media import ensure_media
 from demo.users import seed_users
 from generations import queueing
-from ourvidz_admin.choices import JobStatus
 from generations.models import Job
+from ourvidz_admin.choices import JobStatus
+from ourvidz_admin.db import insert_rows
 
 logger = logging.getLogger(__name__)
 APP_LABELS = ("prompts", "generations", "analytics", "configs")

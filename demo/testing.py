@@ -7,14 +7,13 @@ from decimal import Decimal
 from django.core.files.storage import default_storage
 
 from analytics.models import EnhancedPromptTest, PromptTestResult
-from generations.models import TrackedPrompt
+from demo.context import DemoContext
+from demo.keys import demo_uuid, pick
+from generations.models import Job, TrackedPrompt
+from generations.models.jobs import expansion_percent
 from generations.prompt_analysis import analyse_prompt, prompt_hash
 from ourvidz_admin.choices import EnhancementStrategy as S
 from ourvidz_admin.choices import JobStatus
-from demo.context import DemoContext
-from demo.keys import demo_uuid, pick
-from generations.models import Job
-from generations.models.jobs import expansion_percent
 
 CATEGORIES = {"couples-v3": "couples", "lighting-sweep": "lighting", "portrait-baseline": "portrait",
               "wan-motion-ab": "motion", "compel-weights-grid": "compel", "negative-prompt-trim": "negative",
@@ -71,7 +70,8 @@ def enhanced_test(rng: random.Random, index: int, job: Job, ctx: DemoContext, ou
     return [EnhancedPromptTest(
         id=demo_uuid("enhanced-test", index), job_id=job.id, original_prompt=original, enhanced_prompt=enhanced,
         enhancement_strategy=job.enhancement_strategy, model_type=job.model_type, job_type=job.job_type,
-        original_length=len(original), enhanced_length=len(enhanced), expansion_percentage=expansion_percent(original, enhanced),
+        original_length=len(original), enhanced_length=len(enhanced),
+        expansion_percentage=expansion_percent(original, enhanced),
         enhancement_time_ms=job.enhancement_time_ms, compel_weights=job.compel_weights,
         weight_config_hash=hashes.get(job.compel_config_id, ""),
         baseline_quality=Decimal(job.quality_rating) - job.quality_improvement,

@@ -3,13 +3,12 @@
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
-from generations.models import LiveJobTracking, PromptUsage
-from ourvidz_admin.choices import EnhancementStrategy as S
-from ourvidz_admin.choices import JobStatus, JobType
 from demo.context import DemoContext
 from demo.jobs import qwen_tokens
 from demo.keys import demo_uuid
-from generations.models import Job
+from generations.models import Job, LiveJobTracking, PromptUsage
+from ourvidz_admin.choices import EnhancementStrategy as S
+from ourvidz_admin.choices import JobStatus, JobType
 from prompts.models import PromptLog
 
 COST_PER_TOKEN = Decimal("0.0000004")

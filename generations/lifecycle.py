@@ -11,11 +11,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from generations.choices import SaveMethod, TrackerOutcome
-from generations.models import LiveJobTracking, PromptUsage, TrackedPrompt
 from generations import events, queueing
+from generations.choices import SaveMethod, TrackerOutcome
+from generations.models import GenerationImageOutput, Job, LiveJobTracking, PromptUsage, TrackedPrompt
 from ourvidz_admin.choices import TERMINAL_STATUSES, FailureReason, JobStatus, ModelType
-from generations.models import GenerationImageOutput, Job
 from prompts.choices import UseCase
 from prompts.models import Prompt, PromptLog
 

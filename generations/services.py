@@ -13,17 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from configs.selectors import model_backend_get, model_config_active, preset_in_use
-from generations import queueing
-from ourvidz_admin.choices import (
-    JOB_TYPES_BY_MODEL,
-    RETRYABLE_STATUSES,
-    EnhancementStrategy,
-    FailureReason,
-    JobStatus,
-    JobType,
-    ModelType,
-)
-from generations import events
+from generations import events, queueing
 from generations.lifecycle import job_fail
 from generations.models import GenerationImageInput, GenerationImageOutput, Job, PromptUsage
 from generations.validation import (
@@ -32,6 +22,15 @@ from generations.validation import (
     check_prompt,
     check_ranges,
     wan_frame_count,
+)
+from ourvidz_admin.choices import (
+    JOB_TYPES_BY_MODEL,
+    RETRYABLE_STATUSES,
+    EnhancementStrategy,
+    FailureReason,
+    JobStatus,
+    JobType,
+    ModelType,
 )
 
 COMPEL_STRATEGIES = (EnhancementStrategy.COMPEL, EnhancementStrategy.HYBRID)
@@ -315,8 +314,8 @@ def jobs_unarchive(*, queryset) -> int:
 @transaction.atomic
 def output_rate(*, output, criteria: str, rating: int, by, notes: str = ""):
     """One reviewer's 1-5 rating of one output on one criterion; rating again replaces it."""
-    from ourvidz_admin.choices import RatingCriterion
     from generations.models import GenerationImageRating
+    from ourvidz_admin.choices import RatingCriterion
 
     _choice(criteria, RatingCriterion, "criteria")
     if not isinstance(rating, int) or not 1 <= rating <= 5:

@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ourvidz_admin.choices import TERMINAL_STATUSES, JobStatus, ModelType
 from generations.models import Job
 from generations.services import job_submit
+from ourvidz_admin.choices import TERMINAL_STATUSES, JobStatus, ModelType
 from prompts.models import PromptVersion
 
 

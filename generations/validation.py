@@ -2,8 +2,8 @@
 
 from django.core.exceptions import ValidationError
 
-from ourvidz_admin.choices import ModelType
 from generations.models.jobs import MAX_PROMPT_CHARS
+from ourvidz_admin.choices import ModelType
 
 _PAIRS = {")": "(", "]": "["}
 
@@ -38,8 +38,8 @@ def check_compel_syntax(text: str, *, field: str = "prompt") -> None:
             stack.append((char, position))
         elif char in _PAIRS:
             if not stack or stack[-1][0] != _PAIRS[char]:
-                raise ValidationError({field: f"Malformed Compel expression: unexpected '{char}' at position {position}."},
-                                      code="malformed_prompt")
+                message = f"Malformed Compel expression: unexpected '{char}' at position {position}."
+                raise ValidationError({field: message}, code="malformed_prompt")
             stack.pop()
     if in_quote:
         raise ValidationError({field: "Malformed Compel expression: unterminated quote."}, code="malformed_prompt")

@@ -1,14 +1,14 @@
 """Run one stage of a job in this worker: claim it, do the work, record success or a classified failure."""
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
 
 from generations import lifecycle, queueing
-from ourvidz_admin.choices import FailureReason
 from gpu.errors import JobCancelled, MalformedPromptError, ModelLoadError
 from gpu.worker import STATE
+from ourvidz_admin.choices import FailureReason
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +54,8 @@ def _record_overhead() -> None:
     rq_job = get_current_job()
     if rq_job is None or rq_job.started_at is None:
         return
-    started = rq_job.started_at if rq_job.started_at.tzinfo else rq_job.started_at.replace(tzinfo=timezone.utc)
-    rq_job.meta["dequeue_to_commit_ms"] = (datetime.now(timezone.utc) - started).total_seconds() * 1000
+    started = rq_job.started_at if rq_job.started_at.tzinfo else rq_job.started_at.replace(tzinfo=UTC)
+    rq_job.meta["dequeue_to_commit_ms"] = (datetime.now(UTC) - started).total_seconds() * 1000
     rq_job.save_meta()
 
 

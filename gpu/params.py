@@ -1,7 +1,7 @@
 """Generation parameters of a job: configuration, then parameter rows, then the job's own values."""
 
-from ourvidz_admin.choices import ModelType
 from generations.validation import wan_frame_count
+from ourvidz_admin.choices import ModelType
 
 WAN_DEFAULT_SIZE = (832, 480)
 WAN_FPS = 16

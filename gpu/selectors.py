@@ -21,9 +21,9 @@ from redis.exceptions import RedisError
 from redis.retry import Retry
 
 from generations import queueing
-from ourvidz_admin.choices import FailureReason, JobStatus, ModelType
 from generations.models import Job
 from gpu.models import WorkerHeartbeat
+from ourvidz_admin.choices import FailureReason, JobStatus, ModelType
 
 QUEUE_NAMES = ("enhance", "sdxl", "wan", "default")
 FAILED_WINDOW = timedelta(hours=1)

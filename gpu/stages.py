@@ -10,12 +10,12 @@ from configs.models import CompelConfig
 from configs.models.compel import compel_config_hash
 from configs.selectors import model_backend_get, model_config_active
 from generations import lifecycle
-from ourvidz_admin.choices import EnhancementStrategy, ModelType
 from generations.models.jobs import MAX_PROMPT_CHARS, expansion_percent
 from gpu.cache import MODEL_CACHE
 from gpu.params import WAN_FPS, apply_backend_limits, resolve_generation_parameters
 from gpu.storage import load_input_image, save_images, save_video
 from gpu.worker import STATE
+from ourvidz_admin.choices import EnhancementStrategy, ModelType
 from prompts.cache import PROMPT_CACHE
 from prompts.compel_syntax import hybrid_core, sanitize_llm_text
 from prompts.resolution import PromptRequest, compose, resolve, resolve_parameters

@@ -55,7 +55,7 @@ import pathlib
 import shutil
 import tempfile
 from collections import Counter
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 from diffusers import (

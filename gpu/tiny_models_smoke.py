@@ -15,7 +15,7 @@ import os
 import pathlib
 import sys
 import time
-from typing import Iterator
+from collections.abc import Iterator
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

@@ -75,11 +75,12 @@ class ModelWorker(SimpleWorker):
         connection.close()
 
     def _publish_heartbeat(self) -> None:
+        from django.utils import timezone
+
         from generations.models import Job
         from gpu.cache import MODEL_CACHE
         from gpu.devices import gpu_memory_mb, resolve_device
         from gpu.models import WorkerHeartbeat
-        from django.utils import timezone
 
         used, total = gpu_memory_mb()
         job_id, progress = STATE.job_id, STATE.progress

@@ -9,7 +9,6 @@ import uuid
 from django.db import connection, models
 from django.db.models import Q
 
-
 _lock = threading.Lock()
 _last = [0, 0]  # last millisecond used, 12-bit sequence within it
 

@@ -54,7 +54,7 @@ class MomentFormField(forms.CharField):
                 moment = timezone.make_aware(moment)
             try:
                 # In UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts (up to ±23:59).
-                moment = moment.astimezone(datetime.timezone.utc)
+                moment = moment.astimezone(datetime.UTC)
             except OverflowError:
                 raise forms.ValidationError("That moment is outside the years 1 to 9999.") from None
         elif moment == datetime.date.max:

@@ -16,7 +16,8 @@ def enqueue_coalesced(func, *args, rq_id: str, timeout: int = 300) -> None:
     """
     import django_rq
     from rq.exceptions import NoSuchJobError
-    from rq.job import Job as RQJob, JobStatus as RQStatus
+    from rq.job import Job as RQJob
+    from rq.job import JobStatus as RQStatus
 
     try:
         if RQJob.fetch(rq_id, connection=connection()).get_status() == RQStatus.QUEUED:

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from import_export import fields
 from import_export.instance_loaders import CachedInstanceLoader
 
-from prompts.models import Agent, AgentPrompt, Character, Prompt, PromptRule, PromptTemplate, PromptVersion
 from ourvidz_admin.resources import (
     StrictModelResource,
     TagsField,
@@ -20,6 +19,7 @@ from ourvidz_admin.resources import (
     lookup_field,
     time_field,
 )
+from prompts.models import Agent, AgentPrompt, Character, Prompt, PromptRule, PromptTemplate, PromptVersion
 
 User = get_user_model()
 

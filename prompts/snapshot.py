@@ -99,8 +99,7 @@ def _jsonable(value):
 
 def load_snapshot() -> PromptSnapshot:
     """Read the active templates, rules, parameters and characters (five queries)."""
-    from prompts.models import ModelParameters
-    from prompts.models import Character, PromptRule, PromptTemplate
+    from prompts.models import Character, ModelParameters, PromptRule, PromptTemplate
 
     templates = tuple(
         TemplateEntry(str(t.pk), t.name, t.model_family, t.use_case, t.template_type, t.content_mode, t.content,

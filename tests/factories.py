@@ -9,8 +9,8 @@ from django.utils import timezone
 from analytics import models as analytics
 from configs import models as configs
 from generations import models as generations
-from ourvidz_admin.choices import EnhancementStrategy, JobStatus, JobType, ModelType
 from gpu.models import WorkerHeartbeat
+from ourvidz_admin.choices import EnhancementStrategy, JobStatus, JobType, ModelType
 from prompts import models as prompts
 
 

@@ -13,8 +13,8 @@ from django.db.models import Prefetch, Q
 
 from analytics.abtests.filters import ABTestFilterSet
 from analytics.models import ABTestPair, PromptABTest
-from ourvidz_admin.choices import ACTIVE_STATUSES, JobStatus
 from generations.models import GenerationImageOutput, Job
+from ourvidz_admin.choices import ACTIVE_STATUSES, JobStatus
 
 LABELS = ("A", "B")
 NOT_STARTED = "not_started"

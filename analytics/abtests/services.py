@@ -24,10 +24,10 @@ from analytics.abtests.selectors import LABELS, ab_test_unfinished_jobs, pair_jo
 from analytics.choices import ABTestStatus
 from analytics.models import ABTestPair, PromptABTest
 from analytics.stats import paired_sample_size
-from ourvidz_admin.choices import JobStatus, ModelType
 from generations.models import Job
 from generations.services import job_rate, job_submit, jobs_cancel
 from generations.validation import check_prompt
+from ourvidz_admin.choices import JobStatus, ModelType
 
 CANCELLABLE = (ABTestStatus.DRAFT, ABTestStatus.RUNNING)
 MAX_PAIRS = 1_000  # 2,000 jobs; a larger plan usually means the lift or the sd is unrealistic

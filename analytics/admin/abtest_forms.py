@@ -8,8 +8,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from analytics.abtests.arms import ARM_KEYS, ARMS
 from configs.models import CompelConfig, EnhancedModelConfig
-from ourvidz_admin.choices import EnhancementStrategy, ModelType
 from generations.models import Job
+from ourvidz_admin.choices import EnhancementStrategy, ModelType
 from prompts.models import PromptVersion
 
 PLAN_FIELDS = ("target_lift", "alpha", "power", "sd_difference")

@@ -2,10 +2,10 @@
 
 from django.contrib import admin
 
-from ourvidz_admin.admin.filters import CreatedRangeFilter
-from ourvidz_admin.admin.mixins import LargeTableAdminMixin, truncate
 from analytics.models import EnhancedPromptTest, PromptTestResult
 from analytics.resources import PromptTestResultResource
+from ourvidz_admin.admin.filters import CreatedRangeFilter
+from ourvidz_admin.admin.mixins import LargeTableAdminMixin, truncate
 from ourvidz_admin.admin.transfer import TransferAdminMixin
 
 

@@ -32,8 +32,8 @@ from django.db.models import Count, Q
 from analytics.choices import AlertMetric, Comparison
 from analytics.models import AlertRule
 from analytics.prompt_windows import Totals, Window, cached_totals, library_prompts
-from ourvidz_admin.choices import ENHANCED_STRATEGIES, EnhancementStrategy, JobStatus
 from generations.models import Job
+from ourvidz_admin.choices import ENHANCED_STRATEGIES, EnhancementStrategy, JobStatus
 from prompts.choices import PromptStatus
 
 PROMPT, STRATEGY = "prompt", "strategy"

@@ -23,10 +23,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from analytics.alerts.rules import Evaluation, Finding, evaluate_rule
+from analytics.alerts.webhooks import alerts_notify_pending
 from analytics.choices import AlertStatus
 from analytics.models import Alert, AlertRule
 from analytics.models.alerts import ACTIVE_ALERT
-from analytics.alerts.webhooks import alerts_notify_pending
 
 REFRESHED_FIELDS = ("subject_label", "severity", "value", "threshold", "message", "recommendation", "last_seen_at")
 RULE_FIELDS = ("name", "metric", "comparison", "threshold", "window_hours", "baseline_hours", "min_samples",
@@ -131,7 +131,7 @@ def alert_rule_save(*, rule: AlertRule, **changes) -> AlertRule:
     """Apply ``changes`` (fields of ``RULE_FIELDS``) to ``rule``, validate it (``AlertRule.clean``) and save."""
     unknown = set(changes) - set(RULE_FIELDS)
     if unknown:
-        raise ValidationError({name: "This field cannot be changed." for name in sorted(unknown)})
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed."))
     for name, value in changes.items():
         setattr(rule, name, value)
     with transaction.atomic():

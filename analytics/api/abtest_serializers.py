@@ -14,9 +14,9 @@ from rest_framework import serializers
 from analytics.abtests.services import MAX_PAIRS
 from analytics.models import PromptABTest
 from generations.api.serializers import RatingValueField, UpperChoiceField
-from ourvidz_admin.choices import EnhancementStrategy, ModelType
 from generations.models.jobs import MAX_PROMPT_CHARS
 from ourvidz_admin.api.serializers import StrictSerializer
+from ourvidz_admin.choices import EnhancementStrategy, ModelType
 
 STATUS_HELP = "draft, running, complete or cancelled."
 

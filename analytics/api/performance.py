@@ -29,8 +29,8 @@ from analytics.prompt_performance import (
     get_prompt_performance_summary,
     get_top_performing_prompts,
 )
-from ourvidz_admin.api.serializers import EmptySerializer
 from ourvidz_admin.api.permissions import StaffModelPermissions, require
+from ourvidz_admin.api.serializers import EmptySerializer
 from prompts.models import Prompt
 
 PERFORMANCE = "analytics.view_promptperformancedaily"

@@ -6,8 +6,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from analytics.selectors import prompt_performance, rating_distribution
 from analytics.api.serializers import PromptPerformanceSerializer, RatingDistributionSerializer
+from analytics.selectors import prompt_performance, rating_distribution
 from generations.filters import JobFilterSet
 from generations.models import Job
 from ourvidz_admin.api.permissions import require

@@ -16,8 +16,8 @@ from django.utils import timezone
 from analytics.dashboards.common import STAR_COLUMNS, STRATEGY_ORDER, DayRange, star_shares
 from analytics.models import JobStatsDaily
 from analytics.rollups.buckets import mean, percent, whole
-from ourvidz_admin.choices import ENHANCED_STRATEGIES, EnhancementStrategy, JobStatus
 from generations.models import Job
+from ourvidz_admin.choices import ENHANCED_STRATEGIES, EnhancementStrategy, JobStatus
 
 S = EnhancementStrategy
 _SUMS = ("total_jobs", "completed_jobs", "failed_jobs", "cancelled_jobs", "rated_jobs", "rating_sum",

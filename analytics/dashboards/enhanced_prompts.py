@@ -8,8 +8,8 @@ from django.db.models.functions import Length, Substr
 from analytics.models import PromptABTest
 from analytics.rollups.buckets import mean
 from configs.models import CompelConfig
-from ourvidz_admin.choices import EnhancementStrategy
 from generations.models import Job
+from ourvidz_admin.choices import EnhancementStrategy
 
 QWEN_STRATEGIES = (EnhancementStrategy.QWEN, EnhancementStrategy.HYBRID)
 EXCERPT_CHARS = 80

@@ -14,8 +14,14 @@ from django.utils import timezone
 
 from analytics.dashboards.common import STRATEGY_ORDER, trend
 from analytics.rollups.buckets import difference, mean, percent, whole
-from ourvidz_admin.choices import ACTIVE_STATUSES, ENHANCED_STRATEGIES, TERMINAL_STATUSES, EnhancementStrategy, JobStatus
 from generations.models import Job
+from ourvidz_admin.choices import (
+    ACTIVE_STATUSES,
+    ENHANCED_STRATEGIES,
+    TERMINAL_STATUSES,
+    EnhancementStrategy,
+    JobStatus,
+)
 
 HOUR, DAY = timedelta(hours=1), timedelta(hours=24)
 S = EnhancementStrategy

@@ -36,9 +36,12 @@ class PromptABTest(UUIDModel):
     status = models.CharField(max_length=20, choices=ABTestStatus.choices, default=ABTestStatus.DRAFT)
     # Power calculation inputs and its answer.
     target_lift = models.DecimalField(
-        max_digits=3, decimal_places=2, default=Decimal("0.50"), help_text="Smallest lift in mean rating worth detecting (stars)."
+        max_digits=3, decimal_places=2, default=Decimal("0.50"),
+        help_text="Smallest lift in mean rating worth detecting (stars).",
     )
-    alpha = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.050"), help_text="Significance level.")
+    alpha = models.DecimalField(
+        max_digits=4, decimal_places=3, default=Decimal("0.050"), help_text="Significance level."
+    )
     power = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0.80"))
     sd_difference = models.DecimalField(
         max_digits=3, decimal_places=2, default=Decimal("1.00"),

@@ -2,11 +2,10 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F
 from django.utils import timezone
 
 from analytics.choices import PeriodType
-from ourvidz_admin.choices import EnhancementStrategy, JobStatus, ModelType
+from ourvidz_admin.choices import EnhancementStrategy, ModelType
 from ourvidz_admin.db import UUIDModel, between, one_of
 
 

@@ -14,8 +14,8 @@ queued after a job that used the row finishes or is rated) or for every row
 
 from django.db.models import Count, Sum
 
-from analytics.rollups.quality import prompt_consistency
 from analytics.rollups.buckets import mean
+from analytics.rollups.quality import prompt_consistency
 from configs.models import CompelConfig, EnhancementPreset
 from generations.models import Job
 

@@ -18,8 +18,7 @@ A period or day without jobs gets no row.
 """
 
 import uuid
-from datetime import date, datetime, time, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
@@ -28,10 +27,10 @@ from django.db.models.functions import TruncDate, TruncDay, TruncHour
 
 from analytics.choices import PeriodType
 from analytics.models import JobStatsDaily, LivePromptMetric, ModelPerformanceLog, UserEnhancementAdoption
-from ourvidz_admin.choices import EnhancementStrategy, JobStatus
 from generations.models import Job
+from ourvidz_admin.choices import EnhancementStrategy, JobStatus
 
-UTC = dt_timezone.utc
+UTC = UTC
 CENT = Decimal("0.01")
 _NAMESPACE = uuid.UUID("0b6d6c1e-3f2a-5d4c-8e9f-7a1b2c3d4e5f")
 _NONE = EnhancementStrategy.NONE

@@ -15,8 +15,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from analytics.models import PromptPerformanceDaily
-from generations.models import PromptUsage
 from analytics.rollups.buckets import UTC, _replace, _start_of_day, rollup_id
+from generations.models import PromptUsage
 
 TABLE = "prompt_performance_daily"
 

@@ -18,15 +18,14 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models.functions import Cast
 from django.db.models import Case, Count, DecimalField, OuterRef, Q, QuerySet, StdDev, Subquery, Sum, Value, When
+from django.db.models.functions import Cast
 
 from analytics.models import EnhancedPromptTest
-from generations.models import LiveJobTracking
 from analytics.rollups.buckets import CENT, mean
-from ourvidz_admin.choices import EnhancementStrategy
-from generations.models import Job
+from generations.models import Job, LiveJobTracking
 from generations.models.jobs import expansion_percent
+from ourvidz_admin.choices import EnhancementStrategy
 
 NONE = EnhancementStrategy.NONE
 MAX_SPREAD = 2.0  # population σ of an even split between 1 and 5 stars

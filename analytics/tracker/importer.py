@@ -9,8 +9,7 @@ this run, is skipped.
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.db import transaction
@@ -63,14 +62,14 @@ def map_failure_reason(value) -> str:
 
 def _timestamp(value) -> datetime:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, tz=dt_timezone.utc)
+        return datetime.fromtimestamp(value, tz=UTC)
     if not isinstance(value, str) or not value.strip():
         raise ValueError("timestamp is required (ISO 8601 or Unix seconds)")
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(f"timestamp {value!r} is not ISO 8601") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt_timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _text(entry, name, *, required=False, limit=None) -> str:
@@ -150,7 +149,9 @@ def tracker_json_import(*, paths: list[Path]) -> TrackerImportReport:
     report = TrackerImportReport()
     all_rows = [row for rows in loaded.values() for row in rows]
     hashes = {prompt_hash(row.prompt) for row in all_rows}
-    seen = set(TrackedPrompt.objects.filter(prompt_hash__in=hashes).values_list("prompt_hash", "ai_model", "created_at"))
+    seen = set(
+        TrackedPrompt.objects.filter(prompt_hash__in=hashes).values_list("prompt_hash", "ai_model", "created_at")
+    )
     for path, rows in loaded.items():
         added = 0
         for row in rows:

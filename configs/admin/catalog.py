@@ -3,9 +3,9 @@
 from django.contrib import admin
 
 from configs.models import CompelConfig, EnhancementPreset, ModelBackend
-from prompts.models import ModelParameters
 from configs.resources import CompelConfigResource, EnhancementPresetResource
 from ourvidz_admin.admin.transfer import TransferAdminMixin
+from prompts.models import ModelParameters
 
 
 @admin.register(EnhancementPreset)

@@ -2,9 +2,8 @@
 
 from rest_framework import serializers
 
-from prompts.models import ModelParameters
 from ourvidz_admin.api.serializers import StrictModelSerializer
-from prompts.models import Character
+from prompts.models import Character, ModelParameters
 
 
 class ModelParametersSerializer(StrictModelSerializer):

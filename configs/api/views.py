@@ -6,8 +6,8 @@ from rest_framework import viewsets
 
 from configs.api.serializers import ModelParametersSerializer
 from configs.filters import ModelParametersFilterSet
-from prompts.models import ModelParameters
 from ourvidz_admin.api.permissions import StaffModelPermissions
+from prompts.models import ModelParameters
 
 
 class ModelParametersViewSet(viewsets.ModelViewSet):

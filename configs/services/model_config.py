@@ -48,7 +48,9 @@ def change_summary(old: dict, new: dict) -> str:
 
 
 @transaction.atomic
-def _config_apply(*, config: EnhancedModelConfig, values: dict, changed_by, note: str = "") -> ConfigChangeHistory | None:
+def _config_apply(
+    *, config: EnhancedModelConfig, values: dict, changed_by, note: str = ""
+) -> ConfigChangeHistory | None:
     """Set ``values`` on ``config``, validate, save and record; None (and nothing written) when nothing changed."""
     unknown = sorted(set(values) - set(CONFIG_FIELDS))
     if unknown:

@@ -49,7 +49,9 @@ class InputInline(OutputInline):
 
     @admin.display(description="preview")
     def preview(self, obj):
-        return format_html('<a href="{0}"><img src="{0}" height="64" alt=""></a>', obj.location) if obj.location else "—"
+        if not obj.location:
+            return "—"
+        return format_html('<a href="{0}"><img src="{0}" height="64" alt=""></a>', obj.location)
 
 
 class ReviewForm(forms.ModelForm):
@@ -163,8 +165,8 @@ class JobAdmin(LargeTableAdminMixin, admin.ModelAdmin):
         return job_csv_response(queryset.select_related(None))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        from ourvidz_admin.choices import RatingCriterion
         from generations.models import GenerationImageRating
+        from ourvidz_admin.choices import RatingCriterion
 
         outputs = list(GenerationImageOutput.objects.filter(job_id=object_id).order_by("order_index"))
         mine = {(r.output_id, r.criteria): r.rating for r in GenerationImageRating.objects.filter(

@@ -14,11 +14,10 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
-from ourvidz_admin.choices import EnhancementStrategy, FailureReason, ModelType
-from generations.models import Job
+from generations.models import GenerationImageOutput, Job
 from generations.selectors import QUEUE_FILTERS, job_rating_card, job_rating_queue, job_status_rows
-from generations.models import GenerationImageOutput
 from generations.services import job_rate, output_rate
+from ourvidz_admin.choices import EnhancementStrategy, FailureReason, ModelType
 
 
 def _filters(request) -> dict:

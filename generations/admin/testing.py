@@ -7,11 +7,11 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from ourvidz_admin.choices import ModelType
 from generations.export import job_csv_response
 from generations.forms import PromptTestBatchForm, PromptTestFormSet
 from generations.models import Job
 from generations.services import job_submit
+from ourvidz_admin.choices import ModelType
 
 RECENT = 20
 

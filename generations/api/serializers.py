@@ -3,9 +3,9 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ourvidz_admin.choices import EnhancementStrategy, FailureReason, ModelType, RatingLabel
 from generations.models import GenerationImageInput, GenerationImageOutput, Job
 from ourvidz_admin.api.serializers import StrictSerializer
+from ourvidz_admin.choices import EnhancementStrategy, FailureReason, ModelType, RatingLabel
 
 # Service argument names → API field names, for errors raised by job_submit and job_rate.
 FIELD_NAMES = {

@@ -21,13 +21,19 @@ from generations.api.serializers import (
     JobRatingSerializer,
     OutputImageSerializer,
 )
-from ourvidz_admin.api.serializers import EmptySerializer
-from generations.services import IMAGE_MODELS, generation_image_add, generation_image_delete
 from generations.filters import JobFilterSet
 from generations.models import GenerationImageInput, GenerationImageOutput, Job
-from generations.services import job_cancel, job_rate, job_retry
+from generations.services import (
+    IMAGE_MODELS,
+    generation_image_add,
+    generation_image_delete,
+    job_cancel,
+    job_rate,
+    job_retry,
+)
 from ourvidz_admin.api.exceptions import validation_detail
 from ourvidz_admin.api.permissions import IsStaff, StaffModelPermissions, require
+from ourvidz_admin.api.serializers import EmptySerializer
 
 
 def jobs_with_images():

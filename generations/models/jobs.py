@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 
+from generations.querysets import JobQuerySet
 from ourvidz_admin.choices import (
     JOB_TYPES_BY_MODEL,
     EnhancementStrategy,
@@ -17,7 +18,6 @@ from ourvidz_admin.choices import (
     ModelType,
     RatingLabel,
 )
-from generations.querysets import JobQuerySet
 from ourvidz_admin.db import UUIDModel, between, one_of
 
 MAX_PROMPT_CHARS = 8000
@@ -144,7 +144,9 @@ class Job(UUIDModel):
             models.Index(F("created_at").desc(), F("id").desc(), name="jobs_created_idx"),
             models.Index("status", F("created_at").desc(), F("id").desc(), name="jobs_status_created_idx"),
             models.Index("model_type", F("created_at").desc(), F("id").desc(), name="jobs_model_created_idx"),
-            models.Index("enhancement_strategy", F("created_at").desc(), F("id").desc(), name="jobs_strategy_created_idx"),
+            models.Index(
+                "enhancement_strategy", F("created_at").desc(), F("id").desc(), name="jobs_strategy_created_idx"
+            ),
             # Live dashboard and the enhancement-drop alert aggregate the last 24 h of jobs: with these
             # columns in the index (PostgreSQL INCLUDE; ignored elsewhere) they never visit the table.
             # Document 001's prompt performance groups the versioned jobs' ratings from this index alone.

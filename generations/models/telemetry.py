@@ -50,7 +50,8 @@ class PromptUsage(UUIDModel):
     tokens_used = models.PositiveIntegerField(default=0)
     cost = models.DecimalField(max_digits=12, decimal_places=6, default=0)
     stage = models.CharField(
-        max_length=20, blank=True, help_text="The worker stage that made this call (enhance or generate); empty for others."
+        max_length=20, blank=True,
+        help_text="The worker stage that made this call (enhance or generate); empty for others.",
     )
     session_id = models.CharField(max_length=100, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)

@@ -6,7 +6,7 @@ Loaders take already resolved device names and dtype names ("float32",
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PIL import Image
 

@@ -7,8 +7,8 @@ is encoded by the VAE and no CLIP image encoder is needed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import torch
 from diffusers import AutoencoderKLWan, WanImageToVideoPipeline, WanPipeline

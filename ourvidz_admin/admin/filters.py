@@ -36,7 +36,10 @@ def created_range_filter(field: str, title: str | None = None) -> type[CreatedRa
     return type(
         f"{field.title().replace('_', '')}RangeFilter",
         (CreatedRangeFilter,),
-        {"field_name": field, "parameter_name": field.removesuffix("_at") or field, "title": title or field.replace("_", " ")},
+        {
+            "field_name": field, "parameter_name": field.removesuffix("_at") or field,
+            "title": title or field.replace("_", " "),
+        },
     )
 
 

@@ -99,7 +99,8 @@ class PortalPagination(BasePagination):
             return {"name": name, "required": False, "in": "query", "description": description, "schema": schema}
 
         params = [
-            param("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "Page number (page/limit pagination)."),
+            param("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+                  "Page number (page/limit pagination)."),
             param("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}, "Rows per page (max 200)."),
         ]
         if getattr(view, "cursor_ordering", None):

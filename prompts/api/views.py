@@ -9,8 +9,8 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ourvidz_admin.api.serializers import EmptySerializer
 from ourvidz_admin.api.permissions import StaffModelPermissions, require
+from ourvidz_admin.api.serializers import EmptySerializer
 from prompts.api.serializers import (
     CacheRefreshSerializer,
     CharacterSerializer,

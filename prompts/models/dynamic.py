@@ -119,7 +119,9 @@ class Character(UUIDModel):
     negative_prompt = models.TextField(blank=True)
     tags = models.ManyToManyField("prompts.PromptTag", related_name="characters", blank=True)
     content_mode = models.CharField(max_length=10, choices=ContentMode.choices, default=ContentMode.ANY)
-    defaults = models.JSONField(default=dict, blank=True, help_text="Parameter defaults, e.g. {\"guidance_scale\": 6.5}.")
+    defaults = models.JSONField(
+        default=dict, blank=True, help_text="Parameter defaults, e.g. {\"guidance_scale\": 6.5}."
+    )
     loras = models.JSONField(default=list, blank=True, validators=[validate_loras])
     is_active = models.BooleanField(default=True)
     created_by = models.ForeignKey(

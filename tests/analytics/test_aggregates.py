@@ -7,8 +7,8 @@ import pytest
 from analytics.rollups.aggregates import compel_config_refresh, preset_refresh, rebuild_aggregates
 from configs.models import CompelConfig, EnhancementPreset
 from configs.services import preset_apply
-from ourvidz_admin.choices import EnhancementStrategy as S
 from generations.services import job_submit
+from ourvidz_admin.choices import EnhancementStrategy as S
 from tests.factories import (
     CompelConfigFactory,
     EnhancedModelConfigFactory,

@@ -3,8 +3,7 @@
 import json
 import socket
 import threading
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from io import StringIO
@@ -21,7 +20,7 @@ from analytics.rollups.prompts import rebuild_prompt_performance
 from tests.factories import AlertFactory, JobFactory, PromptFactory, PromptUsageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-NOW = datetime(2026, 3, 10, 12, 0, tzinfo=dt_timezone.utc)
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 
 def _uses(prompt, n, *, success=True, rating=None, ms=1000, hours_ago=30):

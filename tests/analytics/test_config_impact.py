@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from configs.models import ConfigChangeHistory
 from analytics.config_impact import config_change_impact, config_change_refresh_impact
+from configs.models import ConfigChangeHistory
 from configs.selectors import config_change_next_at_subquery
 from tests.factories import ConfigChangeHistoryFactory, EnhancedModelConfigFactory, JobFactory
 

@@ -2,8 +2,7 @@
 
 import csv
 import io
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -12,8 +11,8 @@ from django.urls import reverse
 
 from analytics.dashboards.common import utc_today
 from analytics.exports import csv_cell
-from analytics.rollups.prompts import rebuild_prompt_performance
 from analytics.rollups.buckets import rebuild_all
+from analytics.rollups.prompts import rebuild_prompt_performance
 from tests.factories import (
     CompelConfigFactory,
     JobFactory,
@@ -25,7 +24,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-UTC = dt_timezone.utc
+UTC = UTC
 DAY1, DAY2 = date(2026, 3, 9), date(2026, 3, 10)
 RANGE = {"from": "2026-03-09", "to": "2026-03-10"}
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)

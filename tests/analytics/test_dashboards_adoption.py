@@ -1,7 +1,6 @@
 """User adoption from user_enhancement_adoption: summary, strategy preferences, quality, learning curve."""
 
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal as D
 
 import pytest
@@ -12,7 +11,7 @@ from analytics.dashboards.common import DayRange, utc_today
 from tests.factories import UserEnhancementAdoptionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-UTC = dt_timezone.utc
+UTC = UTC
 URL = reverse("admin:analytics_user_adoption")
 RANGE = DayRange(date(2026, 2, 28), date(2026, 3, 9))
 

@@ -1,7 +1,6 @@
 """Enhancement effectiveness: per strategy from job_stats_daily; the view selectors equal the SQL views."""
 
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -20,7 +19,7 @@ from analytics.rollups.buckets import rebuild_all
 from tests.factories import JobFactory
 
 pytestmark = pytest.mark.django_db
-UTC = dt_timezone.utc
+UTC = UTC
 URL = reverse("admin:analytics_enhancement_effectiveness")
 DAY = date(2026, 3, 10)
 

@@ -1,7 +1,6 @@
 """Model Analytics: exact figures from the rollups, the page for every role, date validation."""
 
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,7 +13,7 @@ from analytics.rollups.buckets import rebuild_all
 from tests.factories import JobFactory
 
 pytestmark = pytest.mark.django_db
-UTC = dt_timezone.utc
+UTC = UTC
 DAY1, DAY2 = date(2026, 3, 9), date(2026, 3, 10)
 URL = reverse("admin:analytics_model_analytics")
 

@@ -1,8 +1,7 @@
 """prompt_performance_daily and document 002's four functions: exact figures on small datasets."""
 
 import uuid
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,7 +11,6 @@ from django.db import connection
 from django.utils import timezone
 
 from analytics.models import Alert, PromptPerformanceDaily
-from generations.models import PromptUsage
 from analytics.prompt_performance import (
     get_dashboard_metrics,
     get_performance_alerts,
@@ -21,14 +19,15 @@ from analytics.prompt_performance import (
     prompt_performance_table,
     prompt_usage_trend,
 )
-from analytics.rollups.prompts import rebuild_prompt_performance
 from analytics.prompt_windows import Totals, Window, period_hours, prompt_totals
 from analytics.rollups.buckets import rebuild_all, refresh_for_job
+from analytics.rollups.prompts import rebuild_prompt_performance
+from generations.models import PromptUsage
 from tests.analytics.conftest import DEFAULT_RULES
 from tests.factories import AlertFactory, JobFactory, PromptFactory, PromptUsageFactory
 
 pytestmark = pytest.mark.django_db
-UTC = dt_timezone.utc
+UTC = UTC
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 

@@ -5,11 +5,10 @@ from decimal import Decimal
 import pytest
 
 from analytics.models import EnhancedPromptTest
-from generations.models import LiveJobTracking, PromptUsage
 from analytics.rollups.quality import consistency_score, prompt_consistency, quality_rebuild
-from ourvidz_admin.choices import EnhancementStrategy as S
-from generations.models import Job
+from generations.models import Job, LiveJobTracking, PromptUsage
 from generations.services import job_rate
+from ourvidz_admin.choices import EnhancementStrategy as S
 from tests.factories import JobFactory, LiveJobTrackingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,6 @@
 """job_stats_daily: the rebuild equals an independent raw-SQL computation, and incremental equals rebuild."""
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,7 +11,7 @@ from analytics.rollups.buckets import rebuild_all, rebuild_job_stats_daily, refr
 from tests.factories import JobFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-UTC = dt_timezone.utc
+UTC = UTC
 DAY_SQL = {"postgresql": "CAST(created_at AT TIME ZONE 'UTC' AS DATE)", "sqlite": "date(created_at)"}
 RAW_SQL = """
 SELECT {day} AS day, model_type, enhancement_strategy, COUNT(*),

@@ -80,7 +80,8 @@ def test_moderator_rates_retries_and_cancels(role_client, rows):
     moderator = role_client("moderator")
     queued = JobFactory(status="queued", completed_at=None)
 
-    assert moderator.patch(f"/api/generations/{rows['job']}/rating", {"rating": "GOOD"}, format="json").status_code == 200
+    rated = moderator.patch(f"/api/generations/{rows['job']}/rating", {"rating": "GOOD"}, format="json")
+    assert rated.status_code == 200
     assert moderator.post(f"/api/jobs/{rows['job']}/retry").status_code == 200
     assert moderator.post(f"/api/jobs/{queued.pk}/cancel").status_code == 200
 

@@ -1,7 +1,6 @@
 """/api/analytics/ dashboards: exact JSON, access per role, date validation, query counts."""
 
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,7 +11,7 @@ from analytics.rollups.buckets import rebuild_all
 from tests.factories import JobFactory, PromptABTestFactory, UserEnhancementAdoptionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-UTC = dt_timezone.utc
+UTC = UTC
 DAY = date(2026, 3, 10)
 ENDPOINTS = {  # url: selector queries
     "/api/analytics/model-performance": 2,

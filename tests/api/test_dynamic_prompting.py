@@ -2,8 +2,7 @@
 
 import pytest
 
-from prompts.models import ModelParameters
-from prompts.models import Character, PromptRule, PromptTemplate
+from prompts.models import Character, ModelParameters, PromptRule, PromptTemplate
 from tests.factories import CharacterFactory, PromptTemplateFactory
 
 pytestmark = pytest.mark.django_db

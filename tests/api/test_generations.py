@@ -1,10 +1,10 @@
 """/api/generations/: document 001's list filters, sort, pagination, creation, detail, rating and images."""
 
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from generations.models import GenerationImageInput, GenerationImageOutput, Job
 from tests.factories import InputFactory, JobFactory, OutputFactory, PromptVersionFactory
@@ -14,7 +14,7 @@ URL = "/api/generations/"
 
 
 def at(day: int, hour: int = 12) -> datetime:
-    return datetime(2024, 1, day, hour, tzinfo=dt_timezone.utc)
+    return datetime(2024, 1, day, hour, tzinfo=UTC)
 
 
 def ids(response) -> list[str]:
@@ -41,7 +41,8 @@ def test_list_is_newest_first_with_images_and_estimated_count(api):
     ("rating=2", ["two"]), ("unrated=true", ["none"]), ("unrated=false", ["five", "two"]),
 ])
 def test_rating_filters(api, query, expected):
-    jobs = {"five": JobFactory(quality_rating=5, created_at=at(3)), "two": JobFactory(quality_rating=2, created_at=at(2)),
+    jobs = {"five": JobFactory(quality_rating=5, created_at=at(3)),
+            "two": JobFactory(quality_rating=2, created_at=at(2)),
             "none": JobFactory(quality_rating=None, created_at=at(1))}
 
     response = api.get(f"{URL}?{query}")

@@ -50,7 +50,9 @@ def test_retry_of_a_completed_job_is_400_and_changes_nothing(api):
 
     job.refresh_from_db()
     assert response.status_code == 400
-    assert response.json() == {"non_field_errors": ["Only failed or cancelled jobs can be retried; this one is completed."]}
+    assert response.json() == {
+        "non_field_errors": ["Only failed or cancelled jobs can be retried; this one is completed."]
+    }
     assert (job.status, job.attempts) == ("completed", 1)
 
 

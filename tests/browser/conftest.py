@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
-
 from playwright.sync_api import sync_playwright
 
 from tests.workers.conftest import tiny_models, workers  # noqa: F401 - fixtures

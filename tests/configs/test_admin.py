@@ -58,7 +58,8 @@ def test_change_form_save_records_history_and_log_entry(admin_client, superuser)
 
     assert response.status_code == 302
     change = ConfigChangeHistory.objects.get()
-    assert (change.change_summary, change.changed_by) == ("inference_steps 20 → 25; guidance_scale 7.5 → 8.0", superuser)
+    assert change.change_summary == "inference_steps 20 → 25; guidance_scale 7.5 → 8.0"
+    assert change.changed_by == superuser
     assert (change.old_values, change.new_values) == (
         {"inference_steps": 20, "guidance_scale": 7.5}, {"inference_steps": 25, "guidance_scale": 8.0})
     assert _log(config) == [(CHANGE, "Changed Inference steps and Guidance scale.")]

@@ -9,9 +9,9 @@ from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
-from ourvidz_admin.choices import JobStatus
 from generations.export import csv_safe
 from generations.models import Job
+from ourvidz_admin.choices import JobStatus
 from tests.factories import JobFactory, OutputFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,8 +154,10 @@ def test_clear_failed_confirms_then_archives_reversibly(admin_client):
     assert admin_client.get(LIST, {"archived": "only"}).context["cl"].result_count == 1
     _action(admin_client, "restore_archived", [failed], url=f"{LIST}?archived=only")
     assert Job.objects.get(pk=failed.pk).archived_at is None
-    assert list(LogEntry.objects.filter(object_id=str(failed.pk)).order_by("action_time")
-                .values_list("change_message", flat=True)) == ["Archived by 'Clear failed'", "Restored from the archive"]
+    messages = LogEntry.objects.filter(object_id=str(failed.pk)).order_by("action_time")
+    assert list(messages.values_list("change_message", flat=True)) == [
+        "Archived by 'Clear failed'", "Restored from the archive"
+    ]
 
 
 def test_moderator_can_retry_but_not_clear_failed(client, role_user):

@@ -2,10 +2,9 @@
 
 import pytest
 
-from generations.models import PromptUsage
 from generations import lifecycle
 from generations.lifecycle import StageRecord
-from generations.models import Job
+from generations.models import Job, PromptUsage
 from tests.factories import JobFactory, PromptFactory, PromptVersionFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from ourvidz_admin.choices import JobStatus, JobType, ModelType, RatingLabel
 from generations.models import GenerationImageOutput, Job
+from ourvidz_admin.choices import JobStatus, JobType, ModelType, RatingLabel
 from tests.factories import ImageRatingFactory, JobFactory, OutputFactory
 
 pytestmark = pytest.mark.django_db

@@ -16,10 +16,10 @@ from django.utils import timezone
 from rq import Queue
 
 from generations import queueing
-from ourvidz_admin.choices import EnhancementStrategy, JobStatus
 from generations.models import Job
 from gpu import selectors
 from gpu.admin.health import FRAGMENTS
+from ourvidz_admin.choices import EnhancementStrategy, JobStatus
 from tests.factories import JobFactory, ModelBackendFactory, UserFactory, WorkerHeartbeatFactory
 
 pytestmark = pytest.mark.django_db

@@ -191,7 +191,9 @@ def test_cache_wraps_load_failures(tmp_path):
 def test_qwen_enhance_counts_tokens_and_respects_max_new_tokens(qwen_bundle):
     # given
     messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": "a woman portrait"}]
-    expected_input = len(qwen_bundle.tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_dict=False))
+    expected_input = len(
+        qwen_bundle.tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_dict=False)
+    )
 
     # when
     result = qwen.enhance(qwen_bundle, prompt="a woman portrait", system_prompt=SYSTEM, max_new_tokens=8, max_time_s=60)

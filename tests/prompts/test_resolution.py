@@ -6,8 +6,13 @@ from django.db import DatabaseError
 from prompts.cache import PromptCache, broadcast_refresh, load_fallback
 from prompts.resolution import PromptRequest, compose, get_prompt, resolve
 from prompts.snapshot import CharacterEntry, ParameterEntry, PromptSnapshot, RuleEntry, TemplateEntry, load_snapshot
-from tests.factories import CharacterFactory, ModelParametersFactory, PromptRuleFactory, PromptTagFactory, \
-    PromptTemplateFactory
+from tests.factories import (
+    CharacterFactory,
+    ModelParametersFactory,
+    PromptRuleFactory,
+    PromptTagFactory,
+    PromptTemplateFactory,
+)
 
 
 def _template(kind, content, mode="any", use_case="text_to_image", version=1, family="sdxl"):

@@ -1,7 +1,7 @@
 """Import and export of prompt versions: exact round trips, all-or-nothing imports, clear errors."""
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -27,9 +27,9 @@ def _lineage():
     prompt = PromptFactory(name="portraits")
     red, blue = PromptTagFactory(name="red"), PromptTagFactory(name="blue")
     root = PromptVersionFactory(prompt=prompt, name="root", parameters={"steps": 25},
-                                created_at=datetime(2025, 1, 2, 3, 4, 5, 678901, tzinfo=timezone.utc))
+                                created_at=datetime(2025, 1, 2, 3, 4, 5, 678901, tzinfo=UTC))
     child = PromptVersionFactory(prompt=prompt, name="child, with comma", parent_version=root,
-                                 user_prompt='say "hi"\nnew line', deleted_at=datetime(2025, 2, 1, tzinfo=timezone.utc))
+                                 user_prompt='say "hi"\nnew line', deleted_at=datetime(2025, 2, 1, tzinfo=UTC))
     grandchild = PromptVersionFactory(name="grandchild", parent_version=child, model_name="WAN")
     root.tags.add(red)
     child.tags.add(red, blue)
@@ -144,7 +144,8 @@ def test_unknown_parent_is_a_row_error(tmp_path):
     with pytest.raises(CommandError) as caught:
         call_command("import_prompts", str(path))
     # then
-    assert "line 2: parent_version: no prompt version with id 0190a6b2-0000-7000-8000-000000000000." in str(caught.value)
+    missing = "line 2: parent_version: no prompt version with id 0190a6b2-0000-7000-8000-000000000000."
+    assert missing in str(caught.value)
     assert PromptVersion.objects.count() == 0
 
 
@@ -200,7 +201,8 @@ def test_duplicate_keys_in_file_are_refused(tmp_path):
 def test_missing_file_and_unknown_extension(tmp_path):
     with pytest.raises(CommandError, match="File not found"):
         call_command("import_prompts", str(tmp_path / "none.csv"))
-    with pytest.raises(CommandError, match=r"Unknown file extension '.txt'.*use one of .csv, .json, .xlsx, .yaml, .yml"):
+    refused = r"Unknown file extension '.txt'.*use one of .csv, .json, .xlsx, .yaml, .yml"
+    with pytest.raises(CommandError, match=refused):
         call_command("export_prompts", str(tmp_path / "out.txt"))
 
 
@@ -261,7 +263,13 @@ def test_import_takes_a_dataset_already_read(tmp_path):
 
 def test_unknown_model_is_refused_by_import_and_export_alike(tmp_path):
     # given
-    from ourvidz_admin.transfer import TransferError, resource_class_get, resource_classes, transfer_export, transfer_import
+    from ourvidz_admin.transfer import (
+        TransferError,
+        resource_class_get,
+        resource_classes,
+        transfer_export,
+        transfer_import,
+    )
 
     path = _write(tmp_path, [",,good,,sys,user prompt,SDXL,,,a,,,"])
     expected = [f"Unknown model 'nope'; use one of {', '.join(resource_classes())}."]

@@ -1,7 +1,7 @@
 """export_training_data on a hand-built tracker, and import_tracker_json's migration of the old JSON logs."""
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -10,7 +10,7 @@ from generations.models import TrackedPrompt
 from tests.factories import JobFactory, TrackedPromptFactory
 
 pytestmark = pytest.mark.django_db
-T0 = datetime(2025, 3, 1, tzinfo=timezone.utc)
+T0 = datetime(2025, 3, 1, tzinfo=UTC)
 
 
 def _at(minutes):
@@ -92,7 +92,7 @@ def test_import_tracker_json_is_idempotent(tmp_path, capsys):
     assert sorted(TrackedPrompt.objects.values_list("prompt", "outcome", "failure_reason", "quality_rating")) == [
         ("a cat", "failed", "out_of_memory", None), ("a dog", "failed", "internal_error", None),
         ("portrait, golden hour", "success", "", 5)]
-    assert TrackedPrompt.objects.get(prompt="a cat").created_at == datetime(2025, 3, 1, 10, 5, tzinfo=timezone.utc)
+    assert TrackedPrompt.objects.get(prompt="a cat").created_at == datetime(2025, 3, 1, 10, 5, tzinfo=UTC)
 
 
 def test_import_tracker_json_rejects_bad_entries_and_writes_nothing(tmp_path):

@@ -117,7 +117,9 @@ def test_cancel_queued_and_running_then_retry(workers):
     job_cancel(job=_fresh(running))
     cancelled = wait_for(lambda: (j := _fresh(running)).status == "cancelled" and j, timeout=60)
 
-    assert (heartbeat.pid, heartbeat.queues, heartbeat.device) == (worker.pid, ["enhance", "sdxl", "wan", "default"], "cpu")
+    assert (heartbeat.pid, heartbeat.queues, heartbeat.device) == (
+        worker.pid, ["enhance", "sdxl", "wan", "default"], "cpu"
+    )
     assert [m["family"] for m in heartbeat.loaded_models] == ["sdxl"] and heartbeat.current_stage == "generate"
     assert _fresh(queued).status == "cancelled" and _fresh(queued).outputs.count() == 0
     assert cancelled.failure_reason == "cancelled" and 0 < cancelled.progress < 1

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from analytics.rollups.aggregates import rebuild_aggregates
-from analytics.rollups.quality import quality_rebuild
 from analytics.rollups.buckets import rebuild_all
+from analytics.rollups.quality import quality_rebuild
 
 
 class Command(BaseCommand):

@@ -24,7 +24,8 @@ class Command(BaseCommand):
     def _print(self, job: Job) -> None:
         line = self.stdout.write
         line(f"job        {job.pk}")
-        line(f"status     {job.status}" + (f" ({job.failure_reason}: {job.error_message})" if job.failure_reason else ""))
+        reason = f" ({job.failure_reason}: {job.error_message})" if job.failure_reason else ""
+        line(f"status     {job.status}{reason}")
         line(f"model      {job.model_type} {job.job_type}, strategy {job.enhancement_strategy}, attempt {job.attempts}")
         for name in ("created_at", "queued_at", "started_at", "completed_at", "failed_at", "cancelled_at"):
             value = getattr(job, name)

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from ourvidz_admin.choices import EnhancementStrategy, ModelType
 from generations.services import job_submit
+from ourvidz_admin.choices import EnhancementStrategy, ModelType
 
 
 class Command(BaseCommand):

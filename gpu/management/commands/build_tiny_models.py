@@ -7,7 +7,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from configs.services import model_backend_set
 
-
 # Random weights make noise at any size; small sizes keep a CPU demo quick. Real weights: clear these.
 TINY_LIMITS = {"qwen": {}, "sdxl": {"max_side": 128}, "wan": {"max_side": 64, "max_frames": 17}}
 
@@ -20,7 +19,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--dir", default=str(settings.VAR_DIR / "models"), help="Output folder (default var/models).")
+        parser.add_argument("--dir", default=str(settings.VAR_DIR / "models"),
+                            help="Output folder (default var/models).")
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--no-configure", action="store_true", help="Build only; leave the configuration alone.")
         parser.add_argument("--if-missing", action="store_true",
