@@ -1,4 +1,4 @@
-"""Statistics of A/B tests on star ratings (issue: A/B tests with real statistics).
+"""Statistics of A/B tests on star ratings.
 
 Pure functions over plain sequences; scipy does the distributions. Each
 figure's formula and assumptions are in docs/metrics.md. Arm ``a`` is the
@@ -57,18 +57,49 @@ def welch_t_test(a: Sequence[float], b: Sequence[float]) -> TestResult:
     return TestResult(float(result.statistic), float(result.pvalue))
 
 
+# Up to this many nonzero pairs the p-value comes from an exact null distribution; with ties among
+# the |differences|, up to WILCOXON_PERMUTATION_MAX from all 2ⁿ sign assignments (as scipy's "auto").
+WILCOXON_EXACT_MAX = 50
+WILCOXON_PERMUTATION_MAX = 13
+
+
+def wilcoxon_method(differences: Sequence[float]) -> str:
+    """How ``wilcoxon_signed_rank`` computes the p-value of these (nonzero) differences.
+
+    ``exact``: no ties and n ≤ 50, the exact null distribution of W⁺.
+    ``permutation``: ties and n ≤ 13, all 2ⁿ sign assignments of the observed ranks (exact too).
+    ``normal``: otherwise, the normal approximation with tie correction (no continuity correction).
+    """
+    magnitudes = np.abs(np.asarray(differences, dtype=float))
+    has_ties = np.unique(magnitudes).size < magnitudes.size
+    if not has_ties and magnitudes.size <= WILCOXON_EXACT_MAX:
+        return "exact"
+    if has_ties and magnitudes.size <= WILCOXON_PERMUTATION_MAX:
+        return "permutation"
+    return "normal"
+
+
 def wilcoxon_signed_rank(a: Sequence[float], b: Sequence[float]) -> TestResult:
     """Two-sided Wilcoxon signed-rank test on the pairs ``b_i - a_i`` (same prompt, same seed).
 
-    Zero differences are dropped (``zero_method="wilcox"``); with ties or
-    zeros scipy uses the normal approximation with tie correction.
+    Zero differences are dropped (Wilcoxon's method) before anything else;
+    the p-value of the remaining n pairs is exact for small samples and the
+    normal approximation otherwise (``wilcoxon_method``). The statistic is
+    scipy's: min(W⁺, W⁻) for the exact and permutation methods, the z-score's
+    numerator otherwise.
     """
     if len(a) != len(b):
         raise ValueError("Paired arms need the same number of ratings.")
     diffs = np.asarray(b, dtype=float) - np.asarray(a, dtype=float)
-    if not np.any(diffs):
+    diffs = diffs[diffs != 0]
+    if diffs.size == 0:
         return TestResult(0.0, 1.0)
-    result = stats.wilcoxon(diffs, zero_method="wilcox", alternative="two-sided")
+    method = {
+        "exact": "exact",
+        "permutation": stats.PermutationMethod(n_resamples=np.inf),
+        "normal": "asymptotic",
+    }[wilcoxon_method(diffs)]
+    result = stats.wilcoxon(diffs, alternative="two-sided", method=method)
     return TestResult(float(result.statistic), float(result.pvalue))
 
 

@@ -31,6 +31,7 @@ class WorkerHeartbeat(models.Model):
     class Meta:
         db_table = "worker_heartbeats"
         ordering = ("name",)
+        permissions = [("manage_queues", "Can see queued jobs and empty, requeue, stop or delete them")]
 
     def __str__(self):
         return self.name

@@ -1,3 +1,3 @@
 """Admin registrations of the gpu app."""
 
-from gpu.admin import workers  # noqa: F401
+from gpu.admin import queues, workers  # noqa: F401

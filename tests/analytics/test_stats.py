@@ -1,5 +1,6 @@
 """A/B statistics agree with scipy (and with textbook formulas) to 1e-9."""
 
+import itertools
 import math
 
 import numpy as np
@@ -38,6 +39,52 @@ def test_wilcoxon_matches_scipy_on_pairs():
     expected = stats.wilcoxon(ENHANCED - BASE, zero_method="wilcox")
     assert (result.statistic, result.p_value) == (pytest.approx(expected.statistic, abs=1e-9),
                                                   pytest.approx(expected.pvalue, abs=1e-9))
+
+
+def _enumerated_wilcoxon_p(differences) -> float:
+    """Two-sided p of W⁺ over every sign assignment of the nonzero |d| ranks (independent of scipy's code)."""
+    d = np.asarray([x for x in differences if x != 0], dtype=float)
+    ranks = stats.rankdata(np.abs(d))
+    observed = ranks[d > 0].sum()
+    centre = ranks.sum() / 2
+    totals = np.array([sum(r for r, keep in zip(ranks, signs, strict=True) if keep)
+                       for signs in itertools.product((0, 1), repeat=d.size)])
+    return float(np.mean(np.abs(totals - centre) >= abs(observed - centre) - 1e-12))
+
+
+@pytest.mark.parametrize("a, b, method", [
+    ([3, 3, 3, 3, 3], [4, 4, 4, 4, 4], "permutation"),  # five pairs all +1: 2/32
+    ([3, 3, 4, 2, 5, 1, 3], [4, 3, 5, 2, 4, 2, 1], "permutation"),  # zeros dropped, then ties
+    ([2, 3, 3, 4, 4], [3, 5, 4, 5, 3], "permutation"),      # ties among |d|
+    ([1, 2, 3, 1, 2, 1], [2, 4, 3, 5, 2, 1], "exact"),  # zeros dropped first, then distinct |d|
+    ([1.0, 2.0, 3.0, 1.0, 2.0], [1.5, 4.0, 1.5, 5.5, 2.25], "exact"),  # distinct |d|: the exact table
+])
+def test_wilcoxon_small_samples_are_exact(a, b, method):
+    differences = np.asarray(b, dtype=float) - np.asarray(a, dtype=float)
+
+    result = ab.wilcoxon_signed_rank(a, b)
+
+    assert ab.wilcoxon_method(differences[differences != 0]) == method
+    assert result.p_value == pytest.approx(_enumerated_wilcoxon_p(differences), abs=1e-12)
+
+
+def test_wilcoxon_five_pairs_all_better_is_two_in_thirty_two():
+    assert ab.wilcoxon_signed_rank([3] * 5, [4] * 5).p_value == pytest.approx(2 / 32, abs=1e-12)
+
+
+def test_wilcoxon_large_tied_samples_use_the_tie_corrected_normal_formula():
+    d = ENHANCED - BASE
+    d = d[d != 0]
+    ranks = stats.rankdata(np.abs(d))
+    n = d.size
+    _values, counts = np.unique(np.abs(d), return_counts=True)
+    variance = n * (n + 1) * (2 * n + 1) / 24 - np.sum(counts**3 - counts) / 48
+    z = (ranks[d > 0].sum() - n * (n + 1) / 4) / math.sqrt(variance)
+
+    result = ab.wilcoxon_signed_rank(BASE, ENHANCED)
+
+    assert ab.wilcoxon_method(d) == "normal"
+    assert result.p_value == pytest.approx(2 * stats.norm.sf(abs(z)), abs=1e-9)
 
 
 def test_wilcoxon_identical_arms():
