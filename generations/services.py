@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from configs.selectors import model_backend_get, model_config_active, preset_in_use
@@ -32,6 +32,7 @@ from ourvidz_admin.choices import (
     JobType,
     ModelType,
 )
+from ourvidz_admin.uploads import CheckedImage, image_store, image_upload_check, stored_file_release
 
 COMPEL_STRATEGIES = (EnhancementStrategy.COMPEL, EnhancementStrategy.HYBRID)
 QWEN_STRATEGIES = (EnhancementStrategy.QWEN, EnhancementStrategy.HYBRID)
@@ -54,19 +55,15 @@ def _job_type(model_type: str, job_type: str | None, has_inputs: bool) -> str:
     return job_type
 
 
-def _check_images(files: Sequence) -> None:
-    """Every upload must be an image Pillow can decode (read fully, so truncation is caught too)."""
-    from PIL import Image
-
+def _check_images(files: Sequence) -> list[CheckedImage]:
+    """Every upload must be a PNG, JPEG or WebP image within the limits; returns them re-encoded, unstored."""
+    checked = []
     for index, upload in enumerate(files, start=1):
         try:
-            upload.seek(0)
-            with Image.open(upload) as image:
-                image.load()
-        except Exception as exc:  # noqa: BLE001 - Pillow raises many types for bad files
-            raise ValidationError({"inputs": f"Input image #{index} is not a readable image ({exc})."}) from exc
-        finally:
-            upload.seek(0)
+            checked.append(image_upload_check(upload, label=f"Input image #{index}"))
+        except ValidationError as exc:
+            raise ValidationError({"inputs": exc.messages}) from None
+    return checked
 
 
 def _check_templates(model_type: str, templates: Sequence) -> None:
@@ -158,7 +155,7 @@ def job_submit(
     check_ranges(steps=steps, guidance=guidance, motion_bucket=motion_bucket, frame_count=frame_count)
     if model_type == ModelType.WAN and frame_count is not None:
         frame_count = wan_frame_count(frame_count)
-    _check_images(input_files)
+    images = _check_images(input_files)
     _check_templates(model_type, templates)
     _check_backends(model_type, strategy)
     _check_pinned_configs(model_type, strategy, model_config, compel_config)
@@ -179,8 +176,10 @@ def job_submit(
     )
     job.full_clean(exclude=["user", "prompt_version", "character", "model_config", "compel_config", "rated_by"])
     job.save()
-    for index, upload in enumerate(input_files):
-        GenerationImageInput.objects.create(job=job, order_index=index, file=upload)
+    for index, image in enumerate(images):
+        stored = image_store(image)
+        GenerationImageInput.objects.create(job=job, order_index=index, file=stored.name, mime_type=stored.mime_type,
+                                            width=stored.width, height=stored.height, file_size_bytes=stored.size)
     queueing.enqueue_next_stage(job)
     events.job_changed(job, events.SUBMITTED)
     return job
@@ -336,30 +335,50 @@ def generation_image_add(*, job: Job, kind: str, file=None, url: str = "", order
                          width: int | None = None, height: int | None = None, mime_type: str = ""):
     """Attach a file upload or an external ``url`` as the job's next (or given) input/output image.
 
-    ``full_clean`` enforces one location and a free ``order_index``; ValidationError writes nothing.
+    An upload must be a PNG, JPEG or WebP image; it is re-encoded and stored by
+    content, and its type and size are the stored file's, whatever the client
+    said. ``full_clean`` enforces one location and a free ``order_index``;
+    ValidationError writes nothing.
     """
     model = IMAGE_MODELS[kind]
+    checked = None
+    if file is not None:
+        try:
+            checked = image_upload_check(file, label="The file")
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from None
     job = Job.objects.select_for_update().only("id").get(pk=job.pk)
     if order_index is None:
         highest = model.objects.filter(job=job).aggregate(highest=Max("order_index"))["highest"]
         order_index = 0 if highest is None else highest + 1
-    image = model(
-        job=job, url=url or "", order_index=order_index, width=width, height=height,
-        mime_type=mime_type or (getattr(file, "content_type", "") or "")[:50],
-        file_size_bytes=getattr(file, "size", None),
-    )
-    if file is not None:
-        image.file.save(file.name, file, save=False)
+    image = model(job=job, url=url or "", order_index=order_index, width=width, height=height,
+                  mime_type=(mime_type or "")[:50])
+    if checked is not None:
+        image.full_clean(exclude=["file", "url"])
+        stored = image_store(checked)
+        image.file.name, image.mime_type, image.file_size_bytes = stored.name, stored.mime_type, stored.size
+        image.width, image.height = width or stored.width, height or stored.height
     image.full_clean()
     image.save()
     return image
 
 
+def image_file_in_use(name: str) -> bool:
+    """Whether any input or output row (its file or thumbnail) still references the stored file ``name``."""
+    return (GenerationImageInput.objects.filter(file=name).exists()
+            or GenerationImageOutput.objects.filter(Q(file=name) | Q(thumbnail=name)).exists())
+
+
 @transaction.atomic
 def generation_image_delete(*, image) -> None:
-    """Delete an input or output row; its stored file is removed once the deletion commits."""
-    stored = image.file.name if image.file else ""
-    storage = image.file.storage
+    """Delete an input or output row; its stored files go once the deletion commits, unless another row uses them.
+
+    Demo data, retried jobs and identical uploads share files, so a file is
+    removed only when no input or output (file or thumbnail) references it.
+    """
+    names = [image.file.name if image.file else ""]
+    if isinstance(image, GenerationImageOutput) and image.thumbnail:
+        names.append(image.thumbnail.name)
     image.delete()
-    if stored:
-        transaction.on_commit(lambda: storage.delete(stored))
+    for name in filter(None, names):
+        transaction.on_commit(lambda name=name: stored_file_release(name, still_used=image_file_in_use))

@@ -55,8 +55,11 @@ def load_input_image(job) -> Image.Image | None:
     if first is None:
         return None
     if first.file:
-        with first.file.open("rb") as handle:
-            data = handle.read()
+        try:
+            with first.file.open("rb") as handle:
+                data = handle.read()
+        except OSError:
+            raise ValueError("The job's input image file is missing from storage.") from None
         try:
             return Image.open(BytesIO(data)).convert("RGB")
         except (OSError, Image.DecompressionBombError) as exc:

@@ -1,12 +1,12 @@
-"""URL configuration: the admin portal at /admin/, the REST API at /api/, media in development."""
+"""URL configuration: the admin portal at /admin/, the REST API at /api/, media when SERVE_MEDIA is on."""
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from gpu.admin.queues import rq_urlpatterns
+from ourvidz_admin.media import media_serve
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
@@ -14,5 +14,5 @@ urlpatterns = [
     path("admin/rq/", include((rq_urlpatterns(), "django_rq"))),
     path("admin/", admin.site.urls),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media_serve, name="media")]

@@ -7,7 +7,9 @@ into them. Outputs that live at an external URL can only be redirected to.
 
 import os
 
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+
+from ourvidz_admin.media import media_headers
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _TEXT_CHUNKS = {b"tEXt", b"iTXt", b"zTXt"}
@@ -28,16 +30,19 @@ def png_without_text(data: bytes) -> bytes:
 
 
 def blind_output_response(output, label: str):
-    """The output's bytes as ``<label>.<ext>`` with no identifying headers."""
+    """The output's bytes as ``<label>.<ext>`` with no identifying headers; 404 when the file is gone."""
     if not output.file:
         return HttpResponseRedirect(output.url)
     extension = os.path.splitext(output.file.name)[1].lower()
-    if output.mime_type == "image/png" or extension == ".png":
-        with output.file.open("rb") as handle:
-            response = HttpResponse(png_without_text(handle.read()), content_type="image/png")
-    else:
-        response = FileResponse(output.file.open("rb"), content_type=output.mime_type or None,
-                                filename=f"{label}{extension}")
-    response["Content-Disposition"] = f'inline; filename="{label}{extension}"'
+    try:
+        if output.mime_type == "image/png" or extension == ".png":
+            with output.file.open("rb") as handle:
+                response = HttpResponse(png_without_text(handle.read()), content_type="image/png")
+        else:
+            response = FileResponse(output.file.open("rb"), content_type=output.mime_type or None,
+                                    filename=f"{label}{extension}")
+    except OSError:  # the row outlived its file (deleted or never copied to this storage)
+        raise Http404("This output's file is missing.") from None
+    media_headers(response, f"{label}{extension}", inline=True)
     response["Cache-Control"] = "private, max-age=3600"
     return response

@@ -156,6 +156,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = env("MEDIA_ROOT", str(BASE_DIR / "media"))
+# Serve MEDIA_URL from the app (with the headers of ourvidz_admin/media.py); off in production unless set.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+# Uploaded images (input images, outputs attached through the API): bytes and decoded pixels.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 4096 * 4096)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

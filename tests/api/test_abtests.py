@@ -179,6 +179,20 @@ def test_media_404s_for_an_unknown_pair_or_an_output_not_ready(role_client, pair
     assert ready.status_code == 200
 
 
+def test_media_of_an_output_whose_file_is_gone_is_a_404_in_the_api_and_the_admin(role_client, role_user, client,
+                                                                                  pair):
+    moderator = role_client("moderator")
+    client.force_login(role_user("moderator"))
+    output = pair.enhanced_job.outputs.get()
+    default_storage.delete(output.file.name)
+
+    api = moderator.get(f"/api/ab-tests/{pair.ab_test.pk}/pairs/{pair.pk}/B/media")
+    page = client.get(f"/admin/analytics/promptabtest/{pair.ab_test.pk}/rate/{pair.pk}/B/")
+
+    assert (api.status_code, api.json()) == (404, {"detail": "This output's file is missing."})
+    assert page.status_code == 404
+
+
 def test_rating_errors(role_client, pair):
     moderator = role_client("moderator")
     url = f"/api/ab-tests/{pair.ab_test.pk}/pairs/{pair.pk}/rating"

@@ -1,10 +1,12 @@
 """/api/generations/: document 001's list filters, sort, pagination, creation, detail, rating and images."""
 
+import io
 from datetime import UTC, datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from PIL import Image
 
 from generations.models import GenerationImageInput, GenerationImageOutput, Job
 from tests.factories import InputFactory, JobFactory, OutputFactory, PromptVersionFactory
@@ -244,9 +246,15 @@ def test_rating_rejects_bad_input(api, body, field):
     assert job.quality_rating is None
 
 
+def _png(name="out.png", size=(8, 6)) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "navy").save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="text/html")  # the client's type is ignored
+
+
 def test_add_input_by_url_and_output_by_upload(api):
     job = JobFactory()
-    upload = SimpleUploadedFile("out.png", b"\x89PNG fake", content_type="image/png")
+    upload = _png()
 
     by_url = api.post(f"{URL}{job.pk}/inputs", {"url": "https://cdn.example.com/ref.png"}, format="json")
     by_file = api.post(f"{URL}{job.pk}/outputs", {"file": upload, "width": 64}, format="multipart")
@@ -254,7 +262,8 @@ def test_add_input_by_url_and_output_by_upload(api):
     assert by_url.status_code == 201 and by_url.json()["url"] == "https://cdn.example.com/ref.png"
     assert by_file.status_code == 201 and by_file.json()["mime_type"] == "image/png"
     output = GenerationImageOutput.objects.get()
-    assert (output.order_index, output.width, output.file_size_bytes) == (0, 64, 9)
+    assert (output.order_index, output.width, output.height) == (0, 64, 6)
+    assert output.file.name.startswith("uploads/") and output.file_size_bytes == output.file.size
     assert GenerationImageInput.objects.get().order_index == 0
 
 

@@ -22,7 +22,7 @@ def _migrate(targets):
 
 
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the rows migrations seed
+@pytest.mark.django_db(transaction=True)
 def test_moved_models_keep_rows_and_granted_permissions():
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     old = _migrate(BEFORE)
