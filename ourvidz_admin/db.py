@@ -6,6 +6,7 @@ import threading
 import time
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Q
 
@@ -42,13 +43,56 @@ def uuid7() -> uuid.UUID:
     return uuid.UUID(int=value)
 
 
+# Stored JSON deeper than this is refused: nothing the portal stores nests more than a few levels.
+MAX_JSON_DEPTH = 32
+
+
+def stored_value_problem(value, depth: int = 0) -> str | None:
+    """Why ``value`` cannot be stored (a NUL character, which PostgreSQL text and jsonb refuse, or
+    nesting past ``MAX_JSON_DEPTH``), or None."""
+    if depth > MAX_JSON_DEPTH:
+        return f"Nested more than {MAX_JSON_DEPTH} levels deep."
+    if isinstance(value, str):
+        return "Null characters are not allowed." if "\x00" in value else None
+    if isinstance(value, dict):
+        items = [*value.keys(), *value.values()]
+    elif isinstance(value, list | tuple):
+        items = value
+    else:
+        return None
+    for item in items:
+        if problem := stored_value_problem(item, depth + 1):
+            return problem
+    return None
+
+
 class UUIDModel(models.Model):
-    """Abstract base: a UUID primary key, as every design document specifies."""
+    """Abstract base: a UUID primary key, as every design document specifies.
+
+    ``full_clean`` also refuses, per field, text and JSON that the database
+    cannot store (``stored_value_problem``), so a NUL byte from a form, an API
+    body or an import file is a message on its field rather than a database error.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
 
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if (exclude and field.name in exclude) or field.name in errors:
+                continue
+            if isinstance(field, models.JSONField | models.CharField | models.TextField):
+                if problem := stored_value_problem(getattr(self, field.attname)):
+                    errors[field.name] = [problem]
+        if errors:
+            raise ValidationError(errors)
 
 
 def between(field: str, low, high, name: str, *, nullable: bool = True) -> models.CheckConstraint:

@@ -18,6 +18,7 @@ from django.db import connections, router
 from django.db import models as dj_models
 from django.utils import timezone
 from import_export import fields, resources, widgets
+from import_export.instance_loaders import CachedInstanceLoader
 
 MAX_CELL_CHARS = 100_000
 TAG_SEPARATOR = ","
@@ -152,6 +153,29 @@ def lookup_field(name: str, model, key: str) -> fields.Field:
     return fields.Field(attribute=name, column_name=name, widget=LookupWidget(model, key))
 
 
+class TolerantCachedInstanceLoader(CachedInstanceLoader):
+    """``CachedInstanceLoader`` that leaves rows with an unreadable key to the row checks.
+
+    The stock loader cleans every row's key before the import starts, so one
+    bad id stopped the whole file with an exception instead of a row error.
+    """
+
+    def __init__(self, resource, dataset=None):
+        super(CachedInstanceLoader, self).__init__(resource, dataset)
+        pk_field_name = self.resource.get_import_id_fields()[0]
+        self.pk_field = self.resource.fields[pk_field_name]
+        self.all_instances = {}
+        if self.dataset.dict and self.pk_field.column_name in self.dataset.dict[0]:
+            ids = []
+            for row in self.dataset.dict:
+                try:
+                    ids.append(self.pk_field.clean(row))
+                except ValueError:
+                    continue  # reported as that row's error when the row is imported
+            found = self.get_queryset().filter(**{f"{self.pk_field.attribute}__in": [i for i in ids if i]})
+            self.all_instances = {self.pk_field.get_value(instance): instance for instance in found}
+
+
 class StrictModelResource(resources.ModelResource):
     """A ModelResource that checks the file as a whole and reports every bad row.
 
@@ -213,14 +237,22 @@ class StrictModelResource(resources.ModelResource):
                 [f"missing column(s): {', '.join(missing)}"] if missing else [])
             raise ColumnsError(f"Wrong columns ({'; '.join(parts)}). Expected columns: {', '.join(expected)}.")
 
+    def structured_columns(self) -> set[str]:
+        """Columns whose cells may be a JSON/YAML list or object (JSON documents); every other cell is a scalar."""
+        return {field.column_name for field in self.fields.values() if isinstance(field.widget, JSONCellWidget)}
+
     def check_cells(self, dataset) -> None:
         headers = dataset.headers
         unique_at = [(headers.index(name), name, {}) for name in self.unique_columns if name in headers]
+        structured = self.structured_columns()
         for number, row in enumerate(dataset, start=1):
             for column, value in zip(headers, row):
                 if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
                     self._row_problems[number][column].append(
                         f"cell has {len(value):,} characters; the limit is {MAX_CELL_CHARS:,}.")
+                elif isinstance(value, dict | list) and column not in structured:
+                    kind = "an object" if isinstance(value, dict) else "a list"
+                    self._row_problems[number][column].append(f"expected a single value, got {kind}.")
             for index, name, seen in unique_at:
                 key = row[index]
                 if key in (None, ""):

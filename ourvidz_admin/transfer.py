@@ -23,6 +23,48 @@ from ourvidz_admin.resources import ColumnsError
 
 FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx", ".yaml": "yaml", ".yml": "yaml"}
 BINARY_FORMATS = {"xlsx"}
+# The largest file read per format: every format is parsed whole, and YAML costs ~50 bytes of memory
+# per byte of file (10 MB of small records peak at ~500 MB), XLSX is compressed.
+MAX_IMPORT_BYTES = {"csv": 100 * 2**20, "json": 100 * 2**20, "xlsx": 20 * 2**20, "yaml": 10 * 2**20}
+
+
+class ImportFileError(ValueError):
+    """A file that cannot be imported as it is; its message is one sentence meant for the user."""
+
+
+def yaml_records(content: str):
+    """Parse YAML safely: tags beyond plain data are refused (safe loader) and so are aliases.
+
+    An alias (``*name``) repeats an anchored node wherever it appears, so a
+    file of a few hundred bytes can expand to gigabytes ("billion laughs");
+    import files have no use for them. Raises ``ValueError`` with the line.
+    """
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        for event in yaml.parse(content, Loader=loader):
+            if isinstance(event, yaml.AliasEvent):
+                raise ImportFileError(f"YAML aliases (*{event.anchor}) are not accepted "
+                                 f"(line {event.start_mark.line + 1}); write each record out in full.")
+        return yaml.load(content, Loader=loader)  # a safe loader, checked for aliases above
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "malformed YAML"
+        raise ImportFileError(f"The file is not valid YAML{where}: {problem}.") from None
+
+
+def dataset_from_content(content, fmt: str) -> tablib.Dataset:
+    """A Dataset from file content of ``fmt``; YAML through ``yaml_records``. ``ValueError`` when unreadable."""
+    if fmt != "yaml":
+        return tablib.Dataset().load(content, format=fmt)
+    records = yaml_records(content)
+    if not isinstance(records, list) or not all(isinstance(record, dict) for record in records):
+        raise ImportFileError("A YAML import is a list of records (mappings of column to value).")
+    dataset = tablib.Dataset()
+    dataset.dict = records
+    return dataset
 
 
 class TransferError(Exception):
@@ -68,6 +110,10 @@ def dataset_read(path: str | Path) -> tablib.Dataset:
     fmt, path = format_for(path), Path(path)
     if not path.is_file():
         raise TransferError([f"File not found: {path}."])
+    size, limit = path.stat().st_size, MAX_IMPORT_BYTES[fmt]
+    if size > limit:
+        raise TransferError([f"{path} is {size / 2**20:,.1f} MB; a {fmt.upper()} import is at most "
+                             f"{limit // 2**20} MB. Split the file, or use CSV for large imports."])
     raw = path.read_bytes()
     if fmt in BINARY_FORMATS:
         content = raw
@@ -80,9 +126,12 @@ def dataset_read(path: str | Path) -> tablib.Dataset:
     if not (content.strip() if isinstance(content, str) else content):
         raise TransferError([f"{path} is empty."])
     try:
-        return tablib.Dataset().load(content, format=fmt)
-    except Exception as exc:  # noqa: BLE001 - tablib's parsers raise many types
+        return dataset_from_content(content, fmt)
+    except ValueError as exc:
         raise TransferError([f"{path} is not readable {fmt.upper()}: {exc}"]) from None
+    except Exception:  # noqa: BLE001 - tablib's parsers raise many types; none of their text is shown
+        raise TransferError([f"{path} is not readable {fmt.upper()}: check that it is a well-formed "
+                             f"{fmt.upper()} file with one header row (or one record per item)."]) from None
 
 
 def _where(fmt: str, number: int) -> str:

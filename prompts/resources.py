@@ -8,11 +8,11 @@ by name, users by username) except lineage, which is the parent's id.
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from import_export import fields
-from import_export.instance_loaders import CachedInstanceLoader
 
 from ourvidz_admin.resources import (
     StrictModelResource,
     TagsField,
+    TolerantCachedInstanceLoader,
     UUIDWidget,
     id_field,
     json_field,
@@ -126,7 +126,7 @@ class FastPromptVersionResource(PromptVersionResource):
         use_bulk = True
         batch_size = 2000
         skip_diff = True
-        instance_loader_class = CachedInstanceLoader
+        instance_loader_class = TolerantCachedInstanceLoader
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})

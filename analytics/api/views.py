@@ -1,6 +1,5 @@
 """GET /api/analytics/ratings and /api/analytics/prompt-performance."""
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -10,6 +9,7 @@ from analytics.api.serializers import PromptPerformanceSerializer, RatingDistrib
 from analytics.selectors import prompt_performance, rating_distribution
 from generations.filters import JobFilterSet
 from generations.models import Job
+from ourvidz_admin.api.filtering import FilterBackend
 from ourvidz_admin.api.permissions import require
 from ourvidz_admin.api.schema import filterset_parameters
 
@@ -19,7 +19,7 @@ class RatingDistributionApi(GenericAPIView):
 
     permission_classes = [require("generations.view_job")]
     queryset = Job.objects.all()
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = JobFilterSet
     serializer_class = RatingDistributionSerializer
     pagination_class = None

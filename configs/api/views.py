@@ -1,11 +1,11 @@
 """Model parameters CRUD (``model_parameters``)."""
 
 from django.utils import timezone
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 
 from configs.api.serializers import ModelParametersSerializer
 from configs.filters import ModelParametersFilterSet
+from ourvidz_admin.api.filtering import FilterBackend
 from ourvidz_admin.api.permissions import StaffModelPermissions
 from prompts.models import ModelParameters
 
@@ -16,7 +16,7 @@ class ModelParametersViewSet(viewsets.ModelViewSet):
     queryset = ModelParameters.objects.select_related("character")
     serializer_class = ModelParametersSerializer
     permission_classes = [StaffModelPermissions]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = ModelParametersFilterSet
 
     def filter_queryset(self, queryset):

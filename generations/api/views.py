@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
@@ -32,6 +31,7 @@ from generations.services import (
     job_retry,
 )
 from ourvidz_admin.api.exceptions import validation_detail
+from ourvidz_admin.api.filtering import FilterBackend
 from ourvidz_admin.api.permissions import IsStaff, StaffModelPermissions, require
 from ourvidz_admin.api.serializers import EmptySerializer
 
@@ -55,7 +55,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 
     queryset = Job.objects.all()
     permission_classes = [StaffModelPermissions]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = JobFilterSet
     cursor_ordering = ("-created_at", "-id")
 

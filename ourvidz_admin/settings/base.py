@@ -214,7 +214,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["ourvidz_admin.api.permissions.IsStaff"],
     "DEFAULT_THROTTLE_CLASSES": ["ourvidz_admin.api.throttling.PortalUserThrottle"],
     "DEFAULT_PAGINATION_CLASS": "ourvidz_admin.api.pagination.PortalPagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["ourvidz_admin.api.filtering.FilterBackend"],
+    "DEFAULT_PARSER_CLASSES": [
+        "ourvidz_admin.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "ourvidz_admin.api.exceptions.exception_handler",
     "COERCE_DECIMAL_TO_STRING": False,

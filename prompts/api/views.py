@@ -2,13 +2,13 @@
 
 from dataclasses import asdict
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ourvidz_admin.api.filtering import FilterBackend
 from ourvidz_admin.api.permissions import StaffModelPermissions, require
 from ourvidz_admin.api.serializers import EmptySerializer
 from prompts.api.serializers import (
@@ -38,7 +38,7 @@ from prompts.services import (
 class _ListFilterMixin:
     """Filters narrow lists only; a row is retrievable by id whatever the query string says."""
 
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     permission_classes = [StaffModelPermissions]
 
     def filter_queryset(self, queryset):
