@@ -117,7 +117,11 @@ def job_review_view(request, model_admin, job_id):
 
 @require_POST
 def output_rating_view(request, model_admin, job_id):
-    output = get_object_or_404(GenerationImageOutput, pk=request.POST.get("output", ""), job_id=job_id)
+    try:
+        output_id = uuid.UUID(request.POST.get("output", ""))
+    except ValueError:
+        return JsonResponse({"errors": {"output": ["Give the id of one of this job's outputs."]}}, status=400)
+    output = get_object_or_404(GenerationImageOutput, pk=output_id, job_id=job_id)
     raw = request.POST.get("rating", "")
     try:
         row = output_rate(output=output, criteria=request.POST.get("criteria", ""), by=request.user,

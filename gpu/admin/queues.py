@@ -15,10 +15,12 @@ Prometheus views need a logged-in user with the view permission too (its
 from functools import wraps
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.http import Http404
 from django_rq import models as rq_models
 from django_rq.admin import QueueAdmin
 from django_rq.urls import get_admin_urlpatterns, get_api_urlpatterns
+from rq.exceptions import NoSuchJobError
 
 VIEW_PERMISSION = "gpu.view_workerheartbeat"
 MANAGE_PERMISSION = "gpu.manage_queues"
@@ -33,7 +35,11 @@ def _guarded(view, permission: str, admin_site, current_app: str | None):
             raise PermissionDenied
         if current_app:
             request.current_app = current_app  # django-rq reverses its links in this namespace
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except (NoSuchJobError, ImproperlyConfigured, LookupError, ValueError):
+            # django-rq raises these for a job, worker, queue or scheduler that is not there (or not installed).
+            raise Http404("No such queue, job, worker or scheduler.") from None
 
     return admin_site.admin_view(guarded)
 
