@@ -42,6 +42,14 @@ run: seed models
 	$(BIN)/python manage.py rqcron ourvidz_admin.cron & cron=$$!; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The production web server: refuses to start on unapplied migrations, collects static files, runs gunicorn
+# (threaded workers sized from the CPU count: ourvidz_admin/gunicorn_conf.py). Workers and the scheduler run
+# beside it (`make worker`, `make scheduler`).
+serve: install
+	@$(BIN)/python manage.py migrate --check >/dev/null 2>&1 || { echo "Unapplied migrations: run make migrate first."; exit 1; }
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c python:ourvidz_admin.gunicorn_conf
+
 worker: models
 	$(BIN)/python manage.py rqworker enhance sdxl wan default
 
