@@ -1,8 +1,8 @@
 """Reads of jobs for the review pages."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from generations.models import Job
+from generations.models import GenerationImageInput, GenerationImageOutput, Job
 
 QUEUE_FILTERS = ("model_type", "enhancement_strategy", "test_series")
 
@@ -56,3 +56,9 @@ def job_status_rows(job_ids) -> list[dict]:
             "is_video": bool(output and output.is_video),
         })
     return rows
+
+
+def image_file_in_use(name: str) -> bool:
+    """Whether any input or output row (its file or thumbnail) still references the stored file ``name``."""
+    return (GenerationImageInput.objects.filter(file=name).exists()
+            or GenerationImageOutput.objects.filter(Q(file=name) | Q(thumbnail=name)).exists())

@@ -9,13 +9,14 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from configs.selectors import model_backend_get, model_config_active, preset_in_use
 from generations import events, queueing
 from generations.lifecycle import job_fail
 from generations.models import GenerationImageInput, GenerationImageOutput, Job, PromptUsage
+from generations.selectors import image_file_in_use
 from generations.validation import (
     check_compel_syntax,
     check_dimensions,
@@ -361,12 +362,6 @@ def generation_image_add(*, job: Job, kind: str, file=None, url: str = "", order
     image.full_clean()
     image.save()
     return image
-
-
-def image_file_in_use(name: str) -> bool:
-    """Whether any input or output row (its file or thumbnail) still references the stored file ``name``."""
-    return (GenerationImageInput.objects.filter(file=name).exists()
-            or GenerationImageOutput.objects.filter(Q(file=name) | Q(thumbnail=name)).exists())
 
 
 @transaction.atomic
