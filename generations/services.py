@@ -33,6 +33,7 @@ from ourvidz_admin.choices import (
     JobType,
     ModelType,
 )
+from ourvidz_admin.queues import QueueUnavailable
 from ourvidz_admin.uploads import CheckedImage, image_store, image_upload_check, stored_file_release
 
 COMPEL_STRATEGIES = (EnhancementStrategy.COMPEL, EnhancementStrategy.HYBRID)
@@ -274,12 +275,18 @@ def job_rate(*, job: Job, by, rating: int | None = None, notes: str | None = Non
 
 
 def _bulk(jobs, operation, by) -> tuple[list[Job], list[str]]:
-    done, errors = [], []
+    done, errors, queue_down = [], [], None
     for job in jobs:
         try:
             done.append(operation(job=job, by=by))
         except ValidationError as exc:
             errors.append(f"{str(job.pk)[:8]}: {' '.join(exc.messages)}")
+        except QueueUnavailable as exc:
+            # Raised after the commit: the change is saved, the dispatcher hands it to the queue later.
+            done.append(Job.objects.get(pk=job.pk))
+            queue_down = str(exc)
+    if queue_down:
+        errors.append(queue_down)
     return done, errors
 
 

@@ -31,3 +31,16 @@ def reap_orphans() -> int:
     """
     WorkerHeartbeat.objects.filter(last_seen__lt=timezone.now() - timedelta(hours=1)).delete()
     return jobs_reap_orphans(live_workers=live_worker_names(), timeout_for=_timeout_for, grace=TIMEOUT_GRACE)
+
+
+def dispatch_pending() -> int:
+    """Enqueue saved jobs that are on no queue (Redis was down at submission, or restarted empty).
+
+    0 while Redis is still unreachable: the rows wait, and the next call retries.
+    """
+    from ourvidz_admin.queues import QueueUnavailable
+
+    try:
+        return queueing.jobs_dispatch_pending(older_than_s=settings.JOB_DISPATCH_AFTER_S)
+    except QueueUnavailable:
+        return 0

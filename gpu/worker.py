@@ -97,11 +97,14 @@ class ModelWorker(SimpleWorker):
             Job.objects.filter(pk=job_id, status="processing").update(progress=round(progress, 4))
 
     def _reap(self) -> None:
-        from gpu.health import reap_orphans
+        from gpu.health import dispatch_pending, reap_orphans
 
         reaped = reap_orphans()
         if reaped:
             logger.warning("failed %d job(s) whose worker died or that timed out", reaped)
+        dispatched = dispatch_pending()
+        if dispatched:
+            logger.warning("enqueued %d saved job stage(s) that were on no queue", dispatched)
 
     def _remove_heartbeat(self) -> None:
         from gpu.models import WorkerHeartbeat

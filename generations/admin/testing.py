@@ -12,6 +12,7 @@ from generations.forms import PromptTestBatchForm, PromptTestFormSet
 from generations.models import Job
 from generations.services import job_submit
 from ourvidz_admin.choices import ModelType
+from ourvidz_admin.queues import QueueUnavailable
 
 RECENT = 20
 
@@ -38,10 +39,21 @@ def _results(request, series: str):
     return queryset.order_by("-created_at", "-id")
 
 
-def _submit(request, batch, rows) -> list[Job]:
-    """Create every job of the batch or none; row errors go back onto the forms."""
-    series, mode = batch.cleaned_data["test_series"], "nsfw" if batch.cleaned_data["nsfw"] else "sfw"
+def _submit(request, batch, rows) -> tuple[list[Job], str]:
+    """Create every job of the batch or none; row errors go back onto the forms.
+
+    Returns the jobs and, when Redis was down at the commit, the message saying they are saved and wait.
+    """
     jobs = []
+    try:
+        _submit_rows(request, batch, rows, jobs)
+    except QueueUnavailable as exc:
+        return jobs, str(exc)
+    return jobs, ""
+
+
+def _submit_rows(request, batch, rows, jobs: list[Job]) -> None:
+    series, mode = batch.cleaned_data["test_series"], "nsfw" if batch.cleaned_data["nsfw"] else "sfw"
     with transaction.atomic():
         for form in rows:
             if form.is_blank():
@@ -58,8 +70,7 @@ def _submit(request, batch, rows) -> list[Job]:
                 form.add_error(None, exc)
         if any(form.errors for form in rows):
             transaction.set_rollback(True)
-            return []
-    return jobs
+            jobs.clear()
 
 
 def prompt_testing_view(request, model_admin):
@@ -72,11 +83,13 @@ def prompt_testing_view(request, model_admin):
         if not can_submit:
             raise PermissionDenied
         if batch.is_valid() and rows.is_valid():
-            jobs = _submit(request, batch, rows)
+            jobs, queue_down = _submit(request, batch, rows)
             if jobs:
                 for job in jobs:
                     model_admin.log_addition(request, job, [{"added": {}}])
                 model_admin.message_user(request, f"Submitted {len(jobs)} job(s).", messages.SUCCESS)
+                if queue_down:
+                    model_admin.message_user(request, queue_down, messages.WARNING)
                 return redirect(f"{request.path}?series={batch.cleaned_data['test_series']}")
             if not any(form.errors for form in rows):
                 model_admin.message_user(request, "Type at least one prompt.", messages.WARNING)

@@ -2,9 +2,13 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
+from redis.exceptions import RedisError
 from rest_framework import exceptions
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from ourvidz_admin.middleware import UNAVAILABLE
+from ourvidz_admin.queues import QueueUnavailable
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 
@@ -25,11 +29,14 @@ def validation_detail(exc: DjangoValidationError, rename: dict[str, str] | None 
 
 
 def exception_handler(exc, context):
-    """DRF's handler, after turning service ValidationErrors into 400 and protected deletes into 409."""
+    """DRF's handler, after turning service ValidationErrors into 400, protected deletes into 409, and an
+    unreachable queue into 503 (the rows were saved; they run when it is back)."""
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validation_detail(exc))
     elif isinstance(exc, ProtectedError):
         exc = Conflict(f"Still in use by {len(exc.protected_objects)} row(s); it cannot be deleted.")
+    elif isinstance(exc, (QueueUnavailable, RedisError)):
+        exc = QueueDown(str(exc) if isinstance(exc, QueueUnavailable) else UNAVAILABLE)
     return drf_exception_handler(exc, context)
 
 
@@ -37,3 +44,9 @@ class Conflict(exceptions.APIException):
     status_code = 409
     default_detail = "The request conflicts with the current state."
     default_code = "conflict"
+
+
+class QueueDown(exceptions.APIException):
+    status_code = 503
+    default_detail = UNAVAILABLE
+    default_code = "queue_unavailable"

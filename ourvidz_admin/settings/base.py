@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ourvidz_admin.middleware.QueueUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "ourvidz_admin.urls"
@@ -188,6 +189,9 @@ RQ["WORKER_CLASS"] = "gpu.worker.ModelWorker"
 WORKER_HEARTBEAT_S = env_int("WORKER_HEARTBEAT_S", 5)
 WORKER_STALE_AFTER_S = env_int("WORKER_STALE_AFTER_S", 30)
 WORKER_REAP_EVERY_S = env_int("WORKER_REAP_EVERY_S", 15)
+# The outbox dispatcher (each worker's reaper, manage.py reap_jobs) enqueues queued jobs unchanged
+# for this many seconds whose stage is on no RQ queue: Redis was down at submission or restarted empty.
+JOB_DISPATCH_AFTER_S = env_int("JOB_DISPATCH_AFTER_S", 30)
 
 # --- Alerts ---------------------------------------------------------------------
 # Newly opened alerts of rules with notify_webhook are POSTed as JSON to this URL

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from generations.services import job_submit
 from ourvidz_admin.choices import EnhancementStrategy, ModelType
+from ourvidz_admin.queues import QueueUnavailable
 
 
 class Command(BaseCommand):
@@ -48,21 +49,25 @@ class Command(BaseCommand):
             if owner is None:
                 raise CommandError(f"No user named {user!r}.")
         texts = self._prompts(prompts, file)
+        jobs = []
         try:
             # All or nothing: one bad prompt and no job is created.
             with transaction.atomic():
-                jobs = [
-                    job_submit(
+                for text in texts:
+                    jobs.append(job_submit(
                         prompt=text, model_type=model, strategy=strategy, seed=seed, user=owner,
                         steps=options["steps"], guidance=options["guidance"], width=options["width"],
                         height=options["height"], frame_count=options["frames"],
                         negative_prompt=options["negative"], test_series=options["series"],
                         content_mode="nsfw" if options["nsfw"] else "sfw",
-                    )
-                    for text in texts
-                ]
+                    ))
         except ValidationError as exc:
             raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
                                if hasattr(exc, "error_dict") else " ".join(exc.messages)) from exc
+        except QueueUnavailable as exc:
+            # Raised after the commit: the jobs are saved and the dispatcher enqueues them once Redis is back.
+            for job in jobs:
+                self.stdout.write(str(job.pk))
+            raise CommandError(f"{exc} ({len(jobs)} job(s) saved)") from None
         for job in jobs:
             self.stdout.write(str(job.pk))
