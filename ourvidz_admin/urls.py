@@ -16,3 +16,7 @@ urlpatterns = [
 ]
 if settings.SERVE_MEDIA:
     urlpatterns += [re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media_serve, name="media")]
+
+# Under /api/ every error is JSON, even those raised before a view runs (no URL matched, a crash).
+handler404 = "ourvidz_admin.api.errors.not_found"
+handler500 = "ourvidz_admin.api.errors.server_error"

@@ -132,14 +132,32 @@ class GenerationImageAddApi(APIView):
     def get_permissions(self):
         return [require(f"generations.add_generationimage{self.kind}")()]
 
+    output = OutputImageSerializer
+
     @extend_schema(request=ImageCreateSerializer, responses={201: OutputImageSerializer})
     def post(self, request, pk):
         serializer = ImageCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         job = get_object_or_404(Job, pk=pk)
         image = generation_image_add(job=job, kind=self.kind, **serializer.validated_data)
-        output = InputImageSerializer if self.kind == "input" else OutputImageSerializer
-        return Response(output(image).data, status=status.HTTP_201_CREATED)
+        return Response(self.output(image).data, status=status.HTTP_201_CREATED)
+
+
+class GenerationInputAddApi(GenerationImageAddApi):
+    """Attach an input image (image-to-image, image-to-video): multipart ``file`` or JSON ``{"url": ...}``."""
+
+    kind = "input"
+    output = InputImageSerializer
+
+    @extend_schema(request=ImageCreateSerializer, responses={201: InputImageSerializer})
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+
+class GenerationOutputAddApi(GenerationImageAddApi):
+    """Attach an output image (a result produced elsewhere): multipart ``file`` or JSON ``{"url": ...}``."""
+
+    kind = "output"
 
 
 class ImageDeleteApi(APIView):

@@ -65,3 +65,33 @@ def test_fuzzing_finds_no_server_errors(api, superuser, backends):
 
     assert failures == []
     assert len(calls) >= 50 and 200 in calls and 400 in calls  # it really sent requests, good and bad
+
+
+def test_schema_documents_errors_and_read_only_fields_as_stored(api):
+    schema = api.get("/api/schema/?format=json").json()
+    job = schema["components"]["schemas"]["JobList"]["properties"]
+    create = schema["paths"]["/api/jobs/"]["post"]["responses"]
+
+    assert {"$ref": "#/components/schemas/BlankEnum"} in job["failure_reason"]["oneOf"]  # "" until a job fails
+    assert job["rating"]["nullable"] is True  # null until rated
+    assert {"201", "400", "401", "403", "404", "409", "429", "503"} <= set(create)
+    assert "409" not in schema["paths"]["/api/jobs/"]["get"]["responses"]
+    assert create["503"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorDetail"}
+
+
+def test_unmatched_api_urls_answer_json_404_and_pages_keep_html(api, admin_client):
+    api_404 = api.get("/api/prompt-versions/not-a-uuid/")
+    page_404 = admin_client.get("/no-such-page/")
+
+    assert (api_404.status_code, api_404["Content-Type"], api_404.json()) == (404, "application/json",
+                                                                             {"detail": "Not found."})
+    assert page_404.status_code == 404 and page_404["Content-Type"].startswith("text/html")
+
+
+def test_a_crash_under_api_is_a_json_500_without_internals(rf):
+    from ourvidz_admin.api.errors import server_error
+
+    response = server_error(rf.get("/api/jobs/"))
+
+    assert (response.status_code, response["Content-Type"]) == (500, "application/json")
+    assert b"Traceback" not in response.content and b"/work" not in response.content
