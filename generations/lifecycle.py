@@ -234,8 +234,9 @@ def job_fail(*, job_id, reason: str, message: str) -> Job | None:
     return job
 
 
-def jobs_reap_orphans(*, live_workers: set[str], timeout_for, grace: timedelta) -> int:
-    """Fail processing jobs whose worker is gone (``worker_died``) or that ran past their timeout.
+def jobs_reap_orphans(*, live_workers: set[str], timeout_for, grace: timedelta, abandoned: set = frozenset()) -> int:
+    """Fail processing jobs whose worker is gone (``worker_died``), that their live worker no longer runs
+    (``abandoned`` ids: ``internal_error``) or that ran past their timeout.
 
     ``live_workers`` are the names with a fresh heartbeat; ``timeout_for(job)``
     gives a job's stage timeout in seconds.
@@ -249,6 +250,10 @@ def jobs_reap_orphans(*, live_workers: set[str], timeout_for, grace: timedelta) 
         if job.worker_name not in live_workers:
             message = f"Worker {job.worker_name or '?'} stopped sending heartbeats while running this job."
             reaped += job_fail(job_id=job.pk, reason=FailureReason.WORKER_DIED, message=message) is not None
+        elif job.pk in abandoned:
+            message = (f"Worker {job.worker_name} is no longer running this job: it could not record the job's "
+                       "end (its database connection was lost).")
+            reaped += job_fail(job_id=job.pk, reason=FailureReason.INTERNAL_ERROR, message=message) is not None
         elif job.started_at and now - job.started_at > timedelta(seconds=timeout_for(job)) + grace:
             message = f"Still processing after its {timeout_for(job)} s timeout."
             reaped += job_fail(job_id=job.pk, reason=FailureReason.TIMEOUT, message=message) is not None

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from django.core.exceptions import ValidationError
 
 from generations import lifecycle, queueing
+from gpu.db_retry import db_retry
 from gpu.errors import JobCancelled, MalformedPromptError, ModelLoadError
 from gpu.worker import STATE
 from ourvidz_admin.choices import FailureReason
@@ -81,7 +82,7 @@ def execute_stage(job_id: str, stage: str) -> str:
     except BaseException as exc:
         reason = classify(exc)
         message = str(exc) or type(exc).__name__
-        lifecycle.job_fail(job_id=job.pk, reason=reason, message=message)
+        db_retry(lifecycle.job_fail, job_id=job.pk, reason=reason, message=message)
         if reason in (FailureReason.INTERNAL_ERROR, FailureReason.WORKER_DIED):
             raise
         logger.info("job %s failed: %s (%s)", job.pk, reason, message)

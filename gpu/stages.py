@@ -12,6 +12,7 @@ from configs.selectors import model_backend_get, model_config_active
 from generations import lifecycle
 from generations.models.jobs import MAX_PROMPT_CHARS, expansion_percent
 from gpu.cache import MODEL_CACHE
+from gpu.db_retry import db_retry
 from gpu.params import WAN_FPS, apply_backend_limits, resolve_generation_parameters
 from gpu.storage import load_input_image, save_images, save_video
 from gpu.worker import STATE
@@ -69,7 +70,7 @@ def enhance(job, on_step) -> None:
         flags={"stopped_by_time": result.stopped_by_time, "empty_output": not result.text,
                "model": backend.path},
     )
-    lifecycle.job_enhanced(job=job, enhanced_prompt=text, record=record, expansion=expansion)
+    db_retry(lifecycle.job_enhanced, job=job, enhanced_prompt=text, record=record, expansion=expansion)
 
 
 def _compel_config(job, config) -> CompelConfig | None:
@@ -126,7 +127,7 @@ def generate(job, on_step) -> None:
         metadata={**job.metadata, "model_loads": dict(MODEL_CACHE.load_count), "worker_pid": os.getpid(),
                   "worker": STATE.worker_name, "pipeline_ms": pipeline_ms},
     )
-    lifecycle.job_complete(job=job, outputs=outputs, record=record, fields=fields)
+    db_retry(lifecycle.job_complete, job=job, outputs=outputs, record=record, fields=fields)
 
 
 def _run_sdxl(job, bundle, params: dict, use_compel: bool, on_step) -> tuple[list, int]:

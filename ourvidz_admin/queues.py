@@ -26,11 +26,15 @@ def connection():
     return django_rq.get_connection("default")
 
 
-def queue(name: str):
-    """The RQ queue ``name`` (``enhance``, ``sdxl``, ``wan``, ``default``) on that connection."""
+def queue(name: str, *, at_commit: bool = True):
+    """The RQ queue ``name`` (``enhance``, ``sdxl``, ``wan``, ``default``) on that connection.
+
+    Its enqueues wait for the open transaction to commit (``RQ["COMMIT_MODE"]``);
+    ``at_commit=False`` enqueues at once, so a Redis error reaches the caller.
+    """
     import django_rq
 
-    return django_rq.get_queue(name)
+    return django_rq.get_queue(name) if at_commit else django_rq.get_queue(name, commit_mode="auto")
 
 
 def enqueue_coalesced(func, *args, rq_id: str, timeout: int = 300) -> None:

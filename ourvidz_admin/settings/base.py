@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django_filters",
     "import_export",
     "django_rq",
@@ -60,6 +61,8 @@ TRANSFER_RESOURCES = {
     "compel-configs": "configs.resources.CompelConfigResource",
     "test-results": "analytics.resources.PromptTestResultResource",
 }
+# Admin imports of more rows than this run as a background job on the default queue, with a progress page.
+ADMIN_IMPORT_INLINE_ROWS = env_int("ADMIN_IMPORT_INLINE_ROWS", 2000)
 # Faster variants used for whole-file imports of the same tables.
 TRANSFER_BULK_RESOURCES = {"prompt-versions": "prompts.resources.FastPromptVersionResource"}
 
@@ -192,6 +195,8 @@ WORKER_REAP_EVERY_S = env_int("WORKER_REAP_EVERY_S", 15)
 # The outbox dispatcher (each worker's reaper, manage.py reap_jobs) enqueues queued jobs unchanged
 # for this many seconds whose stage is on no RQ queue: Redis was down at submission or restarted empty.
 JOB_DISPATCH_AFTER_S = env_int("JOB_DISPATCH_AFTER_S", 30)
+# A running job's writes (its result, its failure) are retried this long while the database is unreachable.
+WORKER_DB_RETRY_S = env_int("WORKER_DB_RETRY_S", 60)
 
 # --- Alerts ---------------------------------------------------------------------
 # Newly opened alerts of rules with notify_webhook are POSTed as JSON to this URL

@@ -174,12 +174,25 @@ def test_stateful_links_on_demo_data_have_no_server_error_and_conform(api, demo,
 
 
 def _fuzz_stateful(schema, app, headers):
+    from django.core.cache import cache
+    from django.db import transaction
     from hypothesis import HealthCheck, settings
 
     machine = schema.as_state_machine()
     failures, calls = [], []
 
     class Fuzz(machine):
+        # Every run starts from the same database: a savepoint taken here is rolled back in teardown,
+        # so what one run created or deleted cannot change which links the next run can follow
+        # (Hypothesis replays runs and requires the same draws from the same choices).
+        def setup(self):
+            self._savepoint = transaction.savepoint()
+
+        def teardown(self):
+            transaction.savepoint_rollback(self._savepoint)
+            cache.clear()
+            super().teardown()
+
         def call(self, case, **kwargs):
             response = case.call(app=app, headers=headers)
             calls.append(response.status_code)

@@ -53,7 +53,7 @@ def outage(monkeypatch):
     switch = SwitchableRedis()
     switch.live.flushdb()
     monkeypatch.setattr(queues, "connection", lambda: switch.conn)
-    monkeypatch.setattr(queues, "queue", lambda name: Queue(name, connection=switch.conn))
+    monkeypatch.setattr(queues, "queue", lambda name, **_: Queue(name, connection=switch.conn))
     yield switch
     switch.live.flushdb()
 

@@ -176,9 +176,11 @@ def test_queue_depths_come_from_redis(admin_client, health_redis):
     ]
 
 
-def test_json_returns_the_page_figures_and_fragments(admin_client, health_redis):
+def test_json_returns_the_page_figures_and_fragments(admin_client, health_redis, monkeypatch):
     scene = _scene()
     _fill_queues(health_redis)
+    frozen = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: frozen)  # ages in whole seconds: both reads at one instant
     page = admin_client.get(PAGE)
 
     response = admin_client.get(JSON)
