@@ -1,11 +1,28 @@
 """Forms of the Prompt Testing page: up to five prompts per batch."""
 
 from django import forms
+from django.db.models import Subquery
 
+from generations.models import GenerationImageOutput
 from ourvidz_admin.choices import EnhancementStrategy, ModelType
 from prompts.models import Character, PromptTemplate, PromptVersion
 
 BATCH_SIZE = 5
+RECENT_OUTPUTS = 30
+
+
+def recent_output_images():
+    """The latest stored output images, newest first: the "use the output of job N" picker."""
+    latest = GenerationImageOutput.objects.filter(mime_type__startswith="image/").exclude(file="") \
+        .order_by("-created_at").values("pk")[:RECENT_OUTPUTS]
+    return GenerationImageOutput.objects.filter(pk__in=Subquery(latest)).select_related("job") \
+        .only("id", "order_index", "created_at", "job__id", "job__original_prompt").order_by("-created_at")
+
+
+class OutputChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, output) -> str:
+        prompt = output.job.original_prompt
+        return f"{str(output.job_id)[:8]} #{output.order_index}: {prompt[:40]}{'…' if len(prompt) > 40 else ''}"
 
 
 class PromptTestRowForm(forms.Form):
@@ -24,6 +41,22 @@ class PromptTestRowForm(forms.Form):
         .only("id", "name", "version", "model_family"),
         required=False, help_text="Replaces the resolved template of its type for this job.",
     )
+    image = forms.FileField(required=False, label="Input image",
+                            help_text="SDXL: image-to-image; WAN: image-to-video. PNG, JPEG or WebP.")
+    input_output = OutputChoiceField(queryset=recent_output_images(), required=False, label="or the output of",
+                                     empty_label="(no input image)")
+    strength = forms.FloatField(required=False, min_value=0.01, max_value=1, label="Strength",
+                                widget=forms.NumberInput(attrs={"step": "0.05", "style": "width:5em"}),
+                                help_text="SDXL image-to-image only.")
+    clip_skip = forms.IntegerField(required=False, min_value=0, max_value=12, label="Clip skip",
+                                   widget=forms.NumberInput(attrs={"style": "width:4em"}),
+                                   help_text="SDXL without Compel.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("image") and data.get("input_output"):
+            self.add_error("image", "Upload an image or pick an output, not both.")
+        return data
 
     def is_blank(self) -> bool:
         data = self.cleaned_data

@@ -6,6 +6,7 @@ transaction; queue work is enqueued only after that transaction commits.
 
 import random
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -66,6 +67,46 @@ def _check_images(files: Sequence) -> list[CheckedImage]:
         except ValidationError as exc:
             raise ValidationError({"inputs": exc.messages}) from None
     return checked
+
+
+def _output_as_input(output: GenerationImageOutput) -> CheckedImage:
+    """An existing output image, checked like an upload, to be a new job's input ("use the output of job N")."""
+    label = f"The output of job {output.job_id}"
+    if not output.file or not (output.mime_type or "image/").startswith("image/"):
+        raise ValidationError({"input_output": f"{label} (#{output.order_index}) is not a stored image; "
+                                               "upload the image instead."})
+    try:
+        with output.file.storage.open(output.file.name, "rb") as handle:
+            return image_upload_check(handle, label=label)
+    except OSError:
+        raise ValidationError({"input_output": f"{label} (#{output.order_index}): its file is missing."}) from None
+    except ValidationError as exc:
+        raise ValidationError({"input_output": exc.messages}) from None
+
+
+def _check_image_settings(model_type: str, strategy: str, *, has_images: bool, strength, clip_skip,
+                          motion_bucket) -> None:
+    """Settings a pipeline would not use are refused rather than recorded as if they ran."""
+    errors = {}
+    if strength is not None:
+        if model_type == ModelType.WAN:
+            errors["strength"] = "WAN image-to-video has no strength: it animates the input image as given."
+        elif not has_images:
+            errors["strength"] = "strength applies to image-to-image: give an input image."
+        elif not 0.01 <= strength <= 1:
+            errors["strength"] = f"strength must be between 0.01 and 1, got {strength:g}."
+    if clip_skip is not None:
+        if model_type != ModelType.SDXL:
+            errors["clip_skip"] = "clip_skip applies to SDXL only."
+        elif strategy in COMPEL_STRATEGIES:
+            errors["clip_skip"] = ("Compel embeds SDXL's penultimate CLIP layer: clip_skip applies to the none "
+                                   "and qwen strategies.")
+        elif not 0 <= clip_skip <= 12:
+            errors["clip_skip"] = f"clip_skip must be between 0 and 12, got {clip_skip}."
+    if motion_bucket is not None:
+        errors["motion_bucket"] = "No model here takes a motion bucket (WAN 2.x has no such input); leave it empty."
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_templates(model_type: str, templates: Sequence) -> None:
@@ -133,12 +174,18 @@ def job_submit(
     templates: Sequence = (),
     model_config=None,
     compel_config=None,
+    input_output: GenerationImageOutput | None = None,
+    strength: float | None = None,
+    clip_skip: int | None = None,
 ) -> Job:
     """Validate a generation request, create its job and enqueue it after commit.
 
     ``model_config`` pins an ``EnhancedModelConfig`` of the job's model (else
     the active one); ``compel_config`` pins the Compel weights of a compel or
-    hybrid job (A/B test arms use both).
+    hybrid job (A/B test arms use both). The input image is an upload
+    (``input_files``) or an existing output (``input_output``): SDXL with an
+    image is image-to-image (``strength``), WAN with one image-to-video.
+    ``clip_skip`` applies to SDXL without Compel.
 
     Errors that can be known now (empty or over-long prompt, unknown model or
     strategy, Compel on WAN, malformed Compel brackets, out-of-range
@@ -154,10 +201,14 @@ def job_submit(
             raise ValidationError({"strategy": "Compel weighting is SDXL-only; use none or qwen for WAN."})
         check_compel_syntax(original)
     check_dimensions(model_type, width, height)
-    check_ranges(steps=steps, guidance=guidance, motion_bucket=motion_bucket, frame_count=frame_count)
+    check_ranges(steps=steps, guidance=guidance, frame_count=frame_count)
     if model_type == ModelType.WAN and frame_count is not None:
         frame_count = wan_frame_count(frame_count)
     images = _check_images(input_files)
+    if input_output is not None:
+        images.append(_output_as_input(input_output))
+    _check_image_settings(model_type, strategy, has_images=bool(images), strength=strength, clip_skip=clip_skip,
+                          motion_bucket=motion_bucket)
     _check_templates(model_type, templates)
     _check_backends(model_type, strategy)
     _check_pinned_configs(model_type, strategy, model_config, compel_config)
@@ -166,14 +217,15 @@ def job_submit(
     if preset := preset_in_use(config):
         metadata["preset"] = preset
     job = Job(
-        user=user, model_type=model_type, job_type=_job_type(model_type, job_type, bool(input_files)),
+        user=user, model_type=model_type, job_type=_job_type(model_type, job_type, bool(images)),
         enhancement_strategy=strategy, original_prompt=original, negative_prompt=negative_prompt.strip(),
         prompt_version=prompt_version, character=character, content_mode=content_mode,
         tags=sorted(set(tags)), test_series=test_series, model_config=config, compel_config=compel_config,
         compel_weights=compel_config.weights if compel_config is not None else None,
         seed=seed if seed is not None else random.randrange(2**32), num_inference_steps=steps,
         guidance_scale=guidance, width=width, height=height, frame_count=frame_count,
-        motion_bucket=motion_bucket, status=JobStatus.QUEUED, attempts=1, queued_at=timezone.now(),
+        denoise_strength=round(Decimal(str(strength)), 2) if strength is not None else None, clip_skip=clip_skip,
+        status=JobStatus.QUEUED, attempts=1, queued_at=timezone.now(),
         metadata=metadata,
     )
     job.full_clean(exclude=["user", "prompt_version", "character", "model_config", "compel_config", "rated_by"])
@@ -338,6 +390,17 @@ def output_rate(*, output, criteria: str, rating: int, by, notes: str = ""):
 IMAGE_MODELS = {"input": GenerationImageInput, "output": GenerationImageOutput}
 
 
+def _check_input_add(job: Job) -> None:
+    """An input changes what a job runs, so it is given at submission, never added to a job on its way."""
+    if job.job_type not in (JobType.IMAGE_TO_IMAGE, JobType.IMAGE_TO_VIDEO):
+        raise ValidationError({"job": f"This job is {job.job_type.replace('_', '-')}: it takes no input image. "
+                                      "Submit an image-to-image or image-to-video job with its image instead "
+                                      "(POST /api/jobs/ with image or input_output_id)."})
+    if job.status in (JobStatus.QUEUED, JobStatus.PROCESSING):
+        raise ValidationError({"job": "This job is queued or running with the inputs it was submitted with; "
+                                      "inputs can be recorded on it once it has ended."})
+
+
 @transaction.atomic
 def generation_image_add(*, job: Job, kind: str, file=None, url: str = "", order_index: int | None = None,
                          width: int | None = None, height: int | None = None, mime_type: str = ""):
@@ -355,7 +418,9 @@ def generation_image_add(*, job: Job, kind: str, file=None, url: str = "", order
             checked = image_upload_check(file, label="The file")
         except ValidationError as exc:
             raise ValidationError({"file": exc.messages}) from None
-    job = Job.objects.select_for_update().only("id").get(pk=job.pk)
+    job = Job.objects.select_for_update().only("id", "status", "job_type").get(pk=job.pk)
+    if kind == "input":
+        _check_input_add(job)
     if order_index is None:
         highest = model.objects.filter(job=job).aggregate(highest=Max("order_index"))["highest"]
         order_index = 0 if highest is None else highest + 1

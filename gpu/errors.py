@@ -11,3 +11,7 @@ class MalformedPromptError(ValueError):
 
 class ModelLoadError(RuntimeError):
     """A model directory is missing or could not be loaded (message names the path)."""
+
+
+class PromptTooLongError(ValueError):
+    """The final prompt is over the configured token cap (``SDXL_MAX_PROMPT_TOKENS``)."""

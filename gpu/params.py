@@ -5,7 +5,8 @@ from ourvidz_admin.choices import ModelType
 
 WAN_DEFAULT_SIZE = (832, 480)
 WAN_FPS = 16
-DIFFUSION_KEYS = ("num_inference_steps", "guidance_scale", "width", "height", "frame_count", "denoise_strength")
+DIFFUSION_KEYS = ("num_inference_steps", "guidance_scale", "width", "height", "frame_count", "denoise_strength",
+                  "clip_skip")
 
 
 def _config_values(model_type: str, config) -> dict:
@@ -18,7 +19,6 @@ def _config_values(model_type: str, config) -> dict:
     else:
         values["width"], values["height"] = WAN_DEFAULT_SIZE
         values["frame_count"] = config.frame_count if config is not None and config.frame_count else 81
-        values["motion_bucket"] = config.motion_bucket if config is not None else None
     return values
 
 
@@ -43,21 +43,35 @@ def apply_backend_limits(values: dict, backend, model_type: str) -> dict:
     return values
 
 
-def resolve_generation_parameters(job, config, layered: dict) -> dict:
+def resolve_generation_parameters(job, config, layered: dict, *, has_input: bool, use_compel: bool) -> dict:
     """Merge, lowest first: active model configuration, ``model_parameters`` layers, the job's own values.
 
-    WAN frame counts are rounded to the 4k+1 frames the model produces.
+    Only what the pipeline call takes is kept: ``denoise_strength`` for SDXL
+    image-to-image, ``clip_skip`` for SDXL without Compel (Compel embeds the
+    penultimate layer), ``frame_count`` for WAN (rounded to the 4k+1 frames
+    the model produces). A layered value the call cannot take is listed under
+    ``"not_applied"`` with the reason, for the lineage.
     """
     values = _config_values(job.model_type, config)
     values.update({key: layered[key] for key in DIFFUSION_KEYS if layered.get(key) is not None})
     explicit = {
         "num_inference_steps": job.num_inference_steps, "guidance_scale": job.guidance_scale,
         "width": job.width, "height": job.height, "frame_count": job.frame_count,
-        "motion_bucket": job.motion_bucket,
+        "denoise_strength": job.denoise_strength, "clip_skip": job.clip_skip,
     }
     values.update({key: value for key, value in explicit.items() if value is not None})
     values["guidance_scale"] = float(values["guidance_scale"])
-    values["denoise_strength"] = float(values["denoise_strength"])
+    not_applied = {}
+    sdxl = job.model_type == ModelType.SDXL
+    if sdxl and has_input:
+        values["denoise_strength"] = float(values["denoise_strength"])
+    else:
+        values.pop("denoise_strength", None)
+    if values.get("clip_skip") is not None and (not sdxl or use_compel):
+        not_applied["clip_skip"] = "Compel embeds the penultimate CLIP layer" if sdxl else "SDXL only"
+        values.pop("clip_skip")
     if job.model_type == ModelType.WAN:
         values["frame_count"] = wan_frame_count(int(values["frame_count"]))
+    if not_applied:
+        values["not_applied"] = not_applied
     return values

@@ -1,8 +1,10 @@
 """The two stages of a job: Qwen enhancement, and SDXL/WAN generation with optional Compel weighting."""
 
+import math
 import os
 import time
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from configs.choices import DEFAULT_COMPEL_WEIGHTS
@@ -13,7 +15,8 @@ from generations import lifecycle
 from generations.models.jobs import MAX_PROMPT_CHARS, expansion_percent
 from gpu.cache import MODEL_CACHE
 from gpu.db_retry import db_retry
-from gpu.params import WAN_FPS, apply_backend_limits, resolve_generation_parameters
+from gpu.errors import PromptTooLongError
+from gpu.params import DIFFUSION_KEYS, WAN_FPS, apply_backend_limits, resolve_generation_parameters
 from gpu.storage import load_input_image, save_images, save_video
 from gpu.worker import STATE
 from ourvidz_admin.choices import EnhancementStrategy, ModelType
@@ -98,19 +101,25 @@ def generate(job, on_step) -> None:
     resolved = resolve(snapshot, _request(job, family))
     config = job.model_config or model_config_active(job.model_type)
     bundle, backend = _load(family)
-    params = apply_backend_limits(resolve_generation_parameters(job, config, resolved.parameters), backend,
-                                  job.model_type)
     compel_config = _compel_config(job, config)
     weights = compel_config.weights if compel_config else None
+    has_input = job.inputs.exists()
+    params = apply_backend_limits(
+        resolve_generation_parameters(job, config, resolved.parameters, has_input=has_input,
+                                      use_compel=weights is not None), backend, job.model_type)
+    not_applied = params.pop("not_applied", {})
     job.final_prompt = compose(resolved, _core_prompt(job), weights)
     job.negative_prompt = job.negative_prompt or resolved.negative_prompt
     job.model_used = backend.model_name
     if job.model_type == ModelType.SDXL:
-        outputs, pipeline_ms = _run_sdxl(job, bundle, params, weights is not None, on_step)
+        outputs, pipeline_ms, call = _run_sdxl(job, bundle, params, weights is not None, on_step)
     else:
-        outputs, pipeline_ms = _run_wan(job, bundle, params, on_step)
-    lineage = {**resolved.lineage, "parameters": {**resolved.lineage["parameters"], **params},
+        outputs, pipeline_ms, call = _run_wan(job, bundle, params, on_step)
+    lineage = {**resolved.lineage, "parameters": {**_unused_layers(resolved.lineage["parameters"]), **params},
                "compel_config": compel_config.config_hash if compel_config else None}
+    lineage["call"] = call
+    if not_applied:
+        lineage["not_applied"] = not_applied
     record = lifecycle.StageRecord(
         model_family=family, use_case=job.job_type, input_prompt=job.enhanced_prompt or job.original_prompt,
         output_prompt=job.final_prompt, negative_prompt=job.negative_prompt, response_time_ms=pipeline_ms,
@@ -122,7 +131,8 @@ def generate(job, on_step) -> None:
     fields = dict(
         num_inference_steps=params["num_inference_steps"], guidance_scale=params["guidance_scale"],
         width=params["width"], height=params["height"], frame_count=params.get("frame_count"),
-        motion_bucket=params.get("motion_bucket"), inference_time_ms=pipeline_ms, lineage=lineage,
+        denoise_strength=params.get("denoise_strength"), clip_skip=params.get("clip_skip"),
+        inference_time_ms=pipeline_ms, lineage=lineage,
         compel_config=compel_config, compel_weights=weights,
         metadata={**job.metadata, "model_loads": dict(MODEL_CACHE.load_count), "worker_pid": os.getpid(),
                   "worker": STATE.worker_name, "pipeline_ms": pipeline_ms},
@@ -130,33 +140,63 @@ def generate(job, on_step) -> None:
     db_retry(lifecycle.job_complete, job=job, outputs=outputs, record=record, fields=fields)
 
 
-def _run_sdxl(job, bundle, params: dict, use_compel: bool, on_step) -> tuple[list, int]:
-    """Run SDXL; return the stored outputs and the milliseconds spent inside the pipeline call."""
+def _unused_layers(layered: dict) -> dict:
+    """The layered parameters the diffusion call does not take (Qwen's, for the lineage): the call's own replace
+    the diffusion keys, so a value that was not passed is not shown as if it ran."""
+    return {key: value for key, value in layered.items() if key not in DIFFUSION_KEYS}
+
+
+def _run_sdxl(job, bundle, params: dict, use_compel: bool, on_step) -> tuple[list, int, dict]:
+    """Run SDXL; return the stored outputs, the milliseconds inside the pipeline call and the call's arguments.
+
+    Prompts over CLIP's 75 tokens are embedded in chunks by compel (as literal
+    text unless the strategy weights it) instead of being truncated; a prompt
+    over ``SDXL_MAX_PROMPT_TOKENS`` fails the job as ``prompt_too_long``.
+    """
     from gpu.pipelines import compel, sdxl
 
-    embeddings = compel.sdxl_embeddings(bundle.text2img, job.final_prompt, job.negative_prompt) if use_compel else None
+    pipe = bundle.text2img
+    tokens = {"prompt": compel.token_count(pipe, job.final_prompt),
+              "negative": compel.token_count(pipe, job.negative_prompt)}
+    cap = settings.SDXL_MAX_PROMPT_TOKENS
+    if tokens["prompt"] > cap:
+        raise PromptTooLongError(f"The final prompt is {tokens['prompt']} CLIP tokens; the limit is {cap} "
+                                 "(SDXL_MAX_PROMPT_TOKENS).")
+    longest = max(tokens.values())
+    source = {"prompt_tokens": tokens["prompt"], "negative_tokens": tokens["negative"],
+              "chunks": max(1, math.ceil(longest / compel.CHUNK_TOKENS))}
+    embeddings = None
+    if use_compel:
+        embeddings = compel.sdxl_embeddings(pipe, job.final_prompt, job.negative_prompt)
+        source.update(embeddings="compel (weighted)", prompt=job.final_prompt, negative_prompt=job.negative_prompt)
+    elif longest > compel.CHUNK_TOKENS:
+        embeddings = compel.sdxl_embeddings(pipe, compel.literal(job.final_prompt), compel.literal(job.negative_prompt))
+        source.update(embeddings="compel (long prompt, unweighted)", prompt=job.final_prompt,
+                      negative_prompt=job.negative_prompt)
     init_image = load_input_image(job)
+    call: dict = {}
     started = time.perf_counter()
     images = sdxl.generate(
         bundle, prompt=job.final_prompt, negative_prompt=job.negative_prompt, embeddings=embeddings,
-        init_image=init_image, strength=params["denoise_strength"],
+        init_image=init_image, strength=params.get("denoise_strength"), clip_skip=params.get("clip_skip"),
         steps=params["num_inference_steps"], guidance=params["guidance_scale"], width=params["width"],
-        height=params["height"], seed=job.seed, step_callback=on_step,
+        height=params["height"], seed=job.seed, step_callback=on_step, call=call, prompt_source=source,
     )
     pipeline_ms = int((time.perf_counter() - started) * 1000)
-    return save_images(job, images, params=params, sampler=sdxl.sampler_name(bundle)), pipeline_ms
+    return save_images(job, images, call=call, sampler=sdxl.sampler_name(bundle)), pipeline_ms, call
 
 
-def _run_wan(job, bundle, params: dict, on_step) -> tuple[list, int]:
-    """Run WAN; return the stored video output and the milliseconds spent inside the pipeline call."""
+def _run_wan(job, bundle, params: dict, on_step) -> tuple[list, int, dict]:
+    """Run WAN; return the stored video output, the milliseconds inside the pipeline call and its arguments."""
     from gpu.pipelines import wan
 
     image = load_input_image(job)
+    call: dict = {}
     started = time.perf_counter()
     frames = wan.generate(
         bundle, prompt=job.final_prompt, negative_prompt=job.negative_prompt, image=image,
         steps=params["num_inference_steps"], guidance=params["guidance_scale"], width=params["width"],
-        height=params["height"], num_frames=params["frame_count"], seed=job.seed, step_callback=on_step,
+        height=params["height"], num_frames=params["frame_count"], seed=job.seed, step_callback=on_step, call=call,
     )
     pipeline_ms = int((time.perf_counter() - started) * 1000)
-    return save_video(job, frames, fps=WAN_FPS), pipeline_ms
+    return save_video(job, frames, fps=WAN_FPS), pipeline_ms, call

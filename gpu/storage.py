@@ -17,14 +17,15 @@ def _save(name: str, data: bytes) -> str:
     return default_storage.save(name, ContentFile(data))
 
 
-def save_images(job, images: list[Image.Image], *, params: dict, sampler: str) -> list[OutputSpec]:
-    """PNG files whose ``parameters`` text chunk is AUTOMATIC1111's infotext for this job."""
+def save_images(job, images: list[Image.Image], *, call: dict, sampler: str) -> list[OutputSpec]:
+    """PNG files whose ``parameters`` text chunk is AUTOMATIC1111's infotext, written from the pipeline ``call``."""
     infotext = a1111_parameters(
-        prompt=job.final_prompt, negative_prompt=job.negative_prompt, steps=params["num_inference_steps"],
-        sampler=sampler, cfg_scale=params["guidance_scale"], seed=job.seed, width=params["width"],
-        height=params["height"], model=job.model_used,
+        prompt=job.final_prompt, negative_prompt=job.negative_prompt, steps=call["num_inference_steps"],
+        sampler=sampler, cfg_scale=call["guidance_scale"], seed=call["seed"],
+        width=call.get("width", images[0].width if images else 0),
+        height=call.get("height", images[0].height if images else 0), model=job.model_used,
         extra={"Job id": str(job.pk), "Enhancement": job.enhancement_strategy,
-               "Denoising strength": params["denoise_strength"] if job.inputs.exists() else None},
+               "Denoising strength": call.get("strength"), "Clip skip": call.get("clip_skip")},
     )
     specs = []
     for index, image in enumerate(images):

@@ -65,6 +65,8 @@ def _submit_rows(request, batch, rows, jobs: list[Job]) -> None:
                     prompt_version=data["prompt_version"], character=data["character"], user=request.user,
                     test_series=series, content_mode=mode,
                     templates=[data["template"]] if data["template"] else [],
+                    input_files=[data["image"]] if data["image"] else [], input_output=data["input_output"],
+                    strength=data["strength"], clip_skip=data["clip_skip"],
                 ))
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -78,7 +80,7 @@ def prompt_testing_view(request, model_admin):
         raise PermissionDenied
     can_submit = request.user.has_perm("generations.add_job")
     batch = PromptTestBatchForm(request.POST or None, initial={"test_series": request.GET.get("series")})
-    rows = PromptTestFormSet(request.POST or None, prefix="row")
+    rows = PromptTestFormSet(request.POST or None, request.FILES or None, prefix="row")
     if request.method == "POST":
         if not can_submit:
             raise PermissionDenied

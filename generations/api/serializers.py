@@ -11,7 +11,8 @@ from ourvidz_admin.choices import EnhancementStrategy, FailureReason, ModelType,
 FIELD_NAMES = {
     "model_type": "model", "enhancement_strategy": "strategy", "original_prompt": "prompt",
     "prompt_version": "prompt_version_id", "character": "character_id", "num_inference_steps": "steps",
-    "guidance_scale": "guidance", "quality_rating": "rating",
+    "guidance_scale": "guidance", "quality_rating": "rating", "inputs": "image", "input_output": "input_output_id",
+    "denoise_strength": "strength",
 }
 
 
@@ -69,7 +70,8 @@ class JobDetailSerializer(JobListSerializer):
 
     class Meta(JobListSerializer.Meta):
         fields = JobListSerializer.Meta.fields + (
-            "enhanced_prompt", "final_prompt", "negative_prompt", "error_message", "model_used",
+            "denoise_strength", "clip_skip", "enhanced_prompt", "final_prompt", "negative_prompt", "error_message",
+            "model_used",
             "inference_time_ms", "lineage", "metadata", "failed_at", "cancelled_at", "cancel_requested_at",
         )
         read_only_fields = fields
@@ -103,9 +105,25 @@ class JobCreateSerializer(StrictSerializer):
     content_mode = serializers.ChoiceField(choices=[("sfw", "SFW"), ("nsfw", "NSFW")], default="sfw")
     tags = serializers.ListField(child=serializers.CharField(max_length=50), max_length=50, required=False,
                                  default=list)
+    image = serializers.FileField(required=False, allow_null=True, default=None, help_text=(
+        "An input image (multipart): SDXL runs image-to-image, WAN image-to-video. PNG, JPEG or WebP."))
+    input_output_id = serializers.UUIDField(required=False, allow_null=True, default=None, help_text=(
+        "Use an existing output image as the input instead of an upload."))
+    strength = serializers.FloatField(min_value=0.01, max_value=1.0, required=False, allow_null=True, default=None,
+                                      help_text="SDXL image-to-image denoising strength; empty: the configuration's.")
+    clip_skip = serializers.IntegerField(min_value=0, max_value=12, required=False, allow_null=True, default=None,
+                                         help_text="CLIP layers skipped (SDXL, none and qwen strategies).")
 
     def validate(self, attrs):
+        from generations.models import GenerationImageOutput
         from prompts.models import Character, PromptVersion
+
+        if attrs.get("image") is not None and attrs.get("input_output_id"):
+            raise serializers.ValidationError({"image": ["Give an image or an input_output_id, not both."]})
+        image = attrs.pop("image", None)
+        attrs["input_files"] = [image] if image is not None else []
+        attrs["input_output"] = _existing(GenerationImageOutput, attrs.pop("input_output_id", None),
+                                          "input_output_id")
 
         if not attrs["prompt"].strip() and not attrs["prompt_version_id"]:
             raise serializers.ValidationError({"prompt": ["Give a prompt or a prompt_version_id."]})

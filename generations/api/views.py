@@ -55,6 +55,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 
     queryset = Job.objects.all()
     permission_classes = [StaffModelPermissions]
+    parser_classes = [JSONParser, MultiPartParser]  # multipart: a job with an input image
     filter_backends = [FilterBackend]
     filterset_class = JobFilterSet
     cursor_ordering = ("-created_at", "-id")

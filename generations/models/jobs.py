@@ -99,6 +99,11 @@ class Job(UUIDModel):
     height = models.PositiveSmallIntegerField(null=True, blank=True)
     frame_count = models.PositiveSmallIntegerField(null=True, blank=True)
     motion_bucket = models.PositiveSmallIntegerField(null=True, blank=True)
+    denoise_strength = models.DecimalField(
+        max_digits=3, decimal_places=2, null=True, blank=True,
+        help_text="How far an image-to-image job moves from its input (0.01-1.00); empty: the configuration's.")
+    clip_skip = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="CLIP layers skipped from the end when embedding an SDXL prompt (0-12).")
 
     # Execution (document 001 generation additions).
     model_used = models.CharField(max_length=100, blank=True)
@@ -200,6 +205,8 @@ class Job(UUIDModel):
             between("height", 16, 2048, "jobs_height_range"),
             between("frame_count", 1, 241, "jobs_frame_count_range"),
             between("motion_bucket", 1, 255, "jobs_motion_bucket_range"),
+            between("denoise_strength", Decimal("0.01"), 1, "jobs_denoise_strength_range"),
+            between("clip_skip", 0, 12, "jobs_clip_skip_range"),
             between("progress", 0, 1, "jobs_progress_range", nullable=False),
         ]
 

@@ -36,3 +36,22 @@ def fit_image(image: Image.Image, width: int, height: int) -> Image.Image:
     if image.size != (width, height):
         image = image.resize((width, height), Image.Resampling.LANCZOS)
     return image
+
+
+def call_record(pipe, kwargs: dict, *, seed: int, prompt_source: dict | None = None) -> dict:
+    """The arguments ``pipe(**kwargs)`` received, as plain values: what the lineage and infotext are written from.
+
+    Tensors are named by what they encode (``prompt_source``: the text compel
+    embedded), an input image by its size, the generator by its seed.
+    """
+    record = {"pipeline": type(pipe).__name__, "seed": seed}
+    for key, value in kwargs.items():
+        if key in ("generator", "callback_on_step_end", "output_type"):
+            continue
+        if isinstance(value, Image.Image):
+            record[key] = f"{value.width}x{value.height}"
+        elif value is None or isinstance(value, (str, int, float, bool)):
+            record[key] = value
+    if prompt_source:
+        record.update(prompt_source)
+    return record

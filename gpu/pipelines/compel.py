@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
 import torch
 from compel import Compel, CompelForSDXL
 
 from gpu.errors import MalformedPromptError
+
+#: Tokens CLIP reads per chunk: its 77 positions less the begin and end markers.
+CHUNK_TOKENS = 75
+_WEIGHT_SUFFIX = re.compile(r"(?<=[^\s(])([+-]+)(?=[\s,.;:)]|$)")
+
+
+def token_count(pipe, text: str) -> int:
+    """CLIP tokens of ``text`` (markers excluded), by the pipeline's first tokenizer."""
+    return len(pipe.tokenizer(text, add_special_tokens=False, truncation=False,
+                              verbose=False).input_ids) if text else 0
+
+
+def literal(text: str) -> str:
+    """``text`` as compel reads it with no weighting: brackets escaped, ``word++``/``word-`` apart."""
+    return _WEIGHT_SUFFIX.sub(r" \1", text).replace("(", "\\(").replace(")", "\\)")
 
 
 def sdxl_embeddings(pipe, prompt: str, negative_prompt: str) -> dict:
@@ -19,6 +36,9 @@ def sdxl_embeddings(pipe, prompt: str, negative_prompt: str) -> dict:
     """
     _check_syntax(prompt, "prompt")
     _check_syntax(negative_prompt, "negative prompt")
+    for tokenizer in (pipe.tokenizer, getattr(pipe, "tokenizer_2", None)):
+        if tokenizer is not None:  # compel tokenizes whole prompts, then chunks them: nothing is truncated
+            tokenizer.deprecation_warnings["sequence-length-is-longer-than-the-specified-maximum"] = True
     with torch.inference_mode():
         conditioning = CompelForSDXL(pipe)(prompt, negative_prompt=negative_prompt)
     embeds, negative = _pad_to_same_length(conditioning.embeds, conditioning.negative_embeds)

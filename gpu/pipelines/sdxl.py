@@ -10,7 +10,7 @@ from diffusers import StableDiffusionXLImg2ImgPipeline, StableDiffusionXLPipelin
 from PIL import Image
 
 from gpu.devices import resolve_device, resolve_dtype
-from gpu.pipelines import fit_image, step_end_callback
+from gpu.pipelines import call_record, fit_image, step_end_callback
 
 #: diffusers scheduler class -> AUTOMATIC1111 sampler label (diffusers' scheduler docs table).
 SAMPLER_LABELS = {
@@ -55,13 +55,16 @@ def generate(
     negative_prompt: str,
     embeddings: dict | None,
     init_image: Image.Image | None,
-    strength: float,
+    strength: float | None,
     steps: int,
     guidance: float,
     width: int,
     height: int,
     seed: int,
     step_callback: Callable[[int, int], None] | None,
+    clip_skip: int | None = None,
+    call: dict | None = None,
+    prompt_source: dict | None = None,
 ) -> list[Image.Image]:
     """Run text-to-image, or image-to-image when ``init_image`` is given; return PIL images.
 
@@ -70,8 +73,12 @@ def generate(
     width x height and runs ``int(steps * strength)`` denoising steps.
     ``step_callback(step_index, total_steps)`` gets a 0-based index after each
     step; whatever it raises (e.g. JobCancelled) propagates unchanged.
+    ``call``, when given, is filled with the arguments the pipeline received
+    (:func:`gpu.pipelines.call_record`; ``prompt_source`` describes embeddings).
     """
     kwargs = _prompt_kwargs(prompt, negative_prompt, embeddings)
+    if clip_skip and embeddings is None:  # diffusers' count: layers skipped beyond SDXL's penultimate one
+        kwargs["clip_skip"] = clip_skip
     kwargs.update(
         num_inference_steps=steps,
         guidance_scale=guidance,
@@ -83,7 +90,9 @@ def generate(
         kwargs.update(width=width, height=height)
     else:
         pipe = _img2img(bundle)
-        kwargs.update(image=fit_image(init_image, width, height), strength=strength)
+        kwargs.update(image=fit_image(init_image, width, height), strength=0.6 if strength is None else strength)
+    if call is not None:
+        call.update(call_record(pipe, kwargs, seed=seed, prompt_source=prompt_source))
     with torch.inference_mode():
         return list(pipe(**kwargs).images)
 

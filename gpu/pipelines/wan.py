@@ -15,7 +15,7 @@ from diffusers import AutoencoderKLWan, WanImageToVideoPipeline, WanPipeline
 from PIL import Image
 
 from gpu.devices import resolve_device, resolve_dtype
-from gpu.pipelines import fit_image, step_end_callback
+from gpu.pipelines import call_record, fit_image, step_end_callback
 
 
 @dataclass
@@ -70,6 +70,7 @@ def generate(
     num_frames: int,
     seed: int,
     step_callback: Callable[[int, int], None] | None = None,
+    call: dict | None = None,
 ) -> list[Image.Image]:
     """Render ``num_frames`` PIL frames: text-to-video, or image-to-video from ``image`` (first frame).
 
@@ -94,6 +95,8 @@ def generate(
     pipe = bundle.text2video if image is None else _image2video(bundle)
     if image is not None:
         kwargs["image"] = fit_image(image, width, height)
+    if call is not None:  # the arguments the pipeline received, for the lineage
+        call.update(call_record(pipe, kwargs, seed=seed))
     with torch.inference_mode():
         return list(pipe(**kwargs).frames[0])
 

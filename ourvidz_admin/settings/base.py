@@ -195,6 +195,9 @@ WORKER_REAP_EVERY_S = env_int("WORKER_REAP_EVERY_S", 15)
 # The outbox dispatcher (each worker's reaper, manage.py reap_jobs) enqueues queued jobs unchanged
 # for this many seconds whose stage is on no RQ queue: Redis was down at submission or restarted empty.
 JOB_DISPATCH_AFTER_S = env_int("JOB_DISPATCH_AFTER_S", 30)
+# SDXL prompts over CLIP's 75 tokens are embedded in chunks; a final prompt over this many tokens fails the
+# job as prompt_too_long (a Qwen rewrite of ~2,500 characters is ~500 tokens).
+SDXL_MAX_PROMPT_TOKENS = env_int("SDXL_MAX_PROMPT_TOKENS", 600)
 # A running job's writes (its result, its failure) are retried this long while the database is unreachable.
 WORKER_DB_RETRY_S = env_int("WORKER_DB_RETRY_S", 60)
 

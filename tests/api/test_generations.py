@@ -199,6 +199,19 @@ def test_create_submits_a_queued_job(api, backends, superuser):
         (7, 20, 6.5, ["fur"], superuser)
 
 
+def test_an_input_cannot_be_added_to_a_text_job_or_one_on_its_way(api):
+    text = JobFactory()
+    queued = JobFactory(job_type="image_to_image", status="queued", completed_at=None)
+    body = {"url": "https://cdn.example.com/ref.png"}
+
+    refused_text = api.post(f"{URL}{text.pk}/inputs", body, format="json")
+    refused_queued = api.post(f"{URL}{queued.pk}/inputs", body, format="json")
+
+    assert refused_text.status_code == 400 and "it takes no input image" in refused_text.json()["job"][0]
+    assert refused_queued.status_code == 400 and "once it has ended" in refused_queued.json()["job"][0]
+    assert GenerationImageInput.objects.count() == 0
+
+
 @pytest.mark.parametrize("body, field", [
     ({"prompt": "x", "model": "SDXL", "colour": "red"}, "colour"),
     ({"prompt": "x", "model": "MJ"}, "model"),
@@ -253,7 +266,7 @@ def _png(name="out.png", size=(8, 6)) -> SimpleUploadedFile:
 
 
 def test_add_input_by_url_and_output_by_upload(api):
-    job = JobFactory()
+    job = JobFactory(job_type="image_to_image")
     upload = _png()
 
     by_url = api.post(f"{URL}{job.pk}/inputs", {"url": "https://cdn.example.com/ref.png"}, format="json")

@@ -105,3 +105,43 @@ def test_a_row_can_pick_a_template(admin_client):
 
     assert Job.objects.get(test_series="batch-1").metadata == {"template_ids": [str(template.pk)]}
     assert "is not an active SDXL template" in bad.content.decode() and not Job.objects.filter(test_series="b2")
+
+
+def _png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (40, 32), "teal").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_rows_take_an_upload_or_a_recent_output_with_strength(admin_client, settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import OutputFactory
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    output = OutputFactory(url="", file=default_storage.save("jobs/a/out.png", ContentFile(_png())),
+                           job=JobFactory(original_prompt="the source render"))
+    page = admin_client.get(URL).content.decode()
+    assert 'enctype="multipart/form-data"' in page and "the source render" in page  # the picker lists it
+    data = _batch([{"prompt": "oil paint", "strength": "0.4", "clip_skip": "1"},
+                   {"prompt": "it moves", "model_type": "WAN", "input_output": str(output.pk)}])
+    data["row-0-image"] = SimpleUploadedFile("in.png", _png())
+    response = admin_client.post(URL, data)
+    assert response.status_code == 302
+    sdxl, wan = (Job.objects.get(test_series="batch-1", model_type=m) for m in ("SDXL", "WAN"))
+    assert (sdxl.job_type, float(sdxl.denoise_strength), sdxl.clip_skip, sdxl.inputs.count()) == \
+        ("image_to_image", 0.4, 1, 1)
+    assert (wan.job_type, wan.inputs.count()) == ("image_to_video", 1)
+
+
+def test_a_row_with_strength_and_no_image_is_refused_by_name(admin_client):
+    response = admin_client.post(URL, _batch([{"prompt": "oil paint", "strength": "0.4"}]))
+    assert response.status_code == 200
+    assert "strength: strength applies to image-to-image: give an input image." in response.content.decode()
+    assert not Job.objects.filter(test_series="batch-1").exists()

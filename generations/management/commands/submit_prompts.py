@@ -1,15 +1,23 @@
 """Create generation jobs from the command line and print their ids, one per line."""
 
+import uuid
+from io import BytesIO
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from generations.services import job_submit
 from ourvidz_admin.choices import EnhancementStrategy, ModelType
 from ourvidz_admin.queues import QueueUnavailable
+
+# Service field names -> this command's options, so a message names what the user typed.
+OPTION_NAMES = {"inputs": "--image", "input_output": "--from-job", "strength": "--strength",
+                "clip_skip": "--clip-skip", "model_type": "--model", "steps": "--steps", "guidance": "--guidance",
+                "frame_count": "--frames", "width": "--width", "height": "--height"}
 
 
 class Command(BaseCommand):
@@ -30,6 +38,12 @@ class Command(BaseCommand):
         parser.add_argument("--series", default="", help="Test series label.")
         parser.add_argument("--nsfw", action="store_true", help="Apply NSFW rules instead of SFW ones.")
         parser.add_argument("--user", help="Username to submit as.")
+        source = parser.add_mutually_exclusive_group()
+        source.add_argument("--image", type=Path, metavar="PATH",
+                            help="Input image (PNG, JPEG, WebP): SDXL runs image-to-image, WAN image-to-video.")
+        source.add_argument("--from-job", metavar="JOB_ID", help="Use the first output image of this job as input.")
+        parser.add_argument("--strength", type=float, help="SDXL image-to-image denoising strength, 0.01-1.")
+        parser.add_argument("--clip-skip", type=int, help="CLIP layers to skip (SDXL; none and qwen strategies).")
 
     def _prompts(self, prompts: list[str], file: Path | None) -> list[str]:
         collected = list(prompts)
@@ -42,6 +56,29 @@ class Command(BaseCommand):
             raise CommandError("Give at least one PROMPT or --file.")
         return collected
 
+    def _image(self, path: Path | None):
+        if path is None:
+            return None
+        try:
+            return File(BytesIO(path.read_bytes()), name=path.name)
+        except OSError as exc:
+            raise CommandError(f"Cannot read --image {path}: {exc.strerror or exc}.") from None
+
+    def _job_output(self, job_id: str | None):
+        from generations.models import GenerationImageOutput
+
+        if job_id is None:
+            return None
+        try:
+            uuid.UUID(job_id)
+        except ValueError:
+            raise CommandError(f"--from-job {job_id!r} is not a job id.") from None
+        output = GenerationImageOutput.objects.filter(job_id=job_id, mime_type__startswith="image/") \
+            .order_by("order_index").first()
+        if output is None:
+            raise CommandError(f"--from-job {job_id}: that job has no output image.")
+        return output
+
     def handle(self, *args, prompts, model, strategy, seed, file, user, **options):
         owner = None
         if user:
@@ -49,6 +86,7 @@ class Command(BaseCommand):
             if owner is None:
                 raise CommandError(f"No user named {user!r}.")
         texts = self._prompts(prompts, file)
+        image, input_output = self._image(options["image"]), self._job_output(options["from_job"])
         jobs = []
         try:
             # All or nothing: one bad prompt and no job is created.
@@ -60,9 +98,12 @@ class Command(BaseCommand):
                         height=options["height"], frame_count=options["frames"],
                         negative_prompt=options["negative"], test_series=options["series"],
                         content_mode="nsfw" if options["nsfw"] else "sfw",
+                        input_files=[image] if image is not None else [], input_output=input_output,
+                        strength=options["strength"], clip_skip=options["clip_skip"],
                     ))
         except ValidationError as exc:
-            raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+            raise CommandError("; ".join(f"{OPTION_NAMES.get(k, k)}: {' '.join(v)}"
+                                         for k, v in exc.message_dict.items())
                                if hasattr(exc, "error_dict") else " ".join(exc.messages)) from exc
         except QueueUnavailable as exc:
             # Raised after the commit: the jobs are saved and the dispatcher enqueues them once Redis is back.

@@ -1,0 +1,64 @@
+"""Settings reach the pipeline: strength, clip skip, long prompts and the token cap, on a real worker.
+
+Each job's lineage ``call`` is the record of the arguments the diffusers
+pipeline received; the PNG infotext is written from it. Nothing is mocked.
+"""
+
+import pytest
+from transformers import CLIPTokenizer
+
+from generations.models import Job
+from generations.services import job_submit
+from gpu.outputs import parse_a1111_parameters, read_png_parameters
+from tests.workers.test_worker import SMALL_SDXL, _png_upload
+
+pytestmark = pytest.mark.slow
+CAP = 100
+
+
+def _params(job) -> dict:
+    return parse_a1111_parameters(read_png_parameters(job.outputs.get().file.read()))
+
+
+def _prompt_of(tokens: int, tokenizer) -> str:
+    text = " ".join(["red hat"] * tokens)
+    while len(tokenizer(text, add_special_tokens=False).input_ids) > tokens:
+        text = text.rsplit(" ", 1)[0]
+    return text
+
+
+def test_strength_clip_skip_and_long_prompts_are_what_the_pipeline_received(workers, tiny_models):
+    tokenizer = CLIPTokenizer.from_pretrained(tiny_models["sdxl"] / "tokenizer")
+    base = job_submit(prompt="a teal square, watercolor", seed=3, **SMALL_SDXL)
+    img2img = job_submit(prompt="the same square, oil paint", seed=3, input_files=[_png_upload()], strength=0.5,
+                         **SMALL_SDXL)
+    skipped = job_submit(prompt="a teal square, watercolor", seed=3, clip_skip=1, **SMALL_SDXL)
+    long = job_submit(prompt=_prompt_of(90, tokenizer), seed=3, **SMALL_SDXL)
+    too_long = job_submit(prompt=_prompt_of(CAP + 20, tokenizer), seed=3, **SMALL_SDXL)
+
+    output = workers.run_burst(SDXL_MAX_PROMPT_TOKENS=str(CAP))
+
+    base, img2img, skipped, long, too_long = (Job.objects.get(pk=j.pk) for j in (base, img2img, skipped, long,
+                                                                               too_long))
+    assert [j.status for j in (base, img2img, skipped, long)] == ["completed"] * 4, output
+    # image-to-image: the img2img pipeline got the strength; the page and the PNG say so
+    call = img2img.lineage["call"]
+    assert (call["pipeline"], call["strength"], call["image"]) == ("StableDiffusionXLImg2ImgPipeline", 0.5,
+                                                                 "128x128")
+    assert img2img.job_type == "image_to_image" and img2img.denoise_strength == pytest.approx(0.5)
+    assert _params(img2img)["Denoising strength"] == "0.5"
+    assert "strength" not in base.lineage["call"] and "Denoising strength" not in _params(base)
+    # clip skip: passed to the pipeline, written to the PNG, and it changes the image
+    assert skipped.lineage["call"]["clip_skip"] == 1 and skipped.clip_skip == 1
+    assert _params(skipped)["Clip skip"] == "1" and "clip_skip" not in base.lineage["call"]
+    assert skipped.outputs.get().file.read() != base.outputs.get().file.read()
+    # a 90-token prompt is embedded in two chunks, not truncated at 77
+    assert base.lineage["call"]["chunks"] == 1 and "embeddings" not in base.lineage["call"]
+    assert (long.lineage["call"]["prompt_tokens"], long.lineage["call"]["chunks"]) == (90, 2)
+    assert long.lineage["call"]["embeddings"] == "compel (long prompt, unweighted)"
+    assert "Token indices sequence length" not in output
+    # over the cap: prompt_too_long, with the count and the limit
+    assert (too_long.status, too_long.failure_reason) == ("failed", "prompt_too_long")
+    assert f"is {CAP + 20} CLIP tokens; the limit is {CAP}" in too_long.error_message
+    # the lineage's parameters are the call's
+    assert base.lineage["parameters"]["num_inference_steps"] == base.lineage["call"]["num_inference_steps"] == 4
