@@ -6,6 +6,7 @@ from django.db.models import Subquery
 from generations.models import GenerationImageOutput
 from ourvidz_admin.choices import EnhancementStrategy, ModelType
 from prompts.models import Character, PromptTemplate, PromptVersion
+from prompts.placeholders import variables_parse
 
 BATCH_SIZE = 5
 RECENT_OUTPUTS = 30
@@ -51,6 +52,17 @@ class PromptTestRowForm(forms.Form):
     clip_skip = forms.IntegerField(required=False, min_value=0, max_value=12, label="Clip skip",
                                    widget=forms.NumberInput(attrs={"style": "width:4em"}),
                                    help_text="SDXL without Compel.")
+
+    variables = forms.CharField(required=False, label="Variables", widget=forms.TextInput(
+        attrs={"placeholder": "style=watercolor; mood=calm", "style": "width:16em"}),
+        help_text="Values of the version's or template's {name} placeholders, NAME=VALUE separated by ;")
+
+    def clean_variables(self) -> dict[str, str]:
+        pairs = [pair for pair in self.cleaned_data["variables"].split(";") if pair.strip()]
+        try:
+            return variables_parse(pairs, option="Variable")
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def clean(self):
         data = super().clean()

@@ -17,6 +17,7 @@ from configs.selectors import model_backend_get, model_config_active, preset_in_
 from generations import events, queueing
 from generations.lifecycle import job_fail
 from generations.models import GenerationImageInput, GenerationImageOutput, Job, PromptUsage
+from generations.prompting import templates_missing_variables
 from generations.selectors import image_file_in_use
 from generations.validation import (
     check_compel_syntax,
@@ -36,6 +37,7 @@ from ourvidz_admin.choices import (
 )
 from ourvidz_admin.queues import QueueUnavailable
 from ourvidz_admin.uploads import CheckedImage, image_store, image_upload_check, stored_file_release
+from prompts.placeholders import TYPED_PROMPT_NAMES, MissingVariables, fill, placeholder_names, variables_check
 
 COMPEL_STRATEGIES = (EnhancementStrategy.COMPEL, EnhancementStrategy.HYBRID)
 QWEN_STRATEGIES = (EnhancementStrategy.QWEN, EnhancementStrategy.HYBRID)
@@ -116,17 +118,27 @@ def _check_templates(model_type: str, templates: Sequence) -> None:
             raise ValidationError({"template": f"{template} is not an active {model_type} template."})
 
 
-def _original_prompt(prompt: str, prompt_version) -> str:
-    """The typed prompt, or the version's user prompt with ``{prompt}``/``{subject}`` filled in."""
+def _original_prompt(prompt: str, prompt_version, variables: dict[str, str]) -> str:
+    """The typed prompt, or the version's user prompt with its ``{name}`` placeholders filled.
+
+    ``{prompt}``/``{subject}`` take the typed prompt; other names come from
+    ``variables``. A typed prompt replaces a version that has no place for it.
+    """
     if prompt_version is None:
         return check_prompt(prompt)
     if prompt_version.is_deleted:
         raise ValidationError({"prompt_version": "This prompt version is deleted."})
     template = prompt_version.user_prompt
     typed = (prompt or "").strip()
-    if typed and ("{prompt}" in template or "{subject}" in template):
-        return check_prompt(template.replace("{prompt}", typed).replace("{subject}", typed))
-    return check_prompt(typed or template)
+    names = placeholder_names(template)
+    if typed and not any(name in names for name in TYPED_PROMPT_NAMES):
+        return check_prompt(typed)
+    values = (dict.fromkeys(TYPED_PROMPT_NAMES, typed) if typed else {}) | variables
+    try:
+        where = f"Prompt version {prompt_version.name or str(prompt_version.pk)!r}"
+        return check_prompt(fill(template, values, where=where))
+    except MissingVariables as exc:
+        raise ValidationError({"variables": str(exc)}) from None
 
 
 def _check_backends(model_type: str, strategy: str) -> None:
@@ -177,6 +189,7 @@ def job_submit(
     input_output: GenerationImageOutput | None = None,
     strength: float | None = None,
     clip_skip: int | None = None,
+    variables: dict[str, str] | None = None,
 ) -> Job:
     """Validate a generation request, create its job and enqueue it after commit.
 
@@ -195,7 +208,8 @@ def job_submit(
     strategy = _choice(strategy, EnhancementStrategy, "strategy")
     if content_mode not in ("sfw", "nsfw"):
         raise ValidationError({"content_mode": "content_mode must be 'sfw' or 'nsfw'."})
-    original = _original_prompt(prompt, prompt_version)
+    variables = variables_check(variables)
+    original = _original_prompt(prompt, prompt_version, variables)
     if strategy in COMPEL_STRATEGIES:
         if model_type != ModelType.SDXL:
             raise ValidationError({"strategy": "Compel weighting is SDXL-only; use none or qwen for WAN."})
@@ -214,6 +228,8 @@ def job_submit(
     _check_pinned_configs(model_type, strategy, model_config, compel_config)
     config = model_config or model_config_active(model_type)
     metadata = {"template_ids": [str(t.pk) for t in templates]} if templates else {}
+    if variables:
+        metadata["variables"] = variables
     if preset := preset_in_use(config):
         metadata["preset"] = preset
     job = Job(
@@ -229,6 +245,8 @@ def job_submit(
         metadata=metadata,
     )
     job.full_clean(exclude=["user", "prompt_version", "character", "model_config", "compel_config", "rated_by"])
+    if missing := templates_missing_variables(job):
+        raise ValidationError({"variables": str(missing)})
     job.save()
     for index, image in enumerate(images):
         stored = image_store(image)

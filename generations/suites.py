@@ -30,7 +30,7 @@ def version_model(version: PromptVersion) -> str:
 
 
 @transaction.atomic
-def suite_submit(*, name: str, user=None) -> tuple[str, list[Job]]:
+def suite_submit(*, name: str, user=None, variables: dict[str, str] | None = None) -> tuple[str, list[Job]]:
     """Submit one job per suite version, all or none; returns the series label and the jobs."""
     versions = list(suite_versions(name))
     if not versions:
@@ -40,7 +40,7 @@ def suite_submit(*, name: str, user=None) -> tuple[str, list[Job]]:
     for version in versions:
         try:
             jobs.append(job_submit(prompt="", model_type=version_model(version), prompt_version=version,
-                                   test_series=series, user=user))
+                                   test_series=series, user=user, variables=variables))
         except ValidationError as exc:
             raise ValidationError(f"Version {version.pk} ({version}): {' '.join(exc.messages)}") from exc
     return series, jobs

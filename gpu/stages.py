@@ -13,6 +13,7 @@ from configs.models.compel import compel_config_hash
 from configs.selectors import model_backend_get, model_config_active
 from generations import lifecycle
 from generations.models.jobs import MAX_PROMPT_CHARS, expansion_percent
+from generations.prompting import job_variables, prompt_request
 from gpu.cache import MODEL_CACHE
 from gpu.db_retry import db_retry
 from gpu.errors import PromptTooLongError
@@ -22,7 +23,8 @@ from gpu.worker import STATE
 from ourvidz_admin.choices import EnhancementStrategy, ModelType
 from prompts.cache import PROMPT_CACHE
 from prompts.compel_syntax import hybrid_core, sanitize_llm_text
-from prompts.resolution import PromptRequest, compose, resolve, resolve_parameters
+from prompts.placeholders import fill
+from prompts.resolution import PromptRequest, compose, resolve, resolve_parameters, resolved_fill
 
 FAMILY = {ModelType.SDXL: "sdxl", ModelType.WAN: "wan"}
 DEFAULT_REWRITE = "Rewrite the user's request as one detailed, vivid prompt for an image or video model."
@@ -35,13 +37,8 @@ def _load(family: str):
     return MODEL_CACHE.get(family, backend.path, backend.device, backend.dtype).bundle, backend
 
 
-def _request(job, family: str) -> PromptRequest:
-    return PromptRequest(
-        model_family=family, use_case=job.job_type, content_mode=job.content_mode, tags=frozenset(job.tags),
-        character_id=str(job.character_id) if job.character_id else None,
-        user_tier=job.metadata.get("user_tier", ""),
-        template_ids=tuple(job.metadata.get("template_ids", ())),
-    )
+def _resolve(snapshot, job):
+    return resolved_fill(resolve(snapshot, prompt_request(job)), job_variables(job))
 
 
 def enhance(job, on_step) -> None:
@@ -49,8 +46,10 @@ def enhance(job, on_step) -> None:
     from gpu.pipelines import qwen
 
     snapshot = PROMPT_CACHE.get()
-    resolved = resolve(snapshot, _request(job, FAMILY[job.model_type]))
-    system_prompt = (job.prompt_version.system_prompt if job.prompt_version_id else "") or resolved.rewrite_prompt
+    resolved = _resolve(snapshot, job)
+    version_system = fill(job.prompt_version.system_prompt, job_variables(job), where="The prompt version's system "
+                          "prompt") if job.prompt_version_id else ""
+    system_prompt = version_system or resolved.rewrite_prompt
     config = job.model_config or model_config_active(job.model_type)
     qwen_params, _sources = resolve_parameters(snapshot, PromptRequest("qwen_base", "enhancement"), None)
     bundle, backend = _load("qwen")
@@ -98,7 +97,7 @@ def generate(job, on_step) -> None:
     """Build the final prompts, run SDXL or WAN, store self-describing outputs, complete the job."""
     family = FAMILY[job.model_type]
     snapshot = PROMPT_CACHE.get()
-    resolved = resolve(snapshot, _request(job, family))
+    resolved = _resolve(snapshot, job)
     config = job.model_config or model_config_active(job.model_type)
     bundle, backend = _load(family)
     compel_config = _compel_config(job, config)

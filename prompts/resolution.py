@@ -163,3 +163,23 @@ def compose(resolved: ResolvedPrompt, core_prompt: str, compel_weights: dict[str
     parts.append(core_prompt)
     parts += [rule_text(rule) for rule in resolved.append]
     return ", ".join(part.strip().strip(",") for part in parts if part and part.strip())
+
+
+def resolved_fill(resolved: ResolvedPrompt, variables: dict[str, str]) -> ResolvedPrompt:
+    """The templates of ``resolved`` with their ``{name}`` placeholders filled (``placeholders.fill``).
+
+    ``MissingVariables`` (a ValueError) names the template and the variables it lacks.
+    """
+    from dataclasses import replace
+
+    from prompts.placeholders import fill
+
+    names = {kind: entry.get("name", kind) for kind, entry in resolved.lineage.get("templates", {}).items()}
+    return replace(
+        resolved,
+        system_prompt=fill(resolved.system_prompt, variables, where=f"Template {names.get('system', 'system')!r}"),
+        negative_prompt=fill(resolved.negative_prompt, variables,
+                             where=f"Template {names.get('negative', 'negative')!r}"),
+        rewrite_prompt=fill(resolved.rewrite_prompt, variables,
+                            where=f"Template {names.get('rewrite', 'rewrite')!r}"),
+    )

@@ -66,7 +66,7 @@ def _submit_rows(request, batch, rows, jobs: list[Job]) -> None:
                     test_series=series, content_mode=mode,
                     templates=[data["template"]] if data["template"] else [],
                     input_files=[data["image"]] if data["image"] else [], input_output=data["input_output"],
-                    strength=data["strength"], clip_skip=data["clip_skip"],
+                    strength=data["strength"], clip_skip=data["clip_skip"], variables=data["variables"],
                 ))
             except ValidationError as exc:
                 form.add_error(None, exc)

@@ -113,6 +113,9 @@ class JobCreateSerializer(StrictSerializer):
                                       help_text="SDXL image-to-image denoising strength; empty: the configuration's.")
     clip_skip = serializers.IntegerField(min_value=0, max_value=12, required=False, allow_null=True, default=None,
                                          help_text="CLIP layers skipped (SDXL, none and qwen strategies).")
+    variables = serializers.DictField(child=serializers.CharField(max_length=2000, allow_blank=True), required=False,
+                                      default=dict, help_text=(
+                                          "Values of the {name} placeholders of the prompt version or template."))
 
     def validate(self, attrs):
         from generations.models import GenerationImageOutput

@@ -10,6 +10,7 @@ from transformers import CLIPTokenizer
 from generations.models import Job
 from generations.services import job_submit
 from gpu.outputs import parse_a1111_parameters, read_png_parameters
+from tests.factories import PromptTemplateFactory
 from tests.workers.test_worker import SMALL_SDXL, _png_upload
 
 pytestmark = pytest.mark.slow
@@ -35,6 +36,9 @@ def test_strength_clip_skip_and_long_prompts_are_what_the_pipeline_received(work
     skipped = job_submit(prompt="a teal square, watercolor", seed=3, clip_skip=1, **SMALL_SDXL)
     long = job_submit(prompt=_prompt_of(90, tokenizer), seed=3, **SMALL_SDXL)
     too_long = job_submit(prompt=_prompt_of(CAP + 20, tokenizer), seed=3, **SMALL_SDXL)
+    template = PromptTemplateFactory(content="studio light, {lighting}", is_active=True, content_mode="nsfw")
+    templated = job_submit(prompt="a vase", seed=3, content_mode="nsfw", variables={"lighting": "rim light"},
+                           **SMALL_SDXL)
 
     output = workers.run_burst(SDXL_MAX_PROMPT_TOKENS=str(CAP))
 
@@ -60,5 +64,9 @@ def test_strength_clip_skip_and_long_prompts_are_what_the_pipeline_received(work
     # over the cap: prompt_too_long, with the count and the limit
     assert (too_long.status, too_long.failure_reason) == ("failed", "prompt_too_long")
     assert f"is {CAP + 20} CLIP tokens; the limit is {CAP}" in too_long.error_message
+    # a template's placeholder is filled from the job's variables before the prompt is composed
+    templated = Job.objects.get(pk=templated.pk)
+    assert templated.status == "completed" and templated.final_prompt.startswith("studio light, rim light, ")
+    assert templated.lineage["call"]["prompt"] == templated.final_prompt
     # the lineage's parameters are the call's
     assert base.lineage["parameters"]["num_inference_steps"] == base.lineage["call"]["num_inference_steps"] == 4

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from generations.suites import series_jobs, series_pending, suite_failures, suite_submit, suite_summary
+from prompts.placeholders import variables_parse
 
 
 class Command(BaseCommand):
@@ -28,6 +29,8 @@ class Command(BaseCommand):
         parser.add_argument("--poll", type=float, default=2, help="Seconds between polls (default 2).")
         parser.add_argument("--fail-under-success", type=float, metavar="RATE", help="e.g. 0.9")
         parser.add_argument("--fail-under-rating", type=float, metavar="STARS", help="e.g. 3.5")
+        parser.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                            help="A value for the versions' {NAME} placeholders (repeatable).")
 
     def handle(self, *args, name, report, wait, timeout, poll, fail_under_success, fail_under_rating, **options):
         if bool(name) == bool(report):
@@ -36,7 +39,7 @@ class Command(BaseCommand):
             raise CommandError("--fail-under-success is a rate from 0 to 1.")
         if fail_under_rating is not None and not 1 <= fail_under_rating <= 5:
             raise CommandError("--fail-under-rating is a number of stars from 1 to 5.")
-        series = report or self.submit(name)
+        series = report or self.submit(name, options["var"])
         if not series_jobs(series).exists():
             raise CommandError(f"No jobs in test series {series!r}.")
         if name and not wait:
@@ -55,9 +58,11 @@ class Command(BaseCommand):
         if problems:
             raise CommandError(f"Suite {series} failed: " + " ".join(problems), returncode=1)
 
-    def submit(self, name: str) -> str:
+    def submit(self, name: str, variables: list[str]) -> str:
         try:
-            series, jobs = suite_submit(name=name)
+            series, jobs = suite_submit(name=name, variables=variables_parse(variables))
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         self.stdout.write(f"Submitted {len(jobs)} job(s) as test series {series}")

@@ -13,11 +13,13 @@ from django.db import transaction
 from generations.services import job_submit
 from ourvidz_admin.choices import EnhancementStrategy, ModelType
 from ourvidz_admin.queues import QueueUnavailable
+from prompts.placeholders import variables_parse
 
 # Service field names -> this command's options, so a message names what the user typed.
 OPTION_NAMES = {"inputs": "--image", "input_output": "--from-job", "strength": "--strength",
                 "clip_skip": "--clip-skip", "model_type": "--model", "steps": "--steps", "guidance": "--guidance",
-                "frame_count": "--frames", "width": "--width", "height": "--height"}
+                "frame_count": "--frames", "width": "--width", "height": "--height", "variables": "--var",
+                "prompt_version": "--prompt-version"}
 
 
 class Command(BaseCommand):
@@ -44,6 +46,10 @@ class Command(BaseCommand):
         source.add_argument("--from-job", metavar="JOB_ID", help="Use the first output image of this job as input.")
         parser.add_argument("--strength", type=float, help="SDXL image-to-image denoising strength, 0.01-1.")
         parser.add_argument("--clip-skip", type=int, help="CLIP layers to skip (SDXL; none and qwen strategies).")
+        parser.add_argument("--prompt-version", metavar="VERSION_ID", help="Submit this prompt version (PROMPT fills "
+                            "its {prompt}/{subject}).")
+        parser.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                            help="A value for a {NAME} placeholder of the prompt version or template (repeatable).")
 
     def _prompts(self, prompts: list[str], file: Path | None) -> list[str]:
         collected = list(prompts)
@@ -63,6 +69,19 @@ class Command(BaseCommand):
             return File(BytesIO(path.read_bytes()), name=path.name)
         except OSError as exc:
             raise CommandError(f"Cannot read --image {path}: {exc.strerror or exc}.") from None
+
+    def _version(self, version_id: str | None):
+        from prompts.models import PromptVersion
+
+        if version_id is None:
+            return None
+        try:
+            version = PromptVersion.objects.filter(pk=uuid.UUID(version_id)).first()
+        except ValueError:
+            raise CommandError(f"--prompt-version {version_id!r} is not a prompt version id.") from None
+        if version is None:
+            raise CommandError(f"--prompt-version {version_id}: no such prompt version.")
+        return version
 
     def _job_output(self, job_id: str | None):
         from generations.models import GenerationImageOutput
@@ -85,7 +104,12 @@ class Command(BaseCommand):
             owner = get_user_model().objects.filter(username=user).first()
             if owner is None:
                 raise CommandError(f"No user named {user!r}.")
-        texts = self._prompts(prompts, file)
+        version = self._version(options["prompt_version"])
+        texts = self._prompts(prompts, file) if version is None or prompts or file else [""]
+        try:
+            variables = variables_parse(options["var"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
         image, input_output = self._image(options["image"]), self._job_output(options["from_job"])
         jobs = []
         try:
@@ -99,7 +123,8 @@ class Command(BaseCommand):
                         negative_prompt=options["negative"], test_series=options["series"],
                         content_mode="nsfw" if options["nsfw"] else "sfw",
                         input_files=[image] if image is not None else [], input_output=input_output,
-                        strength=options["strength"], clip_skip=options["clip_skip"],
+                        strength=options["strength"], clip_skip=options["clip_skip"], prompt_version=version,
+                        variables=variables,
                     ))
         except ValidationError as exc:
             raise CommandError("; ".join(f"{OPTION_NAMES.get(k, k)}: {' '.join(v)}"

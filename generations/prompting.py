@@ -1,0 +1,36 @@
+"""What a job asks of the dynamic prompt library: its request, and the values of its placeholders.
+
+Shared by submission (which refuses a job whose templates name a variable it
+lacks) and the worker (which fills them), so both resolve the same templates.
+"""
+
+from prompts.cache import PROMPT_CACHE
+from prompts.placeholders import TYPED_PROMPT_NAMES, MissingVariables, placeholder_names
+from prompts.resolution import PromptRequest, resolve
+
+
+def prompt_request(job, family: str | None = None) -> PromptRequest:
+    """The library request of ``job`` for ``family`` (default: its model's)."""
+    return PromptRequest(
+        model_family=family or job.model_type.lower(), use_case=job.job_type, content_mode=job.content_mode,
+        tags=frozenset(job.tags), character_id=str(job.character_id) if job.character_id else None,
+        user_tier=job.metadata.get("user_tier", ""), template_ids=tuple(job.metadata.get("template_ids", ())),
+    )
+
+
+def job_variables(job) -> dict[str, str]:
+    """Placeholder values of ``job``: the typed prompt as ``{prompt}``/``{subject}``, then those submitted."""
+    return dict.fromkeys(TYPED_PROMPT_NAMES, job.original_prompt) | job.metadata.get("variables", {})
+
+
+def templates_missing_variables(job) -> MissingVariables | None:
+    """The first template resolved for ``job`` that names a variable the job does not give, as the error to show."""
+    resolved = resolve(PROMPT_CACHE.get(), prompt_request(job))
+    given = job_variables(job)
+    for kind, text in (("system", resolved.system_prompt), ("negative", resolved.negative_prompt),
+                       ("rewrite", resolved.rewrite_prompt)):
+        missing = [name for name in placeholder_names(text) if name not in given]
+        if missing:
+            name = resolved.lineage["templates"].get(kind, {}).get("name", kind)
+            return MissingVariables(missing, f"Template {name!r}")
+    return None
