@@ -31,7 +31,8 @@ class PromptTestRowForm(forms.Form):
 
     prompt = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
     model_type = forms.ChoiceField(choices=ModelType.choices, initial=ModelType.SDXL)
-    strategy = forms.ChoiceField(choices=EnhancementStrategy.choices, initial=EnhancementStrategy.NONE)
+    strategy = forms.ChoiceField(choices=[*EnhancementStrategy.choices, ("auto", "Auto (configuration)")],
+                                 initial=EnhancementStrategy.NONE)
     prompt_version = forms.ModelChoiceField(
         queryset=PromptVersion.objects.active().only("id", "name", "user_prompt", "deleted_at").order_by("-created_at"),
         required=False,

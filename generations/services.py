@@ -17,6 +17,7 @@ from configs.selectors import model_backend_get, model_config_active, preset_in_
 from generations import events, queueing
 from generations.lifecycle import job_fail
 from generations.models import GenerationImageInput, GenerationImageOutput, Job, PromptUsage
+from generations.policy import AUTO, strategy_allowed
 from generations.prompting import templates_missing_variables
 from generations.selectors import image_file_in_use
 from generations.validation import (
@@ -152,10 +153,13 @@ def _check_backends(model_type: str, strategy: str) -> None:
             )
 
 
-def _check_pinned_configs(model_type: str, strategy: str, model_config, compel_config) -> None:
+def _check_pinned_model_config(model_type: str, model_config) -> None:
     if model_config is not None and model_config.model_type != model_type:
         raise ValidationError({"model_config": f"{model_config.config_name!r} is a {model_config.model_type} "
                                                f"configuration, not {model_type}."})
+
+
+def _check_pinned_compel_config(strategy: str, compel_config) -> None:
     if compel_config is not None and strategy not in COMPEL_STRATEGIES:
         raise ValidationError({"compel_config": "A Compel configuration applies only to the compel and hybrid "
                                                 "strategies."})
@@ -195,8 +199,10 @@ def job_submit(
 
     ``model_config`` pins an ``EnhancedModelConfig`` of the job's model (else
     the active one); ``compel_config`` pins the Compel weights of a compel or
-    hybrid job (A/B test arms use both). The input image is an upload
-    (``input_files``) or an existing output (``input_output``): SDXL with an
+    hybrid job (A/B test arms use both). The configuration's switches decide
+    the strategy (``generations.policy``): ``strategy="auto"`` takes the one
+    they allow; a strategy they turn off is refused, naming the switch. The
+    input image is an upload (``input_files``) or an existing output (``input_output``): SDXL with an
     image is image-to-image (``strength``), WAN with one image-to-video.
     ``clip_skip`` applies to SDXL without Compel.
 
@@ -205,7 +211,11 @@ def job_submit(
     parameters, no configured model) raise ``ValidationError`` and write nothing.
     """
     model_type = _choice(model_type, ModelType, "model_type")
-    strategy = _choice(strategy, EnhancementStrategy, "strategy")
+    if strategy != AUTO:
+        strategy = _choice(strategy, EnhancementStrategy, "strategy")
+    _check_pinned_model_config(model_type, model_config)
+    config = model_config or model_config_active(model_type)
+    strategy, strategy_source = strategy_allowed(model_type, strategy, config)
     if content_mode not in ("sfw", "nsfw"):
         raise ValidationError({"content_mode": "content_mode must be 'sfw' or 'nsfw'."})
     variables = variables_check(variables)
@@ -225,9 +235,10 @@ def job_submit(
                           motion_bucket=motion_bucket)
     _check_templates(model_type, templates)
     _check_backends(model_type, strategy)
-    _check_pinned_configs(model_type, strategy, model_config, compel_config)
-    config = model_config or model_config_active(model_type)
+    _check_pinned_compel_config(strategy, compel_config)
     metadata = {"template_ids": [str(t.pk) for t in templates]} if templates else {}
+    if strategy_source == AUTO:
+        metadata["strategy_source"] = AUTO
     if variables:
         metadata["variables"] = variables
     if preset := preset_in_use(config):

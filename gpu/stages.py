@@ -7,7 +7,7 @@ import time
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from configs.choices import DEFAULT_COMPEL_WEIGHTS
+from configs.choices import DEFAULT_COMPEL_WEIGHTS, QualityFocus
 from configs.models import CompelConfig
 from configs.models.compel import compel_config_hash
 from configs.selectors import model_backend_get, model_config_active
@@ -37,6 +37,23 @@ def _load(family: str):
     return MODEL_CACHE.get(family, backend.path, backend.device, backend.dtype).bundle, backend
 
 
+#: The rewrite instruction added for each ``qwen_quality_focus``: how much of the token budget to spend.
+FOCUS_INSTRUCTIONS = {
+    QualityFocus.HIGH: "Quality focus: high. Use the full length: subject, setting, lighting, composition, "
+                       "style and quality cues.",
+    QualityFocus.MEDIUM: "Quality focus: medium. Add the most important details only; keep it to a few sentences.",
+    QualityFocus.LOW: "Quality focus: low. Return one short sentence that keeps the user's wording.",
+}
+
+
+def rewrite_token_budget(config, qwen_params: dict) -> int:
+    """Qwen's ``max_new_tokens``: ``qwen_expansion_target`` characters at ~4 per token, capped by a layered
+    ``max_new_tokens`` for qwen_base when one is set."""
+    target = max(16, -(-(config.qwen_expansion_target if config else 2500) // 4))
+    ceiling = qwen_params.get("max_new_tokens")
+    return min(target, int(ceiling)) if ceiling else target
+
+
 def _resolve(snapshot, job):
     return resolved_fill(resolve(snapshot, prompt_request(job)), job_variables(job))
 
@@ -53,13 +70,15 @@ def enhance(job, on_step) -> None:
     config = job.model_config or model_config_active(job.model_type)
     qwen_params, _sources = resolve_parameters(snapshot, PromptRequest("qwen_base", "enhancement"), None)
     bundle, backend = _load("qwen")
-    target_chars = config.qwen_expansion_target if config else 2500
-    result = qwen.enhance(
-        bundle, prompt=job.original_prompt, system_prompt=system_prompt or DEFAULT_REWRITE,
-        max_new_tokens=int(qwen_params.get("max_new_tokens") or max(16, target_chars // 4)),
+    focus = config.qwen_quality_focus if config else QualityFocus.HIGH
+    call = dict(
+        prompt=job.original_prompt,
+        system_prompt=f"{system_prompt or DEFAULT_REWRITE}\n\n{FOCUS_INSTRUCTIONS[focus]}",
+        max_new_tokens=rewrite_token_budget(config, qwen_params),
         max_time_s=(config.qwen_max_time_ms if config else 15_000) / 1000,
         temperature=qwen_params.get("temperature"), top_p=qwen_params.get("top_p"), seed=job.seed,
     )
+    result = qwen.enhance(bundle, **call)
     # A rewrite that came back empty keeps the original: generation still runs, and the flag says why.
     text = (sanitize_llm_text(result.text) or job.original_prompt)[:MAX_PROMPT_CHARS]
     expansion = expansion_percent(job.original_prompt, text)
@@ -70,8 +89,11 @@ def enhance(job, on_step) -> None:
         template_id=template.get("id") if resolved.lineage["prompt_source"] == "database" else None,
         template_version=template.get("version"),
         flags={"stopped_by_time": result.stopped_by_time, "empty_output": not result.text,
-               "model": backend.path},
+               "model": backend.path, "quality_focus": focus, "max_new_tokens": call["max_new_tokens"],
+               "max_time_s": call["max_time_s"]},
     )
+    job.lineage = {**job.lineage, "enhance_call": {**call, "quality_focus": focus,
+                                                   "stopped_by_time": result.stopped_by_time}}
     db_retry(lifecycle.job_enhanced, job=job, enhanced_prompt=text, record=record, expansion=expansion)
 
 
@@ -114,7 +136,9 @@ def generate(job, on_step) -> None:
         outputs, pipeline_ms, call = _run_sdxl(job, bundle, params, weights is not None, on_step)
     else:
         outputs, pipeline_ms, call = _run_wan(job, bundle, params, on_step)
-    lineage = {**resolved.lineage, "parameters": {**_unused_layers(resolved.lineage["parameters"]), **params},
+    enhanced = {"enhance_call": job.lineage["enhance_call"]} if "enhance_call" in (job.lineage or {}) else {}
+    lineage = {**enhanced, **resolved.lineage,
+               "parameters": {**_unused_layers(resolved.lineage["parameters"]), **params},
                "compel_config": compel_config.config_hash if compel_config else None}
     lineage["call"] = call
     if not_applied:

@@ -90,7 +90,8 @@ class JobCreateSerializer(StrictSerializer):
     prompt = serializers.CharField(max_length=8000, required=False, allow_blank=True, default="",
                                    trim_whitespace=False)
     model = UpperChoiceField(choices=ModelType.values)
-    strategy = serializers.ChoiceField(choices=EnhancementStrategy.values, default=EnhancementStrategy.NONE)
+    strategy = serializers.ChoiceField(choices=[*EnhancementStrategy.values, "auto"], default=EnhancementStrategy.NONE,
+                                       help_text="auto: the strategy the active configuration's switches allow.")
     prompt_version_id = serializers.UUIDField(required=False, allow_null=True, default=None)
     character_id = serializers.UUIDField(required=False, allow_null=True, default=None)
     seed = serializers.IntegerField(min_value=0, max_value=2**63 - 1, required=False, allow_null=True)

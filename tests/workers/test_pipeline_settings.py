@@ -10,7 +10,8 @@ from transformers import CLIPTokenizer
 from generations.models import Job
 from generations.services import job_submit
 from gpu.outputs import parse_a1111_parameters, read_png_parameters
-from tests.factories import PromptTemplateFactory
+from prompts.models import PromptLog
+from tests.factories import EnhancedModelConfigFactory, PromptTemplateFactory
 from tests.workers.test_worker import SMALL_SDXL, _png_upload
 
 pytestmark = pytest.mark.slow
@@ -36,9 +37,12 @@ def test_strength_clip_skip_and_long_prompts_are_what_the_pipeline_received(work
     skipped = job_submit(prompt="a teal square, watercolor", seed=3, clip_skip=1, **SMALL_SDXL)
     long = job_submit(prompt=_prompt_of(90, tokenizer), seed=3, **SMALL_SDXL)
     too_long = job_submit(prompt=_prompt_of(CAP + 20, tokenizer), seed=3, **SMALL_SDXL)
-    template = PromptTemplateFactory(content="studio light, {lighting}", is_active=True, content_mode="nsfw")
+    PromptTemplateFactory(content="studio light, {lighting}", is_active=True, content_mode="nsfw")
     templated = job_submit(prompt="a vase", seed=3, content_mode="nsfw", variables={"lighting": "rim light"},
                            **SMALL_SDXL)
+
+    config = EnhancedModelConfigFactory(qwen_quality_focus="low", qwen_expansion_target=1000, qwen_max_time_ms=6000)
+    rewritten = job_submit(prompt="a cat on a wall", strategy="qwen", seed=3, model_config=config, **SMALL_SDXL)
 
     output = workers.run_burst(SDXL_MAX_PROMPT_TOKENS=str(CAP))
 
@@ -68,5 +72,15 @@ def test_strength_clip_skip_and_long_prompts_are_what_the_pipeline_received(work
     templated = Job.objects.get(pk=templated.pk)
     assert templated.status == "completed" and templated.final_prompt.startswith("studio light, rim light, ")
     assert templated.lineage["call"]["prompt"] == templated.final_prompt
+    # the configuration's Qwen settings are the rewrite call's: budget from the expansion target, focus, time
+    rewritten = Job.objects.get(pk=rewritten.pk)
+    enhance_call = rewritten.lineage["enhance_call"]
+    assert rewritten.status == "completed", rewritten.error_message
+    assert (enhance_call["max_new_tokens"], enhance_call["max_time_s"], enhance_call["quality_focus"]) == \
+        (250, 6.0, "low")
+    assert enhance_call["system_prompt"].endswith("Quality focus: low. Return one short sentence that keeps the "
+                                                  "user's wording.")
+    log = PromptLog.objects.get(job=rewritten, use_case="enhancement")
+    assert 0 < log.tokens_out <= 250  # the tiny model writes noise until the budget or its end token
     # the lineage's parameters are the call's
     assert base.lineage["parameters"]["num_inference_steps"] == base.lineage["call"]["num_inference_steps"] == 4

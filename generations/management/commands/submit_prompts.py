@@ -10,6 +10,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from generations.policy import AUTO
 from generations.services import job_submit
 from ourvidz_admin.choices import EnhancementStrategy, ModelType
 from ourvidz_admin.queues import QueueUnavailable
@@ -28,7 +29,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("prompts", nargs="*", metavar="PROMPT")
         parser.add_argument("--model", required=True, choices=ModelType.values, help="SDXL or WAN")
-        parser.add_argument("--strategy", default="none", choices=EnhancementStrategy.values)
+        parser.add_argument("--strategy", default="none", choices=[*EnhancementStrategy.values, AUTO],
+                            help="auto: the strategy the active configuration's switches allow.")
         parser.add_argument("--seed", type=int)
         parser.add_argument("--file", type=Path, help="A text file with one prompt per line (blank lines skipped).")
         parser.add_argument("--steps", type=int)
