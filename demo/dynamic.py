@@ -5,8 +5,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from demo.failures import DEMO_BLOCKED_TERMS
 from demo.keys import demo_uuid, insert_missing
-from prompts.models import Character, ModelParameters, PromptRule, PromptTag, PromptTemplate
+from prompts.models import BlockedTerm, Character, ModelParameters, PromptRule, PromptTag, PromptTemplate
 
 SDXL_NEGATIVE = ("blurry, lowres, jpeg artifacts, watermark, signature, text, cropped, extra fingers, "
                  "deformed hands, bad anatomy, duplicate, oversaturated")
@@ -135,6 +136,9 @@ def seed_dynamic(users: list) -> dict[str, int]:
             [Character.tags.through(character_id=character_ids[slug], prompttag_id=tags[t]) for t in tag_names],
             ignore_conflicts=True)
     counts["model_parameters"] = _seed_parameters(character_ids)
+    counts["blocked_terms"] = insert_missing(BlockedTerm, [
+        BlockedTerm(id=demo_uuid("blocked-term", term), term=term, content_mode="sfw", note="Demo content policy.")
+        for term in DEMO_BLOCKED_TERMS])
     return counts
 
 

@@ -39,6 +39,7 @@ from ourvidz_admin.choices import (
 from ourvidz_admin.queues import QueueUnavailable
 from ourvidz_admin.uploads import CheckedImage, image_store, image_upload_check, stored_file_release
 from prompts.placeholders import TYPED_PROMPT_NAMES, MissingVariables, fill, placeholder_names, variables_check
+from prompts.policy import blocked_term_in, blocked_terms
 
 COMPEL_STRATEGIES = (EnhancementStrategy.COMPEL, EnhancementStrategy.HYBRID)
 QWEN_STRATEGIES = (EnhancementStrategy.QWEN, EnhancementStrategy.HYBRID)
@@ -220,6 +221,9 @@ def job_submit(
         raise ValidationError({"content_mode": "content_mode must be 'sfw' or 'nsfw'."})
     variables = variables_check(variables)
     original = _original_prompt(prompt, prompt_version, variables)
+    if term := blocked_term_in(original, blocked_terms(content_mode)):
+        raise ValidationError({"prompt": f"The prompt contains “{term}”, which the content policy blocks for "
+                                         f"{content_mode.upper()} submissions."})
     if strategy in COMPEL_STRATEGIES:
         if model_type != ModelType.SDXL:
             raise ValidationError({"strategy": "Compel weighting is SDXL-only; use none or qwen for WAN."})

@@ -15,3 +15,7 @@ class ModelLoadError(RuntimeError):
 
 class PromptTooLongError(ValueError):
     """The final prompt is over the configured token cap (``SDXL_MAX_PROMPT_TOKENS``)."""
+
+
+class ContentFilterError(ValueError):
+    """A prompt the worker built (a Qwen rewrite, a composed final prompt) contains a blocked term."""

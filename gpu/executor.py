@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from generations import lifecycle, queueing
 from gpu.db_retry import db_retry
-from gpu.errors import JobCancelled, MalformedPromptError, ModelLoadError, PromptTooLongError
+from gpu.errors import ContentFilterError, JobCancelled, MalformedPromptError, ModelLoadError, PromptTooLongError
 from gpu.worker import STATE
 from ourvidz_admin.choices import FailureReason
 
@@ -26,6 +26,8 @@ def classify(exc: BaseException) -> str:
         return FailureReason.MALFORMED_PROMPT
     if isinstance(exc, PromptTooLongError):
         return FailureReason.PROMPT_TOO_LONG
+    if isinstance(exc, ContentFilterError):
+        return FailureReason.CONTENT_FILTER
     if isinstance(exc, ModelLoadError):
         return FailureReason.MODEL_LOAD_ERROR
     if isinstance(exc, JobTimeoutException):

@@ -1,5 +1,6 @@
 """The two stages of a job: Qwen enhancement, and SDXL/WAN generation with optional Compel weighting."""
 
+import logging
 import math
 import os
 import time
@@ -16,7 +17,7 @@ from generations.models.jobs import MAX_PROMPT_CHARS, expansion_percent
 from generations.prompting import job_variables, prompt_request
 from gpu.cache import MODEL_CACHE
 from gpu.db_retry import db_retry
-from gpu.errors import PromptTooLongError
+from gpu.errors import ContentFilterError, PromptTooLongError
 from gpu.params import DIFFUSION_KEYS, WAN_FPS, apply_backend_limits, resolve_generation_parameters
 from gpu.storage import load_input_image, save_images, save_video
 from gpu.worker import STATE
@@ -24,8 +25,10 @@ from ourvidz_admin.choices import EnhancementStrategy, ModelType
 from prompts.cache import PROMPT_CACHE
 from prompts.compel_syntax import hybrid_core, sanitize_llm_text
 from prompts.placeholders import fill
+from prompts.policy import blocked_term_in, blocked_terms
 from prompts.resolution import PromptRequest, compose, resolve, resolve_parameters, resolved_fill
 
+logger = logging.getLogger(__name__)
 FAMILY = {ModelType.SDXL: "sdxl", ModelType.WAN: "wan"}
 DEFAULT_REWRITE = "Rewrite the user's request as one detailed, vivid prompt for an image or video model."
 
@@ -52,6 +55,15 @@ def rewrite_token_budget(config, qwen_params: dict) -> int:
     target = max(16, -(-(config.qwen_expansion_target if config else 2500) // 4))
     ceiling = qwen_params.get("max_new_tokens")
     return min(target, int(ceiling)) if ceiling else target
+
+
+def _check_policy(job, text: str, what: str) -> None:
+    """``ContentFilterError`` (the job fails as ``content_filter``) when ``text`` holds a term blocked for
+    the job's content mode; the term is in the message and the worker log."""
+    if term := blocked_term_in(text, blocked_terms(job.content_mode)):
+        logger.warning("job %s: %s contains the blocked term %r", job.pk, what.lower(), term)
+        raise ContentFilterError(f"{what} contains “{term}”, which the content policy blocks for "
+                                 f"{job.content_mode.upper()} jobs.")
 
 
 def _resolve(snapshot, job):
@@ -81,6 +93,7 @@ def enhance(job, on_step) -> None:
     result = qwen.enhance(bundle, **call)
     # A rewrite that came back empty keeps the original: generation still runs, and the flag says why.
     text = (sanitize_llm_text(result.text) or job.original_prompt)[:MAX_PROMPT_CHARS]
+    _check_policy(job, text, "The Qwen rewrite")
     expansion = expansion_percent(job.original_prompt, text)
     template = resolved.lineage["templates"].get("rewrite", {})
     record = lifecycle.StageRecord(
@@ -130,6 +143,7 @@ def generate(job, on_step) -> None:
                                       use_compel=weights is not None), backend, job.model_type)
     not_applied = params.pop("not_applied", {})
     job.final_prompt = compose(resolved, _core_prompt(job), weights)
+    _check_policy(job, job.final_prompt, "The final prompt (templates, rules and character included)")
     job.negative_prompt = job.negative_prompt or resolved.negative_prompt
     job.model_used = backend.model_name
     if job.model_type == ModelType.SDXL:

@@ -19,7 +19,7 @@ from ourvidz_admin.resources import (
     lookup_field,
     time_field,
 )
-from prompts.models import Agent, AgentPrompt, Character, Prompt, PromptRule, PromptTemplate, PromptVersion
+from prompts.models import Agent, AgentPrompt, BlockedTerm, Character, Prompt, PromptRule, PromptTemplate, PromptVersion
 
 User = get_user_model()
 
@@ -236,3 +236,18 @@ class AgentPromptResource(StrictModelResource):
         clean_model_instances = True
 
     export_select = ("agent", "prompt")
+
+
+class BlockedTermResource(StrictModelResource):
+    """The content policy's blocked terms (``blocked_terms``)."""
+
+    id = id_field()
+    created_at = time_field("created_at", keep_default=True)
+    required_columns = ("id", "term", "content_mode")
+
+    class Meta:
+        model = BlockedTerm
+        fields = ("id", "term", "content_mode", "is_active", "note", "created_at")
+        import_id_fields = ("id",)
+        use_transactions = True
+        clean_model_instances = True

@@ -405,3 +405,11 @@ class ABTestPairFactory(factory.django.DjangoModelFactory):
                                       seed=factory.SelfAttribute("..seed"), enhancement_strategy="hybrid",
                                       enhanced_prompt="a woman in warm evening light, detailed portrait",
                                       test_series=factory.SelfAttribute("..ab_test.test_series"))
+
+
+class BlockedTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = prompts.BlockedTerm
+
+    term = factory.Sequence(lambda n: f"blocked{n}")
+    content_mode = "sfw"

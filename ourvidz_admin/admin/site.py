@@ -22,7 +22,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     ),
     "Model Configuration": (
         "configs.enhancedmodelconfig", "configs.enhancementpreset", "configs.compelconfig",
-        "prompts.modelparameters", "configs.configchangehistory", "configs.modelconfighistory",
+        "prompts.modelparameters", "prompts.blockedterm", "configs.configchangehistory", "configs.modelconfighistory",
     ),
     "System Health": ("django_rq.dashboard", "analytics.admindevelopmentprogress"),
     "Users": ("auth.user", "auth.group"),

@@ -4,9 +4,10 @@ model parameters) and prompt logs."""
 from prompts.models.dynamic import Character, PromptLog, PromptRule, PromptTemplate
 from prompts.models.library import Agent, AgentPrompt, Prompt
 from prompts.models.parameters import ModelParameters
+from prompts.models.policy import BlockedTerm
 from prompts.models.versions import PromptTag, PromptVersion, PromptVersionTag
 
 __all__ = [
-    "Agent", "AgentPrompt", "Character", "ModelParameters", "Prompt", "PromptLog", "PromptRule", "PromptTag",
-    "PromptTemplate", "PromptVersion", "PromptVersionTag",
+    "Agent", "AgentPrompt", "BlockedTerm", "Character", "ModelParameters", "Prompt", "PromptLog", "PromptRule",
+    "PromptTag", "PromptTemplate", "PromptVersion", "PromptVersionTag",
 ]

@@ -10,8 +10,8 @@ from transformers import CLIPTokenizer
 from generations.models import Job
 from generations.services import job_submit
 from gpu.outputs import parse_a1111_parameters, read_png_parameters
-from prompts.models import PromptLog
-from tests.factories import EnhancedModelConfigFactory, PromptTemplateFactory
+from prompts.models import BlockedTerm, PromptLog
+from tests.factories import CharacterFactory, EnhancedModelConfigFactory, PromptTemplateFactory
 from tests.workers.test_worker import SMALL_SDXL, _png_upload
 
 pytestmark = pytest.mark.slow
@@ -43,6 +43,10 @@ def test_strength_clip_skip_and_long_prompts_are_what_the_pipeline_received(work
 
     config = EnhancedModelConfigFactory(qwen_quality_focus="low", qwen_expansion_target=1000, qwen_max_time_ms=6000)
     rewritten = job_submit(prompt="a cat on a wall", strategy="qwen", seed=3, model_config=config, **SMALL_SDXL)
+
+    BlockedTerm.objects.create(term="gore", content_mode="sfw")
+    filtered = job_submit(prompt="a portrait", seed=3, character=CharacterFactory(base_prompt="gore splatter"),
+                          **SMALL_SDXL)
 
     output = workers.run_burst(SDXL_MAX_PROMPT_TOKENS=str(CAP))
 
@@ -82,5 +86,10 @@ def test_strength_clip_skip_and_long_prompts_are_what_the_pipeline_received(work
                                                   "user's wording.")
     log = PromptLog.objects.get(job=rewritten, use_case="enhancement")
     assert 0 < log.tokens_out <= 250  # the tiny model writes noise until the budget or its end token
+    # a blocked term the character brings into the final prompt fails the job as content_filter, naming it
+    filtered = Job.objects.get(pk=filtered.pk)
+    assert (filtered.status, filtered.failure_reason) == ("failed", "content_filter")
+    assert "contains “gore”, which the content policy blocks for SFW jobs" in filtered.error_message
+    assert "contains the blocked term 'gore'" in output
     # the lineage's parameters are the call's
     assert base.lineage["parameters"]["num_inference_steps"] == base.lineage["call"]["num_inference_steps"] == 4

@@ -1,0 +1,20 @@
+"""Checking text against the content policy (``BlockedTerm`` rows of a content mode)."""
+
+import re
+
+from prompts.choices import ContentMode
+from prompts.models import BlockedTerm
+
+
+def blocked_terms(content_mode: str) -> list[str]:
+    """Active terms that apply to ``content_mode`` (``sfw``/``nsfw``): its own and those for any mode."""
+    return list(BlockedTerm.objects.filter(is_active=True, content_mode__in=(content_mode, ContentMode.ANY))
+                .order_by("term").values_list("term", flat=True))
+
+
+def blocked_term_in(text: str, terms: list[str]) -> str | None:
+    """The first of ``terms`` found in ``text`` as whole words (any case), or None."""
+    for term in terms:
+        if re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text or "", flags=re.IGNORECASE):
+            return term
+    return None
