@@ -75,7 +75,7 @@ def _enqueue(job, stage: str) -> None:
             job_timeout=stage_timeout_s(job, stage), result_ttl=3600, failure_ttl=7 * 24 * 3600,
         )
     except RedisError:
-        raise QueueUnavailable() from None
+        raise QueueUnavailable(job_ids=[job.pk]) from None
 
 
 def jobs_dispatch_pending(*, older_than_s: int = 30, limit: int = 500) -> int:

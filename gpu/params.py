@@ -32,14 +32,23 @@ def _fit(width: int, height: int, max_side: int, multiple: int) -> tuple[int, in
 
 
 def apply_backend_limits(values: dict, backend, model_type: str) -> dict:
-    """Scale the size down to the directory's ``max_side`` (aspect kept) and cap WAN frames at ``max_frames``."""
+    """Scale the size down to the directory's ``max_side`` (aspect kept) and cap WAN frames at ``max_frames``;
+    what was reduced is listed under ``"not_applied"`` for the lineage."""
     if backend is None:
         return values
     multiple = 8 if model_type == ModelType.SDXL else 16
     if backend.max_side and max(values["width"], values["height"]) > backend.max_side:
+        requested = f"{values['width']}x{values['height']}"
         values["width"], values["height"] = _fit(values["width"], values["height"], backend.max_side, multiple)
+        values.setdefault("not_applied", {})["size"] = (
+            f"{requested} requested; ran at {values['width']}x{values['height']} (the model directory's "
+            f"max_side is {backend.max_side})")
     if backend.max_frames and values.get("frame_count") and values["frame_count"] > backend.max_frames:
+        requested = values["frame_count"]
         values["frame_count"] = wan_frame_count(backend.max_frames)
+        values.setdefault("not_applied", {})["frame_count"] = (
+            f"{requested} requested; ran {values['frame_count']} (the model directory's max_frames is "
+            f"{backend.max_frames})")
     return values
 
 

@@ -11,9 +11,10 @@ class QueueUnavailable(Exception):
     MESSAGE = "The job queue is unavailable; the job is saved and will run when it is back."
     CANCEL_MESSAGE = "The job queue is unavailable; the cancellation is saved and reaches the worker when it is back."
 
-    def __init__(self, message: str = MESSAGE):
+    def __init__(self, message: str = MESSAGE, *, job_ids=()):
         super().__init__(message)
         self.message = message
+        self.job_ids = [str(pk) for pk in job_ids]  # the saved rows waiting for the queue, for the caller
 
     def __str__(self):
         return self.message

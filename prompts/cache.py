@@ -79,19 +79,32 @@ class PromptCache:
         thread.start()
         return thread
 
-    def _listen_forever(self, connection, poll_s: float) -> None:
+    def _listen_forever(self, connection, poll_s: float, max_backoff_s: float = 30.0) -> None:
+        """Reconnect with exponential backoff; one warning when Redis goes, one line when it is back.
+
+        While disconnected the cache still expires after ``ttl_s``, so no broadcast is needed to pick up edits.
+        """
+        delay, failures = poll_s, 0
         while True:
             try:
                 pubsub = connection.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(REFRESH_CHANNEL)
+                if failures:
+                    logger.warning("prompt cache listener reconnected to Redis after %d failed attempt(s)", failures)
+                    self.invalidate()  # a broadcast may have been missed while away
+                delay, failures = poll_s, 0
                 while True:
                     message = pubsub.get_message(timeout=poll_s)
                     if message is not None:
                         logger.info("prompt cache: refresh broadcast received")
                         self.invalidate()
-            except Exception:  # noqa: BLE001 - a listener must outlive Redis restarts
-                logger.exception("prompt cache listener lost Redis; retrying")
-                time.sleep(poll_s)
+            except Exception as exc:  # noqa: BLE001 - a listener must outlive Redis restarts
+                if failures == 0:
+                    logger.warning("prompt cache listener lost Redis (%s); retrying with backoff up to %.0f s",
+                                   exc, max_backoff_s)
+                failures += 1
+                time.sleep(delay)
+                delay = min(delay * 2, max_backoff_s)
 
 
 def broadcast_refresh(connection) -> int:

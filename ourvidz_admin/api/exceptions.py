@@ -35,9 +35,13 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(validation_detail(exc))
     elif isinstance(exc, ProtectedError):
         exc = Conflict(f"Still in use by {len(exc.protected_objects)} row(s); it cannot be deleted.")
-    elif isinstance(exc, (QueueUnavailable, RedisError)):
+    job_ids = getattr(exc, "job_ids", [])
+    if isinstance(exc, (QueueUnavailable, RedisError)):
         exc = QueueDown(str(exc) if isinstance(exc, QueueUnavailable) else UNAVAILABLE)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and job_ids:
+        response.data["job_ids"] = job_ids  # saved: a client that retries would submit them twice
+    return response
 
 
 class Conflict(exceptions.APIException):

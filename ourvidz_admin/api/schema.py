@@ -23,6 +23,8 @@ class ErrorDetailSerializer(serializers.Serializer):
     """The body of every error that is not a validation error."""
 
     detail = serializers.CharField(help_text="What went wrong, in one sentence.")
+    job_ids = serializers.ListField(child=serializers.UUIDField(), required=False, help_text=(
+        "503 only: the jobs that were saved and will run when the queue is back."))
 
 
 VALIDATION_ERROR = {

@@ -84,8 +84,8 @@ def test_api_submit_with_redis_down_is_503_json_and_the_job_runs_once_redis_is_b
     response = api_client_su.post("/api/jobs/", {"prompt": "a lighthouse", "model": "SDXL"}, format="json")
 
     assert response.status_code == 503
-    assert response.json() == {"detail": SAVED}
     job = Job.objects.get()
+    assert response.json() == {"detail": SAVED, "job_ids": [str(job.pk)]}  # so a client does not submit it again
     assert job.status == "queued"
     assert dispatch_pending() == 0  # still down: nothing lost, nothing raised
 
@@ -128,7 +128,7 @@ def test_retry_with_redis_down_saves_the_new_attempt_and_dispatches_it(outage, a
 
     response = api_client_su.post(f"/api/jobs/{job.pk}/retry")
 
-    assert (response.status_code, response.json()) == (503, {"detail": SAVED})
+    assert (response.status_code, response.json()) == (503, {"detail": SAVED, "job_ids": [str(job.pk)]})
     job.refresh_from_db()
     assert (job.status, job.attempts) == ("queued", 2)
     outage.up()
