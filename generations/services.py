@@ -38,8 +38,9 @@ from ourvidz_admin.choices import (
 )
 from ourvidz_admin.queues import QueueUnavailable
 from ourvidz_admin.uploads import CheckedImage, image_store, image_upload_check, stored_file_release
+from prompts.choices import UserTier
 from prompts.placeholders import TYPED_PROMPT_NAMES, MissingVariables, fill, placeholder_names, variables_check
-from prompts.policy import blocked_term_in, blocked_terms
+from prompts.policy import blocked_term_in, blocked_terms, user_tier
 
 COMPEL_STRATEGIES = (EnhancementStrategy.COMPEL, EnhancementStrategy.HYBRID)
 QWEN_STRATEGIES = (EnhancementStrategy.QWEN, EnhancementStrategy.HYBRID)
@@ -154,6 +155,16 @@ def _check_backends(model_type: str, strategy: str) -> None:
             )
 
 
+def _tier(tier: str | None, user) -> tuple[str, str]:
+    """The tier whose parameter rows apply: the one asked for (an admin testing as a tier), else the user's."""
+    if tier is None or tier == "":
+        return user_tier(user)
+    if tier not in UserTier.values:
+        raise ValidationError({"tier": f"Unknown tier {tier!r}; use one of: "
+                                       f"{', '.join(v for v in UserTier.values if v)}."})
+    return tier, "requested"
+
+
 def _check_pinned_model_config(model_type: str, model_config) -> None:
     if model_config is not None and model_config.model_type != model_type:
         raise ValidationError({"model_config": f"{model_config.config_name!r} is a {model_config.model_type} "
@@ -195,6 +206,7 @@ def job_submit(
     strength: float | None = None,
     clip_skip: int | None = None,
     variables: dict[str, str] | None = None,
+    tier: str | None = None,
 ) -> Job:
     """Validate a generation request, create its job and enqueue it after commit.
 
@@ -243,6 +255,7 @@ def job_submit(
     metadata = {"template_ids": [str(t.pk) for t in templates]} if templates else {}
     if strategy_source == AUTO:
         metadata["strategy_source"] = AUTO
+    metadata["user_tier"], metadata["tier_source"] = _tier(tier, user)
     if variables:
         metadata["variables"] = variables
     if preset := preset_in_use(config):

@@ -413,3 +413,11 @@ class BlockedTermFactory(factory.django.DjangoModelFactory):
 
     term = factory.Sequence(lambda n: f"blocked{n}")
     content_mode = "sfw"
+
+
+class UserTierAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = prompts.UserTierAssignment
+
+    user = factory.SubFactory(UserFactory)
+    tier = "pro"

@@ -118,8 +118,16 @@ class JobCreateSerializer(StrictSerializer):
                                       default=dict, help_text=(
                                           "Values of the {name} placeholders of the prompt version or template."))
 
+    tier = serializers.ChoiceField(choices=["free", "starter", "pro", "premium", "admin"], required=False,
+                                   allow_null=True, default=None, help_text=(
+                                       "Run with this tier's model parameters instead of your own (admins only)."))
+
     def validate(self, attrs):
         from generations.models import GenerationImageOutput
+
+        request = self.context.get("request")
+        if attrs.get("tier") and request is not None and not request.user.has_perm("prompts.change_usertierassignment"):
+            raise serializers.ValidationError({"tier": ["Only admins (who may change user tiers) can test as a tier."]})
         from prompts.models import Character, PromptVersion
 
         if attrs.get("image") is not None and attrs.get("input_output_id"):

@@ -68,7 +68,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         return JobListSerializer if self.action == "list" else JobDetailSerializer
 
     def create(self, request, *args, **kwargs):
-        serializer = JobCreateSerializer(data=request.data)
+        serializer = JobCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         job = serializer.submit(user=request.user)
         return Response(JobDetailSerializer(jobs_with_images().get(pk=job.pk)).data, status=status.HTTP_201_CREATED)

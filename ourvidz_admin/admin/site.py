@@ -25,7 +25,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "prompts.modelparameters", "prompts.blockedterm", "configs.configchangehistory", "configs.modelconfighistory",
     ),
     "System Health": ("django_rq.dashboard", "analytics.admindevelopmentprogress"),
-    "Users": ("auth.user", "auth.group"),
+    "Users": ("auth.user", "auth.group", "prompts.usertierassignment"),
 }
 # Custom pages listed at the top of their section: (section, label, url name, permission).
 PAGES = (

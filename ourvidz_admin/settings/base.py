@@ -6,6 +6,7 @@ an embedded Redis server, both under ``var/``.
 """
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from ourvidz_admin.env import BASE_DIR, env, env_bool, env_int, env_list, env_url
 
@@ -196,6 +197,10 @@ WORKER_REAP_EVERY_S = env_int("WORKER_REAP_EVERY_S", 15)
 # The outbox dispatcher (each worker's reaper, manage.py reap_jobs) enqueues queued jobs unchanged
 # for this many seconds whose stage is on no RQ queue: Redis was down at submission or restarted empty.
 JOB_DISPATCH_AFTER_S = env_int("JOB_DISPATCH_AFTER_S", 30)
+# The tier of users without one of their own (Users → user): which model_parameters rows by tier apply.
+DEFAULT_USER_TIER = env("DEFAULT_USER_TIER", "free")
+if DEFAULT_USER_TIER not in ("free", "starter", "pro", "premium", "admin"):
+    raise ImproperlyConfigured(f"DEFAULT_USER_TIER={DEFAULT_USER_TIER!r}: use free, starter, pro, premium or admin.")
 # SDXL prompts over CLIP's 75 tokens are embedded in chunks; a final prompt over this many tokens fails the
 # job as prompt_too_long (a Qwen rewrite of ~2,500 characters is ~500 tokens).
 SDXL_MAX_PROMPT_TOKENS = env_int("SDXL_MAX_PROMPT_TOKENS", 600)

@@ -5,9 +5,10 @@ from prompts.models.dynamic import Character, PromptLog, PromptRule, PromptTempl
 from prompts.models.library import Agent, AgentPrompt, Prompt
 from prompts.models.parameters import ModelParameters
 from prompts.models.policy import BlockedTerm
+from prompts.models.tiers import UserTierAssignment
 from prompts.models.versions import PromptTag, PromptVersion, PromptVersionTag
 
 __all__ = [
     "Agent", "AgentPrompt", "BlockedTerm", "Character", "ModelParameters", "Prompt", "PromptLog", "PromptRule",
-    "PromptTag", "PromptTemplate", "PromptVersion", "PromptVersionTag",
+    "PromptTag", "PromptTemplate", "PromptVersion", "PromptVersionTag", "UserTierAssignment",
 ]

@@ -70,7 +70,8 @@ def test_submission_queues_job_with_config_and_seed(django_capture_on_commit_cal
     assert (job.status, job.attempts, job.original_prompt) == ("queued", 1, "a cat on a windowsill")
     assert job.model_config == config and job.job_type == "text_to_image"
     assert 0 <= job.seed < 2**32 and job.tags == ["portrait"]
-    assert job.metadata == {"preset": "Quality Focus"}  # a fresh config holds the built-in preset's values
+    # a fresh config holds the built-in preset's values; an anonymous submission has the default tier
+    assert job.metadata == {"preset": "Quality Focus", "user_tier": "free", "tier_source": "default"}
     assert len(callbacks) == 3  # the enqueue, the rollup refresh and the preset refresh wait for the commit
 
 

@@ -50,6 +50,8 @@ class Command(BaseCommand):
         parser.add_argument("--clip-skip", type=int, help="CLIP layers to skip (SDXL; none and qwen strategies).")
         parser.add_argument("--prompt-version", metavar="VERSION_ID", help="Submit this prompt version (PROMPT fills "
                             "its {prompt}/{subject}).")
+        parser.add_argument("--tier", choices=["free", "starter", "pro", "premium", "admin"],
+                            help="Apply this tier's model parameters (default: the --user's tier).")
         parser.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
                             help="A value for a {NAME} placeholder of the prompt version or template (repeatable).")
 
@@ -126,7 +128,7 @@ class Command(BaseCommand):
                         content_mode="nsfw" if options["nsfw"] else "sfw",
                         input_files=[image] if image is not None else [], input_output=input_output,
                         strength=options["strength"], clip_skip=options["clip_skip"], prompt_version=version,
-                        variables=variables,
+                        variables=variables, tier=options["tier"],
                     ))
         except ValidationError as exc:
             raise CommandError("; ".join(f"{OPTION_NAMES.get(k, k)}: {' '.join(v)}"
