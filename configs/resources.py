@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 
-from configs.models import CompelConfig, EnhancementPreset
+from configs.models import CompelConfig, EnhancementPreset, LoRA
 from configs.models.compel import compel_config_hash
 from ourvidz_admin.resources import StrictModelResource, id_field, json_field, lookup_field, time_field
 
@@ -62,3 +62,19 @@ class CompelConfigResource(StrictModelResource):
             except (TypeError, ValueError):
                 pass
         super().validate_instance(instance, import_validation_errors, validate_unique)
+
+
+class LoRAResource(StrictModelResource):
+    """The LoRA registry (``loras``): name, path on the workers, base model family, default weight."""
+
+    id = id_field()
+    created_at = time_field("created_at", keep_default=True)
+    required_columns = ("id", "name", "path")
+    unique_columns = ("id", "name")
+
+    class Meta:
+        model = LoRA
+        fields = ("id", "name", "path", "model_family", "default_weight", "is_active", "description", "created_at")
+        import_id_fields = ("id",)
+        use_transactions = True
+        clean_model_instances = True

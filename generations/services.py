@@ -16,6 +16,7 @@ from django.utils import timezone
 from configs.selectors import model_backend_get, model_config_active, preset_in_use
 from generations import events, queueing
 from generations.lifecycle import job_fail
+from generations.loras import inline_loras, loras_for_job
 from generations.models import GenerationImageInput, GenerationImageOutput, Job, PromptUsage
 from generations.policy import AUTO, strategy_allowed
 from generations.prompting import templates_missing_variables
@@ -207,6 +208,7 @@ def job_submit(
     clip_skip: int | None = None,
     variables: dict[str, str] | None = None,
     tier: str | None = None,
+    loras: Sequence[tuple[str, float | str | None]] = (),
 ) -> Job:
     """Validate a generation request, create its job and enqueue it after commit.
 
@@ -217,7 +219,8 @@ def job_submit(
     they allow; a strategy they turn off is refused, naming the switch. The
     input image is an upload (``input_files``) or an existing output (``input_output``): SDXL with an
     image is image-to-image (``strength``), WAN with one image-to-video.
-    ``clip_skip`` applies to SDXL without Compel.
+    ``clip_skip`` applies to SDXL without Compel. ``loras`` are (name, weight)
+    pairs, added to the character's and the prompt's ``<lora:NAME:WEIGHT>``.
 
     Errors that can be known now (empty or over-long prompt, unknown model or
     strategy, Compel on WAN, malformed Compel brackets, out-of-range
@@ -232,7 +235,10 @@ def job_submit(
     if content_mode not in ("sfw", "nsfw"):
         raise ValidationError({"content_mode": "content_mode must be 'sfw' or 'nsfw'."})
     variables = variables_check(variables)
-    original = _original_prompt(prompt, prompt_version, variables)
+    original, inline = inline_loras(_original_prompt(prompt, prompt_version, variables))
+    original = check_prompt(original)
+    chosen_loras = loras_for_job(model_type=model_type, character=character, inline=inline,
+                                 requested=[(name, weight) for name, weight in (loras or ())])
     if term := blocked_term_in(original, blocked_terms(content_mode)):
         raise ValidationError({"prompt": f"The prompt contains “{term}”, which the content policy blocks for "
                                          f"{content_mode.upper()} submissions."})
@@ -256,6 +262,8 @@ def job_submit(
     if strategy_source == AUTO:
         metadata["strategy_source"] = AUTO
     metadata["user_tier"], metadata["tier_source"] = _tier(tier, user)
+    if chosen_loras:
+        metadata["loras"] = chosen_loras
     if variables:
         metadata["variables"] = variables
     if preset := preset_in_use(config):

@@ -17,7 +17,7 @@ from generations.models.jobs import MAX_PROMPT_CHARS, expansion_percent
 from generations.prompting import job_variables, prompt_request
 from gpu.cache import MODEL_CACHE
 from gpu.db_retry import db_retry
-from gpu.errors import ContentFilterError, PromptTooLongError
+from gpu.errors import ContentFilterError, ModelLoadError, PromptTooLongError
 from gpu.params import DIFFUSION_KEYS, WAN_FPS, apply_backend_limits, resolve_generation_parameters
 from gpu.storage import load_input_image, save_images, save_video
 from gpu.worker import STATE
@@ -218,9 +218,22 @@ def _run_sdxl(job, bundle, params: dict, use_compel: bool, on_step) -> tuple[lis
         init_image=init_image, strength=params.get("denoise_strength"), clip_skip=params.get("clip_skip"),
         steps=params["num_inference_steps"], guidance=params["guidance_scale"], width=params["width"],
         height=params["height"], seed=job.seed, step_callback=on_step, call=call, prompt_source=source,
+        loras=_job_loras(job),
     )
     pipeline_ms = int((time.perf_counter() - started) * 1000)
     return save_images(job, images, call=call, sampler=sdxl.sampler_name(bundle)), pipeline_ms, call
+
+
+def _job_loras(job) -> list[tuple[str, str, float]]:
+    """The job's LoRAs (chosen at submission) with their registered paths; ``ModelLoadError`` if one is gone."""
+    from configs.models import LoRA
+
+    wanted = job.metadata.get("loras", [])
+    paths = dict(LoRA.objects.filter(name__in=[entry["name"] for entry in wanted]).values_list("name", "path"))
+    missing = [entry["name"] for entry in wanted if entry["name"] not in paths]
+    if missing:
+        raise ModelLoadError(f"LoRA {', '.join(missing)} is no longer registered (Model Configuration → LoRAs).")
+    return [(entry["name"], paths[entry["name"]], float(entry["weight"])) for entry in wanted]
 
 
 def _run_wan(job, bundle, params: dict, on_step) -> tuple[list, int, dict]:

@@ -19,13 +19,16 @@ def _save(name: str, data: bytes) -> str:
 
 def save_images(job, images: list[Image.Image], *, call: dict, sampler: str) -> list[OutputSpec]:
     """PNG files whose ``parameters`` text chunk is AUTOMATIC1111's infotext, written from the pipeline ``call``."""
+    loras = call.get("loras", [])
+    tags = "".join(f" <lora:{lora['name']}:{lora['weight']:g}>" for lora in loras)  # as A1111 writes them
     infotext = a1111_parameters(
-        prompt=job.final_prompt, negative_prompt=job.negative_prompt, steps=call["num_inference_steps"],
+        prompt=job.final_prompt + tags, negative_prompt=job.negative_prompt, steps=call["num_inference_steps"],
         sampler=sampler, cfg_scale=call["guidance_scale"], seed=call["seed"],
         width=call.get("width", images[0].width if images else 0),
         height=call.get("height", images[0].height if images else 0), model=job.model_used,
         extra={"Job id": str(job.pk), "Enhancement": job.enhancement_strategy,
-               "Denoising strength": call.get("strength"), "Clip skip": call.get("clip_skip")},
+               "Denoising strength": call.get("strength"), "Clip skip": call.get("clip_skip"),
+               "Lora hashes": ", ".join(f"{lora['name']}: {lora['hash']}" for lora in loras) or None},
     )
     specs = []
     for index, image in enumerate(images):

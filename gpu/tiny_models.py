@@ -147,18 +147,45 @@ QWEN_CHAT_TEMPLATE = (
 
 
 def build_tiny_models(out_dir: pathlib.Path, *, seed: int = 0) -> dict[str, pathlib.Path]:
-    """Build tiny Qwen2, SDXL and WAN directories under out_dir ('qwen', 'sdxl', 'wan').
+    """Build tiny Qwen2, SDXL and WAN directories under out_dir ('qwen', 'sdxl', 'wan'), and an SDXL LoRA.
 
-    Returns ``{'qwen': path, 'sdxl': path, 'wan': path}``. The 'wan' directory
+    Returns ``{'qwen': path, 'sdxl': path, 'wan': path, 'sdxl_lora': path}``. The 'wan' directory
     serves both ``WanPipeline`` and ``WanImageToVideoPipeline``.
     """
     out_dir = pathlib.Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    return {
+    paths = {
         "qwen": build_tiny_qwen(out_dir / "qwen", seed=seed),
         "sdxl": build_tiny_sdxl(out_dir / "sdxl", seed=seed),
         "wan": build_tiny_wan(out_dir / "wan", seed=seed),
     }
+    paths["sdxl_lora"] = build_tiny_sdxl_lora(out_dir / "sdxl-lora", paths["sdxl"], seed=seed + 1)
+    return paths
+
+
+def build_tiny_sdxl_lora(path: pathlib.Path, sdxl_path: pathlib.Path, *, seed: int = 1) -> pathlib.Path:
+    """Write a tiny random UNet LoRA (peft, rank 4, attention projections) for the tiny SDXL at ``sdxl_path``.
+
+    Saved with ``save_lora_weights`` as diffusers writes real LoRAs
+    (``pytorch_lora_weights.safetensors``), so workers load it with
+    ``load_lora_weights`` like any downloaded one.
+    """
+    from diffusers.utils import convert_state_dict_to_diffusers
+    from peft import LoraConfig
+    from peft.utils import get_peft_model_state_dict
+
+    def write(tmp: pathlib.Path) -> None:
+        pipe = StableDiffusionXLPipeline.from_pretrained(sdxl_path)
+        pipe.unet.add_adapter(LoraConfig(r=4, lora_alpha=4, init_lora_weights="gaussian",
+                                         target_modules=["to_k", "to_q", "to_v", "to_out.0"]))
+        with torch.no_grad():  # peft starts lora_B at zero (no effect); a "trained" LoRA changes the output
+            for name, parameter in pipe.unet.named_parameters():
+                if "lora_B" in name:
+                    parameter.normal_(std=0.5)
+        StableDiffusionXLPipeline.save_lora_weights(
+            tmp, unet_lora_layers=convert_state_dict_to_diffusers(get_peft_model_state_dict(pipe.unet)))
+
+    return _atomic_build(path, write, seed=seed)
 
 
 def build_tiny_qwen(path: pathlib.Path, *, seed: int = 0) -> pathlib.Path:

@@ -95,7 +95,7 @@ class CharacterFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Character {n}")
     slug = factory.Sequence(lambda n: f"character-{n}")
     base_prompt = "a red-haired explorer"
-    loras = [{"name": "film-grain", "weight": 0.7}]
+    loras = []  # LoRAs must be registered (configs.LoRA) for a job to use the character
 
 
 class JobFactory(factory.django.DjangoModelFactory):
@@ -421,3 +421,11 @@ class UserTierAssignmentFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     tier = "pro"
+
+
+class LoRAFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = configs.LoRA
+
+    name = factory.Sequence(lambda n: f"lora_{n}")
+    path = "/models/loras/none"

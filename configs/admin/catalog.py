@@ -2,8 +2,8 @@
 
 from django.contrib import admin
 
-from configs.models import CompelConfig, EnhancementPreset, ModelBackend
-from configs.resources import CompelConfigResource, EnhancementPresetResource
+from configs.models import CompelConfig, EnhancementPreset, LoRA, ModelBackend
+from configs.resources import CompelConfigResource, EnhancementPresetResource, LoRAResource
 from ourvidz_admin.admin.transfer import TransferAdminMixin
 from prompts.models import ModelParameters
 
@@ -57,3 +57,14 @@ class ModelBackendAdmin(admin.ModelAdmin):
 
         super().save_model(request, obj, form, change)
         selectors.clear_cache()
+
+
+@admin.register(LoRA)
+class LoRAAdmin(TransferAdminMixin, admin.ModelAdmin):
+    """The LoRA registry: what jobs may name in ``<lora:NAME:WEIGHT>``, ``--lora`` and characters."""
+
+    resource_classes = (LoRAResource,)
+    list_display = ("name", "model_family", "default_weight", "is_active", "path", "created_at")
+    list_editable = ("default_weight", "is_active")
+    list_filter = ("model_family", "is_active")
+    search_fields = ("name", "path", "description")

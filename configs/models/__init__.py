@@ -3,9 +3,10 @@
 from configs.models.backends import ModelBackend
 from configs.models.compel import CompelConfig
 from configs.models.history import ConfigChangeHistory, ModelConfigHistory
+from configs.models.loras import LoRA
 from configs.models.model_config import EnhancedModelConfig, EnhancementPreset
 
 __all__ = [
-    "CompelConfig", "ConfigChangeHistory", "EnhancedModelConfig", "EnhancementPreset",
+    "CompelConfig", "ConfigChangeHistory", "EnhancedModelConfig", "EnhancementPreset", "LoRA",
     "ModelBackend", "ModelConfigHistory",
 ]

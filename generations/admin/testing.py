@@ -69,10 +69,22 @@ def _submit_rows(request, batch, rows, jobs: list[Job]) -> None:
                     strength=data["strength"], clip_skip=data["clip_skip"], variables=data["variables"],
                 ))
             except ValidationError as exc:
-                form.add_error(None, exc)
+                _add_errors(form, exc)
         if any(form.errors for form in rows):
             transaction.set_rollback(True)
             jobs.clear()
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """Service errors onto the row: on the field of that name, else as a row error naming it."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, messages in exc.message_dict.items():
+        if field in form.fields:
+            form.add_error(field, messages)
+        else:
+            form.add_error(None, [f"{field.replace('_', ' ')}: {message}" for message in messages])
 
 
 def prompt_testing_view(request, model_admin):

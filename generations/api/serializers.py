@@ -118,6 +118,8 @@ class JobCreateSerializer(StrictSerializer):
                                       default=dict, help_text=(
                                           "Values of the {name} placeholders of the prompt version or template."))
 
+    loras = serializers.ListField(child=serializers.DictField(), required=False, default=list, max_length=8,
+                                  help_text='Registered LoRAs to load (SDXL): [{"name": "x", "weight": 0.8}].')
     tier = serializers.ChoiceField(choices=["free", "starter", "pro", "premium", "admin"], required=False,
                                    allow_null=True, default=None, help_text=(
                                        "Run with this tier's model parameters instead of your own (admins only)."))
@@ -132,6 +134,13 @@ class JobCreateSerializer(StrictSerializer):
 
         if attrs.get("image") is not None and attrs.get("input_output_id"):
             raise serializers.ValidationError({"image": ["Give an image or an input_output_id, not both."]})
+        loras = []
+        for entry in attrs.get("loras", []):
+            name, weight = entry.get("name"), entry.get("weight")
+            if not isinstance(name, str) or (weight is not None and not isinstance(weight, (int, float, str))):
+                raise serializers.ValidationError({"loras": ['Each LoRA is {"name": "...", "weight": number}.']})
+            loras.append((name, weight))
+        attrs["loras"] = loras
         image = attrs.pop("image", None)
         attrs["input_files"] = [image] if image is not None else []
         attrs["input_output"] = _existing(GenerationImageOutput, attrs.pop("input_output_id", None),

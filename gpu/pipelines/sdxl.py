@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import torch
 from diffusers import StableDiffusionXLImg2ImgPipeline, StableDiffusionXLPipeline
 from PIL import Image
 
 from gpu.devices import resolve_device, resolve_dtype
+from gpu.errors import ModelLoadError
 from gpu.pipelines import call_record, fit_image, step_end_callback
 
 #: diffusers scheduler class -> AUTOMATIC1111 sampler label (diffusers' scheduler docs table).
@@ -37,6 +41,8 @@ class SDXLBundle:
     text2img: StableDiffusionXLPipeline
     device: str
     img2img: StableDiffusionXLImg2ImgPipeline | None = field(default=None)
+    #: LoRAs loaded onto the (shared) UNet and text encoders: adapter name -> (path, short hash).
+    loras: dict = field(default_factory=dict)
 
 
 def load(path: str, device: str, dtype: str) -> SDXLBundle:
@@ -65,6 +71,7 @@ def generate(
     clip_skip: int | None = None,
     call: dict | None = None,
     prompt_source: dict | None = None,
+    loras: list[tuple[str, str, float]] = (),
 ) -> list[Image.Image]:
     """Run text-to-image, or image-to-image when ``init_image`` is given; return PIL images.
 
@@ -91,10 +98,64 @@ def generate(
     else:
         pipe = _img2img(bundle)
         kwargs.update(image=fit_image(init_image, width, height), strength=0.6 if strength is None else strength)
+    applied = use_loras(bundle, loras)
     if call is not None:
         call.update(call_record(pipe, kwargs, seed=seed, prompt_source=prompt_source))
-    with torch.inference_mode():
-        return list(pipe(**kwargs).images)
+        if applied:
+            call["loras"] = applied
+    try:
+        with torch.inference_mode():
+            return list(pipe(**kwargs).images)
+    finally:
+        if applied:  # the next job starts without them, whatever happened here
+            bundle.text2img.disable_lora()
+
+
+def lora_hash(path: str) -> str:
+    """The first 12 hex digits of the SHA-256 of the LoRA's weights file (what ``Lora hashes:`` shows)."""
+    target = Path(path)
+    if target.is_dir():
+        files = sorted(target.glob("*.safetensors")) or sorted(target.glob("*.bin"))
+        if not files:
+            raise ModelLoadError(f"LoRA directory {path} holds no .safetensors weights.")
+        target = files[0]
+    digest = hashlib.sha256()
+    with target.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:12]
+
+
+def use_loras(bundle: SDXLBundle, loras: list[tuple[str, str, float]]) -> list[dict]:
+    """Load (once) and switch on exactly ``loras`` (name, path, weight) for the next call; others stay off.
+
+    Returns what was applied (name, weight, hash) for the call record.
+    ``ModelLoadError`` when a LoRA cannot be loaded.
+    """
+    pipe = bundle.text2img
+    for name, path, _weight in loras:
+        if bundle.loras.get(name, (None,))[0] != path:
+            if name in bundle.loras:
+                pipe.delete_adapters(_adapter(name))
+                del bundle.loras[name]
+            try:
+                short = lora_hash(path)
+                pipe.load_lora_weights(path, adapter_name=_adapter(name))
+            except (OSError, ValueError, KeyError, RuntimeError) as exc:
+                raise ModelLoadError(f"LoRA {name} could not be loaded from {path}: {exc}") from exc
+            bundle.loras[name] = (path, short)
+    if not loras:
+        if bundle.loras:
+            pipe.disable_lora()
+        return []
+    pipe.enable_lora()
+    pipe.set_adapters([_adapter(name) for name, _path, _weight in loras],
+                      adapter_weights=[weight for _name, _path, weight in loras])
+    return [{"name": name, "weight": weight, "hash": bundle.loras[name][1]} for name, _path, weight in loras]
+
+
+def _adapter(name: str) -> str:
+    return "lora_" + re.sub(r"\W", "_", name)
 
 
 def sampler_name(bundle: SDXLBundle) -> str:

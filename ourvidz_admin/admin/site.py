@@ -21,7 +21,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "generations.generationimagerating", "generations.livejobtracking", "prompts.promptlog",
     ),
     "Model Configuration": (
-        "configs.enhancedmodelconfig", "configs.enhancementpreset", "configs.compelconfig",
+        "configs.enhancedmodelconfig", "configs.enhancementpreset", "configs.compelconfig", "configs.lora",
         "prompts.modelparameters", "prompts.blockedterm", "configs.configchangehistory", "configs.modelconfighistory",
     ),
     "System Health": ("django_rq.dashboard", "analytics.admindevelopmentprogress"),

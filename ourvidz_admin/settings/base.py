@@ -62,6 +62,7 @@ TRANSFER_RESOURCES = {
     "compel-configs": "configs.resources.CompelConfigResource",
     "test-results": "analytics.resources.PromptTestResultResource",
     "blocked-terms": "prompts.resources.BlockedTermResource",
+    "loras": "configs.resources.LoRAResource",
 }
 # Admin imports of more rows than this run as a background job on the default queue, with a progress page.
 ADMIN_IMPORT_INLINE_ROWS = env_int("ADMIN_IMPORT_INLINE_ROWS", 2000)

@@ -145,3 +145,11 @@ def test_a_row_with_strength_and_no_image_is_refused_by_name(admin_client):
     assert response.status_code == 200
     assert "strength: strength applies to image-to-image: give an input image." in response.content.decode()
     assert not Job.objects.filter(test_series="batch-1").exists()
+
+
+def test_a_service_error_on_no_form_field_is_shown_on_its_row(admin_client):
+    character = CharacterFactory(name="Mara", loras=[{"name": "mara_face", "weight": 0.8}])
+    response = admin_client.post(URL, _batch([{"prompt": "a portrait", "character": str(character.pk)}]))
+    assert response.status_code == 200
+    assert "loras: LoRA &#x27;mara_face&#x27; (from character Mara) is not registered" in response.content.decode()
+    assert not Job.objects.filter(test_series="batch-1").exists()

@@ -93,3 +93,35 @@ def test_strength_clip_skip_and_long_prompts_are_what_the_pipeline_received(work
     assert "contains the blocked term 'gore'" in output
     # the lineage's parameters are the call's
     assert base.lineage["parameters"]["num_inference_steps"] == base.lineage["call"]["num_inference_steps"] == 4
+
+
+def _pixels(job):
+    from io import BytesIO
+
+    from PIL import Image
+
+    return Image.open(BytesIO(job.outputs.get().file.read())).convert("RGB").tobytes()
+
+
+def test_a_lora_changes_the_output_only_for_the_job_that_asks_for_it(workers, tiny_models):
+    from configs.models import LoRA
+
+    LoRA.objects.create(name="tiny_style", path=str(tiny_models["sdxl_lora"]), model_family="sdxl")
+    before = job_submit(prompt="a teal square", seed=5, **SMALL_SDXL)
+    styled = job_submit(prompt="a teal square <lora:tiny_style:0.8>", seed=5, **SMALL_SDXL)
+    after = job_submit(prompt="a teal square", seed=5, **SMALL_SDXL)
+
+    output = workers.run_burst()
+
+    before, styled, after = (Job.objects.get(pk=j.pk) for j in (before, styled, after))
+    assert [j.status for j in (before, styled, after)] == ["completed"] * 3, output
+    # the LoRA changes the image, and the next job is exactly the image without it: nothing leaks
+    assert _pixels(styled) != _pixels(before)
+    assert _pixels(after) == _pixels(before)
+    # the call record and the PNG say what was loaded, as A1111 writes it
+    (applied,) = styled.lineage["call"]["loras"]
+    assert (applied["name"], applied["weight"], len(applied["hash"])) == ("tiny_style", 0.8, 12)
+    params = _params(styled)
+    assert params["prompt"] == "a teal square <lora:tiny_style:0.8>"
+    assert params["Lora hashes"] == f"tiny_style: {applied['hash']}"
+    assert "loras" not in after.lineage["call"] and "Lora hashes" not in _params(after)

@@ -10,6 +10,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from generations.loras import parse_lora_option
 from generations.policy import AUTO
 from generations.services import job_submit
 from ourvidz_admin.choices import EnhancementStrategy, ModelType
@@ -20,7 +21,7 @@ from prompts.placeholders import variables_parse
 OPTION_NAMES = {"inputs": "--image", "input_output": "--from-job", "strength": "--strength",
                 "clip_skip": "--clip-skip", "model_type": "--model", "steps": "--steps", "guidance": "--guidance",
                 "frame_count": "--frames", "width": "--width", "height": "--height", "variables": "--var",
-                "prompt_version": "--prompt-version"}
+                "prompt_version": "--prompt-version", "loras": "--lora"}
 
 
 class Command(BaseCommand):
@@ -52,6 +53,8 @@ class Command(BaseCommand):
                             "its {prompt}/{subject}).")
         parser.add_argument("--tier", choices=["free", "starter", "pro", "premium", "admin"],
                             help="Apply this tier's model parameters (default: the --user's tier).")
+        parser.add_argument("--lora", action="append", default=[], metavar="NAME[:WEIGHT]",
+                            help="Load a registered LoRA (SDXL) at WEIGHT (default: its own); repeatable.")
         parser.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
                             help="A value for a {NAME} placeholder of the prompt version or template (repeatable).")
 
@@ -112,6 +115,7 @@ class Command(BaseCommand):
         texts = self._prompts(prompts, file) if version is None or prompts or file else [""]
         try:
             variables = variables_parse(options["var"])
+            loras = [parse_lora_option(value) for value in options["lora"]]
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         image, input_output = self._image(options["image"]), self._job_output(options["from_job"])
@@ -128,7 +132,7 @@ class Command(BaseCommand):
                         content_mode="nsfw" if options["nsfw"] else "sfw",
                         input_files=[image] if image is not None else [], input_output=input_output,
                         strength=options["strength"], clip_skip=options["clip_skip"], prompt_version=version,
-                        variables=variables, tier=options["tier"],
+                        variables=variables, tier=options["tier"], loras=loras,
                     ))
         except ValidationError as exc:
             raise CommandError("; ".join(f"{OPTION_NAMES.get(k, k)}: {' '.join(v)}"

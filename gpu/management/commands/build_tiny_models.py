@@ -5,9 +5,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from configs.models import LoRA
 from configs.services import model_backend_set
 
 # Random weights make noise at any size; small sizes keep a CPU demo quick. Real weights: clear these.
+TINY_LORA = "tiny_style"
 TINY_LIMITS = {"qwen": {}, "sdxl": {"max_side": 128}, "wan": {"max_side": 64, "max_frames": 17}}
 
 
@@ -48,4 +50,8 @@ class Command(BaseCommand):
             if not no_configure and family in ("qwen", "sdxl", "wan"):
                 model_backend_set(family=family, path=str(path), model_name=f"tiny-{family}", **TINY_LIMITS[family])
         if not no_configure:
+            LoRA.objects.update_or_create(name=TINY_LORA, defaults=dict(
+                path=str(paths["sdxl_lora"]), model_family="sdxl", default_weight=1, is_active=True,
+                description="Tiny random LoRA for the tiny SDXL (build_tiny_models)."))
+            self.stdout.write(f"LoRA  {TINY_LORA} registered (use <lora:{TINY_LORA}:0.8> or --lora {TINY_LORA}:0.8)")
             self.stdout.write(self.style.SUCCESS("Workers will load these directories."))
