@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -28,6 +29,7 @@ from generations.models import Job
 from generations.services import job_rate, job_submit, jobs_cancel
 from generations.validation import check_prompt
 from ourvidz_admin.choices import JobStatus, ModelType
+from ourvidz_admin.uploads import image_store, image_upload_check
 
 CANCELLABLE = (ABTestStatus.DRAFT, ABTestStatus.RUNNING)
 MAX_PAIRS = 1_000  # 2,000 jobs; a larger plan usually means the lift or the sd is unrealistic
@@ -140,8 +142,11 @@ def _collect(errors: dict, check, *args, **kwargs):
 @transaction.atomic
 def ab_test_create(*, test_name: str, test_series: str, model_type: str, baseline: dict, enhanced: dict,
                    prompts: list[str], target_lift, alpha, power, sd_difference, created_by=None,
-                   description: str = "") -> PromptABTest:
-    """Create a draft test with its pairs: plan, arms and prompts checked together, nothing written on error."""
+                   description: str = "", input_image=None) -> PromptABTest:
+    """Create a draft test with its pairs: plan, arms and prompts checked together, nothing written on error.
+
+    ``input_image`` (an upload) is the image every pair's two jobs start from, so both arms see the same one.
+    """
     errors: dict[str, list[str]] = {name: ["This field cannot be blank."] for name, value in (
         ("test_name", test_name), ("test_series", test_series)) if not (value or "").strip()}
     if model_type not in ModelType.values:
@@ -151,8 +156,15 @@ def ab_test_create(*, test_name: str, test_series: str, model_type: str, baselin
     arms = _collect(errors, arms_resolve, baseline=baseline, enhanced=enhanced, model_type=model_type) \
         if "model_type" not in errors else None
     texts = _collect(errors, _prompt_texts, prompts, plan.planned_pairs if plan else 0)
+    checked = None
+    if input_image is not None:
+        try:
+            checked = image_upload_check(input_image, label="The input image")
+        except ValidationError as exc:
+            errors["input_image"] = exc.messages
     if errors:
         raise ValidationError(errors)
+    stored = image_store(checked).name if checked is not None else ""
     test = PromptABTest(
         test_name=(test_name or "").strip(), test_series=(test_series or "").strip(), description=description,
         model_type=model_type, baseline_config=arms[0].as_json(), enhanced_config=arms[1].as_json(),
@@ -162,7 +174,7 @@ def ab_test_create(*, test_name: str, test_series: str, model_type: str, baselin
     test.full_clean()
     test.save()
     pairs = [ABTestPair(ab_test=test, position=position, prompt_text=text, seed=pair_seed(test.pk, position),
-                        enhanced_first=first)
+                        enhanced_first=first, input_image=stored)
              for position, (text, first) in enumerate(zip(texts, _blind_order(len(texts))), start=1)]
     for pair in pairs:
         pair.full_clean(exclude=["ab_test", "baseline_job", "enhanced_job"], validate_unique=False)
@@ -171,13 +183,20 @@ def ab_test_create(*, test_name: str, test_series: str, model_type: str, baselin
 
 
 def _submit(test: PromptABTest, pair: ABTestPair, arm: Arm, name: str, user) -> Job:
+    inputs = []
     try:
+        inputs = [default_storage.open(pair.input_image, "rb")] if pair.input_image else []
         return job_submit(prompt=pair.prompt_text, model_type=test.model_type, seed=pair.seed, user=user,
-                          test_series=test.test_series, **arm.submit_kwargs())
+                          test_series=test.test_series, input_files=inputs, **arm.submit_kwargs())
+    except OSError:
+        raise ValidationError({"input_image": f"Prompt {pair.position}: the input image file is missing."}) from None
     except ValidationError as exc:
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"status": exc.messages}
         raise ValidationError({key: [f"Prompt {pair.position} ({name} arm): {m}" for m in messages]
                                for key, messages in detail.items()}) from exc
+    finally:
+        for handle in inputs:
+            handle.close()
 
 
 @transaction.atomic

@@ -46,6 +46,8 @@ class ABTestCreateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10, "cols": 80}),
         help_text="One prompt per line. Fewer than the proposed number are cycled, each repeat with its own seed.",
     )
+    input_image = forms.FileField(required=False, help_text=(
+        "Optional: every prompt's two jobs start from this image (SDXL image-to-image, WAN image-to-video)."))
     target_lift = forms.DecimalField(max_digits=3, decimal_places=2, initial=Decimal("0.50"),
                                      help_text="Smallest lift in mean rating worth detecting (stars).")
     alpha = forms.DecimalField(max_digits=4, decimal_places=3, initial=Decimal("0.050"),
@@ -81,7 +83,8 @@ class ABTestCreateForm(forms.Form):
         return {"test_name": data["test_name"], "test_series": data["test_series"],
                 "description": data["description"], "model_type": data["model_type"],
                 "baseline": self.arm("baseline"), "enhanced": self.arm("enhanced"),
-                "prompts": data["prompts"].splitlines(), **self.plan_values()}
+                "prompts": data["prompts"].splitlines(), "input_image": data.get("input_image"),
+                **self.plan_values()}
 
     def add_service_errors(self, exc: ValidationError) -> None:
         """Put a service error on its field: ``baseline.compel_config`` → ``baseline_compel_config``."""

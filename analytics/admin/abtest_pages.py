@@ -76,7 +76,7 @@ def _errors(exc: ValidationError) -> dict:
 
 def add_page(request, model_admin):
     """GET: the form with the proposed sample size; POST ``_plan``: recompute it; POST: create the test."""
-    form = ABTestCreateForm(request.POST or None, admin_site=model_admin.admin_site)
+    form = ABTestCreateForm(request.POST or None, request.FILES or None, admin_site=model_admin.admin_site)
     plan = None
     if form.is_bound and form.is_valid():
         if "_plan" not in request.POST:
@@ -94,7 +94,8 @@ def add_page(request, model_admin):
         **model_admin.admin_site.each_context(request), "title": "Add A/B test", "opts": PromptABTest._meta,
         "form": form, "plan": plan, "media": model_admin.media + form.media,
         "arms": [(name, [form[field] for field in form.arm_field_names(name)]) for name in ("baseline", "enhanced")],
-        "test_fields": [form[name] for name in ("test_name", "test_series", "description", "model_type")],
+        "test_fields": [form[name] for name in ("test_name", "test_series", "description", "model_type",
+                                                 "input_image")],
         "plan_fields": [form[name] for name in PLAN_FIELDS],
     }
     return TemplateResponse(request, "admin/analytics/promptabtest/add_form.html", context)

@@ -109,6 +109,8 @@ class ABTestPair(UUIDModel):
         "generations.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="ab_enhanced_pair"
     )
     enhanced_first = models.BooleanField(help_text="Blind order: the enhanced output is shown first.")
+    input_image = models.CharField(max_length=255, blank=True, help_text=(
+        "Stored input image both arms start from (image-to-image on SDXL, image-to-video on WAN)."))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -80,11 +80,11 @@ def _add_errors(form, exc: ValidationError) -> None:
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc)
         return
-    for field, messages in exc.message_dict.items():
+    for field, texts in exc.message_dict.items():
         if field in form.fields:
-            form.add_error(field, messages)
+            form.add_error(field, texts)
         else:
-            form.add_error(None, [f"{field.replace('_', ' ')}: {message}" for message in messages])
+            form.add_error(None, [f"{field.replace('_', ' ')}: {text}" for text in texts])
 
 
 def prompt_testing_view(request, model_admin):

@@ -326,3 +326,20 @@ def test_a_cancelled_test_cannot_be_rated_blind(client, role_user, pair):
     assert rating.status_code == 400 and rating.json() == {"errors": {"status": [
         "This test is cancelled; its outputs can no longer be rated."]}}
     assert Job.objects.filter(quality_rating__isnull=False).count() == 0
+
+
+def test_the_add_page_takes_an_input_image_for_both_arms(admin_client, settings, tmp_path):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    page = admin_client.get(_url("add")).content.decode()
+    assert 'enctype="multipart/form-data"' in page and 'name="input_image"' in page
+    buffer = BytesIO()
+    Image.new("RGB", (32, 32), "navy").save(buffer, format="PNG")
+    response = admin_client.post(_url("add"), {**FORM, "input_image": SimpleUploadedFile("in.png", buffer.getvalue())})
+    assert response.status_code == 302
+    test = PromptABTest.objects.get()
+    assert all(pair.input_image for pair in test.pairs.all())

@@ -519,3 +519,36 @@ def test_demo_tests_pair_jobs_that_ran_one_prompt_and_seed_and_hold_real_results
         started = test.pairs.exclude(baseline_job=None).exists()
         expected = ("complete" if results.complete else "running") if started else "draft"
         assert test.status == expected
+
+
+def _png_upload(color: str = "teal"):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (48, 32), color).save(buffer, format="PNG")
+    return SimpleUploadedFile("in.png", buffer.getvalue())
+
+
+def test_an_input_image_reaches_both_arms_of_every_pair(backends, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    test = _create(input_image=_png_upload())
+    assert len({pair.input_image for pair in test.pairs.all()}) == 1 and test.pairs.first().input_image
+
+    ab_test_start(ab_test=test, user=None)
+
+    jobs = Job.objects.filter(test_series="ab-qwen")
+    assert jobs.count() == 2 * test.pairs.count()
+    assert set(jobs.values_list("job_type", flat=True)) == {"image_to_image"}
+    for pair in test.pairs.select_related("baseline_job", "enhanced_job"):
+        names = {job.inputs.get().file.name for job in (pair.baseline_job, pair.enhanced_job)}
+        assert len(names) == 1  # the same stored image for both arms
+
+
+def test_an_input_that_is_not_an_image_is_refused_at_create(backends):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    errors = _errors(input_image=SimpleUploadedFile("in.png", b"<html>not an image</html>"))
+    assert errors["input_image"] == ["The input image is not an image; upload a PNG, JPEG or WebP image."]

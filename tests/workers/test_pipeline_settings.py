@@ -125,3 +125,12 @@ def test_a_lora_changes_the_output_only_for_the_job_that_asks_for_it(workers, ti
     assert params["prompt"] == "a teal square <lora:tiny_style:0.8>"
     assert params["Lora hashes"] == f"tiny_style: {applied['hash']}"
     assert "loras" not in after.lineage["call"] and "Lora hashes" not in _params(after)
+    # job_status says what ran, from the same record
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("job_status", str(styled.pk), stdout=out)
+    assert "ran        StableDiffusionXLPipeline, steps 4, cfg 7.5, width 128, height 128, seed 5, prompt chunks 1, " \
+           "LoRA tiny_style:0.8" in out.getvalue()

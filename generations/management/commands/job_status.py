@@ -6,6 +6,18 @@ from django.core.management.base import BaseCommand, CommandError
 
 from generations.models import Job
 
+CALL_LABELS = (("num_inference_steps", "steps"), ("guidance_scale", "cfg"), ("width", "width"),
+               ("height", "height"), ("image", "input image"), ("strength", "strength"), ("clip_skip", "clip skip"),
+               ("num_frames", "frames"), ("seed", "seed"), ("chunks", "prompt chunks"), ("embeddings", "embeddings"))
+
+
+def describe_call(call: dict) -> str:
+    """The pipeline call of a job's lineage on one line: what the worker passed to diffusers."""
+    parts = [call.get("pipeline", "?")]
+    parts += [f"{label} {call[key]}" for key, label in CALL_LABELS if call.get(key) is not None]
+    parts += [f"LoRA {lora['name']}:{lora['weight']:g}" for lora in call.get("loras", [])]
+    return ", ".join(parts)
+
 
 class Command(BaseCommand):
     help = "Show status, failure reason, timings and output files of one or more jobs."
@@ -37,6 +49,11 @@ class Command(BaseCommand):
             line(f"inference  {job.inference_time_ms} ms")
         if job.final_prompt:
             line(f"prompt     {job.final_prompt}")
+        call = (job.lineage or {}).get("call")
+        if call:
+            line(f"ran        {describe_call(call)}")
+        for setting, why in ((job.lineage or {}).get("not_applied") or {}).items():
+            line(f"not run    {setting}: {why}")
         for output in job.outputs.all():
             path = output.file.path if output.file else output.url
             line(f"output     {path} ({output.mime_type}, {output.width}x{output.height}"
