@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from configs.models import LoRA
 from demo.failures import DEMO_BLOCKED_TERMS
 from demo.keys import demo_uuid, insert_missing
 from prompts.models import BlockedTerm, Character, ModelParameters, PromptRule, PromptTag, PromptTemplate
@@ -136,6 +137,12 @@ def seed_dynamic(users: list) -> dict[str, int]:
             [Character.tags.through(character_id=character_ids[slug], prompttag_id=tags[t]) for t in tag_names],
             ignore_conflicts=True)
     counts["model_parameters"] = _seed_parameters(character_ids)
+    lora_names = sorted({lora for *_rest, loras in CHARACTERS for lora, _weight in loras})
+    counts["loras"] = insert_missing(LoRA, [
+        LoRA(id=demo_uuid("lora", name), name=name, path=_LORA.format(name), model_family="sdxl", is_active=False,
+             description="Demo entry for the characters: point the path at real weights on the workers, then "
+                         "activate it.")
+        for name in lora_names], ("name",))
     counts["blocked_terms"] = insert_missing(BlockedTerm, [
         BlockedTerm(id=demo_uuid("blocked-term", term), term=term, content_mode="sfw", note="Demo content policy.")
         for term in DEMO_BLOCKED_TERMS])

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from configs.roles import ADMIN, MODERATOR, VIEWER
+from prompts.models import UserTierAssignment
 
 # (username, first name, last name, role)
 DEMO_USERS = (
@@ -17,6 +18,8 @@ DEMO_USERS = (
     ("nora.qa", "Nora", "Haddad", VIEWER),
 )
 REVIEWER_ROLES = (ADMIN, MODERATOR)
+# Tiers of some demo users (the others have DEFAULT_USER_TIER): their jobs use the rows of model_parameters by tier.
+DEMO_TIERS = {"maya.prompt": "admin", "li.ml": "pro", "sam.render": "premium", "priya.eval": "starter"}
 
 
 def seed_users() -> dict[str, object]:
@@ -39,6 +42,8 @@ def seed_users() -> dict[str, object]:
         if role in groups:
             user.groups.add(groups[role])
         users[username] = user
+    UserTierAssignment.objects.bulk_create(
+        [UserTierAssignment(user=users[name], tier=tier) for name, tier in DEMO_TIERS.items()], ignore_conflicts=True)
     return users
 
 
