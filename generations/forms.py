@@ -48,7 +48,7 @@ class PromptTestRowForm(forms.Form):
     input_output = OutputChoiceField(queryset=recent_output_images(), required=False, label="or the output of",
                                      empty_label="(no input image)")
     strength = forms.FloatField(required=False, min_value=0.01, max_value=1, label="Strength",
-                                widget=forms.NumberInput(attrs={"step": "0.05", "style": "width:5em"}),
+                                widget=forms.NumberInput(attrs={"step": "0.01", "style": "width:5em"}),
                                 help_text="SDXL image-to-image only.")
     clip_skip = forms.IntegerField(required=False, min_value=0, max_value=12, label="Clip skip",
                                    widget=forms.NumberInput(attrs={"style": "width:4em"}),

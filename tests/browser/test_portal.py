@@ -96,3 +96,41 @@ def test_moderator_cannot_change_configuration_or_users(browser):
 
     assert editable is None
     assert "403" in users.title() or users.is_visible("text=403 Forbidden")
+
+
+def test_prompt_testing_runs_image_to_image_with_strength_and_a_lora(browser, workers, tiny_models, tmp_path):
+    import os
+
+    from PIL import Image
+
+    from configs.models import LoRA
+    from gpu.outputs import parse_a1111_parameters, read_png_parameters
+
+    UserFactory(username="boss", is_superuser=True)
+    model_backend_set(family="sdxl", path=str(tiny_models["sdxl"]), model_name="tiny-sdxl", max_side=64)
+    LoRA.objects.create(name="tiny_style", path=str(tiny_models["sdxl_lora"]), model_family="sdxl")
+    source = tmp_path / "source.png"
+    Image.new("RGB", (64, 64), "teal").save(source)
+    workers.start(burst=False)
+    page = _log_in(browser)
+
+    page = browser.visit("/admin/generations/job/prompt-testing/?series=browser-inputs")
+    page.fill("input[name=test_series]", "browser-inputs")
+    page.fill("textarea[name=row-0-prompt]", "the same square, oil paint")
+    page.set_input_files("input[name=row-0-image]", str(source))
+    page.fill("input[name=row-0-strength]", "0.35")
+    page.fill("textarea[name=row-1-prompt]", "a teal square <lora:tiny_style:0.6>")
+    if os.environ.get("BROWSER_SHOTS"):
+        page.screenshot(path=f"{os.environ['BROWSER_SHOTS']}/prompt-testing-filled.png")
+    page.click("input[value='Submit batch']")
+    page.wait_for_selector("text=Submitted 2 job(s).")
+    for row in page.query_selector_all("#results tr[data-job]"):
+        page.wait_for_selector(f"tr[data-job='{row.get_attribute('data-job')}'] .status-completed", timeout=120_000)
+    browser.snap("inputs-completed")
+
+    image_job = Job.objects.get(test_series="browser-inputs", job_type="image_to_image")
+    lora_job = Job.objects.get(test_series="browser-inputs", job_type="text_to_image")
+    assert image_job.lineage["call"]["strength"] == 0.35 and image_job.inputs.count() == 1
+    assert parse_a1111_parameters(read_png_parameters(image_job.outputs.get().file.read()))["Denoising strength"] \
+        == "0.35"
+    assert lora_job.original_prompt == "a teal square" and lora_job.lineage["call"]["loras"][0]["weight"] == 0.6
