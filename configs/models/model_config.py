@@ -54,7 +54,8 @@ class EnhancedModelConfig(UUIDModel):
     inference_steps = models.PositiveSmallIntegerField(default=20)
     guidance_scale = models.DecimalField(max_digits=3, decimal_places=1, default=Decimal("7.5"))
     resolution = models.CharField(max_length=20, choices=Resolution.choices, blank=True)
-    motion_bucket = models.PositiveSmallIntegerField(null=True, blank=True, help_text="WAN only.")
+    motion_bucket = models.PositiveSmallIntegerField(null=True, blank=True, help_text=(
+        "Not applied: WAN 2.x has no motion-bucket input (kept for the schema of the guide)."))
     frame_count = models.PositiveSmallIntegerField(null=True, blank=True, help_text="WAN only.")
 
     compel_quality_weight = models.DecimalField(max_digits=3, decimal_places=1, default=Decimal("1.2"))

@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 from generations.admin import actions
 from generations.admin.display import duration, stars
 from generations.export import job_csv_response
+from generations.lineage import describe_call
 from generations.models import GenerationImageInput, GenerationImageOutput, Job
 from generations.services import REVIEW_FIELDS, job_rate, job_review_check
 from ourvidz_admin.admin.filters import ArchivedFilter, CreatedRangeFilter, DateRangeFilter
@@ -100,7 +101,8 @@ class JobAdmin(LargeTableAdminMixin, admin.ModelAdmin):
                                     "qwen_expansion_percentage", "qwen_tokens_used", "compel_config",
                                     "compel_weights", "quality_improvement")}),
         ("Parameters", {"fields": ("model_config", "seed", "num_inference_steps", "guidance_scale", "width",
-                                   "height", "frame_count", "motion_bucket", "model_used")}),
+                                   "height", "frame_count", "denoise_strength", "clip_skip", "model_used",
+                                   "pipeline_call", "not_applied")}),
         ("Execution", {"fields": ("progress", "worker_name", "inference_time_ms", "time", "created_at",
                                   "queued_at", "started_at", "completed_at", "failed_at", "cancelled_at",
                                   "cancel_requested_at", "archived_at", "updated_at", "metadata")}),
@@ -226,6 +228,17 @@ class JobAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     def expansion(self, obj):
         value = obj.expansion_percentage
         return "—" if value is None else f"{value:+.0f}%"
+
+    @admin.display(description="pipeline call")
+    def pipeline_call(self, obj):
+        """What the worker passed to diffusers (lineage ``call``), the record the PNG infotext is written from."""
+        call = (obj.lineage or {}).get("call")
+        return describe_call(call) if call else "—"
+
+    @admin.display(description="not run")
+    def not_applied(self, obj):
+        skipped = (obj.lineage or {}).get("not_applied") or {}
+        return "; ".join(f"{setting}: {why}" for setting, why in skipped.items()) or "—"
 
     @admin.display(description="lineage")
     def lineage_table(self, obj):

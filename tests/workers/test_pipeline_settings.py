@@ -103,7 +103,7 @@ def _pixels(job):
     return Image.open(BytesIO(job.outputs.get().file.read())).convert("RGB").tobytes()
 
 
-def test_a_lora_changes_the_output_only_for_the_job_that_asks_for_it(workers, tiny_models):
+def test_a_lora_changes_the_output_only_for_the_job_that_asks_for_it(workers, tiny_models, admin_client):
     from configs.models import LoRA
 
     LoRA.objects.create(name="tiny_style", path=str(tiny_models["sdxl_lora"]), model_family="sdxl")
@@ -129,7 +129,12 @@ def test_a_lora_changes_the_output_only_for_the_job_that_asks_for_it(workers, ti
     from io import StringIO
 
     from django.core.management import call_command
+    from django.urls import reverse
 
+    from generations.lineage import describe_call
+
+    page = admin_client.get(reverse("admin:generations_job_change", args=[styled.pk])).content.decode()
+    assert describe_call(styled.lineage["call"]) in page  # the job page shows the call the pipeline received
     out = StringIO()
     call_command("job_status", str(styled.pk), stdout=out)
     assert "ran        StableDiffusionXLPipeline, steps 4, cfg 7.5, width 128, height 128, seed 5, prompt chunks 1, " \
