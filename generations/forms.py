@@ -6,7 +6,7 @@ from django.db.models import Subquery
 from generations.models import GenerationImageOutput
 from ourvidz_admin.choices import EnhancementStrategy, ModelType
 from prompts.models import Character, PromptTemplate, PromptVersion
-from prompts.placeholders import variables_parse
+from prompts.placeholders import TYPED_PROMPT_NAMES, placeholder_names, variables_parse
 
 BATCH_SIZE = 5
 RECENT_OUTPUTS = 30
@@ -18,6 +18,19 @@ def recent_output_images():
         .order_by("-created_at").values("pk")[:RECENT_OUTPUTS]
     return GenerationImageOutput.objects.filter(pk__in=Subquery(latest)).select_related("job") \
         .only("id", "order_index", "created_at", "job__id", "job__original_prompt").order_by("-created_at")
+
+
+class VersionSelect(forms.Select):
+    """Prompt version options carrying their placeholders (``data-placeholders``), so the row can ask for them."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            names = [n for n in placeholder_names(instance.user_prompt) if n not in TYPED_PROMPT_NAMES]
+            if names:
+                option["attrs"]["data-placeholders"] = " ".join(names)
+        return option
 
 
 class OutputChoiceField(forms.ModelChoiceField):
@@ -35,7 +48,7 @@ class PromptTestRowForm(forms.Form):
                                  initial=EnhancementStrategy.NONE)
     prompt_version = forms.ModelChoiceField(
         queryset=PromptVersion.objects.active().only("id", "name", "user_prompt", "deleted_at").order_by("-created_at"),
-        required=False,
+        required=False, widget=VersionSelect,
     )
     character = forms.ModelChoiceField(queryset=Character.objects.active().only("id", "name"), required=False)
     template = forms.ModelChoiceField(

@@ -7,7 +7,7 @@ import pytest
 
 from configs.services import model_backend_set
 from generations.models import Job
-from tests.factories import UserFactory
+from tests.factories import PromptVersionFactory, UserFactory
 from tests.workers.conftest import wait_for
 
 pytestmark = pytest.mark.slow
@@ -109,6 +109,7 @@ def test_prompt_testing_runs_image_to_image_with_strength_and_a_lora(browser, wo
     UserFactory(username="boss", is_superuser=True)
     model_backend_set(family="sdxl", path=str(tiny_models["sdxl"]), model_name="tiny-sdxl", max_side=64)
     LoRA.objects.create(name="tiny_style", path=str(tiny_models["sdxl_lora"]), model_family="sdxl")
+    version = PromptVersionFactory(user_prompt="a {animal} in {style}", model_name="SDXL")
     source = tmp_path / "source.png"
     Image.new("RGB", (64, 64), "teal").save(source)
     workers.start(burst=False)
@@ -120,16 +121,20 @@ def test_prompt_testing_runs_image_to_image_with_strength_and_a_lora(browser, wo
     page.set_input_files("input[name=row-0-image]", str(source))
     page.fill("input[name=row-0-strength]", "0.35")
     page.fill("textarea[name=row-1-prompt]", "a teal square <lora:tiny_style:0.6>")
+    page.select_option("select[name=row-2-prompt_version]", str(version.pk))
+    assert page.inner_text(".needs[data-row='2']") == "this version needs: animal, style"
+    page.fill("input[name=row-2-variables]", "animal=heron; style=ink")
     if os.environ.get("BROWSER_SHOTS"):
         page.screenshot(path=f"{os.environ['BROWSER_SHOTS']}/prompt-testing-filled.png")
     page.click("input[value='Submit batch']")
-    page.wait_for_selector("text=Submitted 2 job(s).")
+    page.wait_for_selector("text=Submitted 3 job(s).")
     for row in page.query_selector_all("#results tr[data-job]"):
         page.wait_for_selector(f"tr[data-job='{row.get_attribute('data-job')}'] .status-completed", timeout=120_000)
     browser.snap("inputs-completed")
 
     image_job = Job.objects.get(test_series="browser-inputs", job_type="image_to_image")
-    lora_job = Job.objects.get(test_series="browser-inputs", job_type="text_to_image")
+    lora_job = Job.objects.get(test_series="browser-inputs", job_type="text_to_image", prompt_version=None)
+    assert Job.objects.get(test_series="browser-inputs", prompt_version=version).original_prompt == "a heron in ink"
     assert image_job.lineage["call"]["strength"] == 0.35 and image_job.inputs.count() == 1
     assert parse_a1111_parameters(read_png_parameters(image_job.outputs.get().file.read()))["Denoising strength"] \
         == "0.35"
