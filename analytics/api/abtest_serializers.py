@@ -79,6 +79,8 @@ class ABTestCreateSerializer(PlanSerializer):
         child=serializers.CharField(max_length=MAX_PROMPT_CHARS), allow_empty=False, max_length=MAX_PAIRS,
         help_text="Cycled (each repeat with its own seed) when fewer than the planned pairs.",
     )
+    input_output_id = serializers.UUIDField(required=False, allow_null=True, default=None, help_text=(
+        "An existing output image every pair's two jobs start from (image-to-image / image-to-video)."))
 
 
 class ArmFiguresSerializer(serializers.Serializer):

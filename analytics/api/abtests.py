@@ -7,6 +7,8 @@ Service errors keep their field: ``baseline.compel_config`` comes back as
 ``{"baseline": {"compel_config": [...]}}``, as DRF reports the arms' own errors.
 """
 
+from contextlib import contextmanager
+
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -67,6 +69,26 @@ def _detail(test: PromptABTest, request) -> dict:
     return ABTestDetailSerializer(test, context={"request": request}).data
 
 
+@contextmanager
+def output_image(output_id):
+    """The stored file of output ``output_id`` opened for reading (None for no id); 400 on ``input_output_id``."""
+    from generations.models import GenerationImageOutput
+
+    if output_id is None:
+        yield None
+        return
+    output = GenerationImageOutput.objects.filter(pk=output_id, mime_type__startswith="image/").exclude(file="") \
+        .first()
+    if output is None:
+        raise ValidationError({"input_output_id": f"No stored output image with id {output_id}."})
+    try:
+        handle = output.file.storage.open(output.file.name, "rb")
+    except OSError:
+        raise ValidationError({"input_output_id": f"The file of output {output_id} is missing."}) from None
+    with handle:
+        yield handle
+
+
 class ABTestListCreateApi(GenericAPIView):
     """A/B tests, newest first (view permission); POST creates a draft test with its pairs (admins)."""
 
@@ -89,8 +111,11 @@ class ABTestListCreateApi(GenericAPIView):
     def post(self, request):
         serializer = ABTestCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        output_id = values.pop("input_output_id", None)
         try:
-            test = ab_test_create(created_by=request.user, **serializer.validated_data)
+            with output_image(output_id) as image:
+                test = ab_test_create(created_by=request.user, input_image=image, **values)
         except ValidationError as exc:
             raise nested_errors(exc) from exc
         return Response(_detail(test, request), status=status.HTTP_201_CREATED)

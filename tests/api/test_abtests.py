@@ -278,3 +278,26 @@ def test_rating_a_cancelled_test_is_refused(role_client, pair):
     assert response.status_code == 400 and response.json() == {
         "status": ["This test is cancelled; its outputs can no longer be rated."]}
     assert Job.objects.filter(quality_rating__isnull=False).count() == 0
+
+
+def test_create_with_an_existing_output_as_the_input_image(admin_api, settings, tmp_path):
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    from analytics.models import ABTestPair
+    from tests.factories import OutputFactory
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    buffer = BytesIO()
+    Image.new("RGB", (40, 40), "olive").save(buffer, format="PNG")
+    output = OutputFactory(url="", file=default_storage.save("jobs/o/out.png", ContentFile(buffer.getvalue())))
+
+    created = admin_api.post("/api/ab-tests/", {**BODY, "input_output_id": str(output.pk)})
+    unknown = admin_api.post("/api/ab-tests/", {**BODY, "input_output_id": "00000000-0000-0000-0000-000000000000"})
+
+    assert created.status_code == 201, created.json()
+    assert all(ABTestPair.objects.filter(ab_test_id=created.json()["id"]).values_list("input_image", flat=True))
+    assert unknown.status_code == 400 and "input_output_id" in unknown.json()
