@@ -85,8 +85,11 @@ class PromptTestRowForm(forms.Form):
         return data
 
     def is_blank(self) -> bool:
+        """Nothing typed or chosen on the row (a row with only an image or a strength is not blank: it is refused)."""
         data = self.cleaned_data
-        return not (data.get("prompt") or "").strip() and data.get("prompt_version") is None
+        return not (data.get("prompt") or "").strip() and not any(
+            data.get(name) not in (None, "", {}) for name in ("prompt_version", "image", "input_output", "strength",
+                                                              "clip_skip", "variables"))
 
 
 PromptTestFormSet = forms.formset_factory(PromptTestRowForm, extra=BATCH_SIZE, max_num=BATCH_SIZE,

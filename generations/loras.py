@@ -44,11 +44,12 @@ def _weight(name: str, text, default: Decimal) -> float:
     return weight
 
 
-def loras_for_job(*, model_type: str, character, inline: list, requested: list) -> list[dict]:
-    """The job's LoRAs as ``[{"name", "weight", "source"}]``, later sources overriding earlier ones by name.
+def loras_for_job(*, model_type: str, character, inline: list, requested: list) -> tuple[list[dict], list[dict]]:
+    """The job's LoRAs as ``[{"name", "weight", "source"}]``, later sources overriding earlier ones by name, and
+    the character's LoRAs it leaves out (``[{"name", "reason"}]``: not registered or active, another family).
 
-    ``ValidationError`` on ``loras`` names an unknown or inactive LoRA, one of
-    another model family, or a weight out of range.
+    ``ValidationError`` on ``loras`` names an unknown or inactive LoRA of the
+    prompt or the request, one of another model family, or a weight out of range.
     """
     wanted: dict[str, tuple] = {}
     for entry in (character.loras or []) if character is not None else []:
@@ -58,11 +59,16 @@ def loras_for_job(*, model_type: str, character, inline: list, requested: list) 
     for name, weight in requested:
         wanted[name] = (weight, "requested")
     if not wanted:
-        return []
+        return [], []
     registry = {lora.name: lora for lora in LoRA.objects.filter(name__in=list(wanted), is_active=True)}
-    chosen = []
+    chosen, skipped = [], []
     for name, (weight, source) in wanted.items():
         lora = registry.get(name)
+        if source == "character" and (lora is None or lora.model_family != model_type.lower()):
+            # A character serves every model; its LoRAs apply where they can and the job says which did not.
+            skipped.append({"name": name, "reason": "not registered or not active" if lora is None else
+                            f"for {lora.get_model_family_display()}, not {model_type}"})
+            continue
         if lora is None:
             where = {"character": f"character {character}", "prompt": "the prompt"}.get(source, "the request")
             raise ValidationError({"loras": f"LoRA {name!r} (from {where}) is not registered or not active: add it "
@@ -71,4 +77,4 @@ def loras_for_job(*, model_type: str, character, inline: list, requested: list) 
             raise ValidationError({"loras": f"LoRA {name!r} is for {lora.get_model_family_display()}, not "
                                             f"{model_type}."})
         chosen.append({"name": name, "weight": _weight(name, weight, lora.default_weight), "source": source})
-    return chosen
+    return chosen, skipped

@@ -27,8 +27,14 @@ def templates_missing_variables(job) -> MissingVariables | None:
     """The first template resolved for ``job`` that names a variable the job does not give, as the error to show."""
     resolved = resolve(PROMPT_CACHE.get(), prompt_request(job))
     given = job_variables(job)
-    for kind, text in (("system", resolved.system_prompt), ("negative", resolved.negative_prompt),
-                       ("rewrite", resolved.rewrite_prompt)):
+    texts = [("system", resolved.system_prompt), ("negative", resolved.negative_prompt),
+             ("rewrite", resolved.rewrite_prompt)]
+    version = job.prompt_version
+    if version is not None and job.enhancement_strategy in ("qwen", "hybrid"):
+        missing = [name for name in placeholder_names(version.system_prompt) if name not in given]
+        if missing:  # the rewrite's instruction is the version's system prompt
+            return MissingVariables(missing, "The prompt version's system prompt")
+    for kind, text in texts:
         missing = [name for name in placeholder_names(text) if name not in given]
         if missing:
             name = resolved.lineage["templates"].get(kind, {}).get("name", kind)

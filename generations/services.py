@@ -237,7 +237,7 @@ def job_submit(
     variables = variables_check(variables)
     original, inline = inline_loras(_original_prompt(prompt, prompt_version, variables))
     original = check_prompt(original)
-    chosen_loras = loras_for_job(model_type=model_type, character=character, inline=inline,
+    chosen_loras, skipped_loras = loras_for_job(model_type=model_type, character=character, inline=inline,
                                  requested=[(name, weight) for name, weight in (loras or ())])
     if term := blocked_term_in(original, blocked_terms(content_mode)):
         raise ValidationError({"prompt": f"The prompt contains “{term}”, which the content policy blocks for "
@@ -264,6 +264,8 @@ def job_submit(
     metadata["user_tier"], metadata["tier_source"] = _tier(tier, user)
     if chosen_loras:
         metadata["loras"] = chosen_loras
+    if skipped_loras:
+        metadata["loras_skipped"] = skipped_loras
     if variables:
         metadata["variables"] = variables
     if preset := preset_in_use(config):

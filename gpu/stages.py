@@ -147,7 +147,7 @@ def generate(job, on_step) -> None:
     job.negative_prompt = job.negative_prompt or resolved.negative_prompt
     job.model_used = backend.model_name
     if job.model_type == ModelType.SDXL:
-        outputs, pipeline_ms, call = _run_sdxl(job, bundle, params, weights is not None, on_step)
+        outputs, pipeline_ms, call = _run_sdxl(job, bundle, params, weights is not None, on_step, not_applied)
     else:
         outputs, pipeline_ms, call = _run_wan(job, bundle, params, on_step)
     enhanced = {"enhance_call": job.lineage["enhance_call"]} if "enhance_call" in (job.lineage or {}) else {}
@@ -183,12 +183,14 @@ def _unused_layers(layered: dict) -> dict:
     return {key: value for key, value in layered.items() if key not in DIFFUSION_KEYS}
 
 
-def _run_sdxl(job, bundle, params: dict, use_compel: bool, on_step) -> tuple[list, int, dict]:
+def _run_sdxl(job, bundle, params: dict, use_compel: bool, on_step, not_applied: dict) -> tuple[list, int, dict]:
     """Run SDXL; return the stored outputs, the milliseconds inside the pipeline call and the call's arguments.
 
     Prompts over CLIP's 75 tokens are embedded in chunks by compel (as literal
     text unless the strategy weights it) instead of being truncated; a prompt
-    over ``SDXL_MAX_PROMPT_TOKENS`` fails the job as ``prompt_too_long``.
+    over ``SDXL_MAX_PROMPT_TOKENS`` fails the job as ``prompt_too_long``. The
+    job's LoRAs are switched on before anything is embedded (their text-encoder
+    layers shape the embeddings too) and off again after the call, whatever happens.
     """
     from gpu.pipelines import compel, sdxl
 
@@ -199,27 +201,41 @@ def _run_sdxl(job, bundle, params: dict, use_compel: bool, on_step) -> tuple[lis
     if tokens["prompt"] > cap:
         raise PromptTooLongError(f"The final prompt is {tokens['prompt']} CLIP tokens; the limit is {cap} "
                                  "(SDXL_MAX_PROMPT_TOKENS).")
+    strength, steps = params.get("denoise_strength"), params["num_inference_steps"]
+    if strength is not None and int(steps * strength) < 1:
+        raise ValueError(f"Strength {strength:g} with {steps} steps runs no denoising step: raise the strength to "
+                         f"at least {1 / steps:.2f} or the steps.")
     longest = max(tokens.values())
     source = {"prompt_tokens": tokens["prompt"], "negative_tokens": tokens["negative"],
               "chunks": max(1, math.ceil(longest / compel.CHUNK_TOKENS))}
-    embeddings = None
-    if use_compel:
-        embeddings = compel.sdxl_embeddings(pipe, job.final_prompt, job.negative_prompt)
-        source.update(embeddings="compel (weighted)", prompt=job.final_prompt, negative_prompt=job.negative_prompt)
-    elif longest > compel.CHUNK_TOKENS:
-        embeddings = compel.sdxl_embeddings(pipe, compel.literal(job.final_prompt), compel.literal(job.negative_prompt))
-        source.update(embeddings="compel (long prompt, unweighted)", prompt=job.final_prompt,
-                      negative_prompt=job.negative_prompt)
-    init_image = load_input_image(job)
-    call: dict = {}
-    started = time.perf_counter()
-    images = sdxl.generate(
-        bundle, prompt=job.final_prompt, negative_prompt=job.negative_prompt, embeddings=embeddings,
-        init_image=init_image, strength=params.get("denoise_strength"), clip_skip=params.get("clip_skip"),
-        steps=params["num_inference_steps"], guidance=params["guidance_scale"], width=params["width"],
-        height=params["height"], seed=job.seed, step_callback=on_step, call=call, prompt_source=source,
-        loras=_job_loras(job),
-    )
+    applied = sdxl.use_loras(bundle, _job_loras(job))
+    try:
+        embeddings = None
+        if use_compel:
+            embeddings = compel.sdxl_embeddings(pipe, job.final_prompt, job.negative_prompt)
+            source.update(embeddings="compel (weighted)", prompt=job.final_prompt,
+                          negative_prompt=job.negative_prompt)
+        elif longest > compel.CHUNK_TOKENS:
+            embeddings = compel.sdxl_embeddings(pipe, compel.literal(job.final_prompt),
+                                                compel.literal(job.negative_prompt))
+            source.update(embeddings="compel (long prompt, unweighted)", prompt=job.final_prompt,
+                          negative_prompt=job.negative_prompt)
+        if embeddings is not None and params.get("clip_skip"):
+            not_applied["clip_skip"] = "the prompt was embedded by compel (penultimate CLIP layer)"
+            params.pop("clip_skip")
+        init_image = load_input_image(job)
+        call: dict = {}
+        started = time.perf_counter()
+        images = sdxl.generate(
+            bundle, prompt=job.final_prompt, negative_prompt=job.negative_prompt, embeddings=embeddings,
+            init_image=init_image, strength=strength, clip_skip=params.get("clip_skip"), steps=steps,
+            guidance=params["guidance_scale"], width=params["width"], height=params["height"], seed=job.seed,
+            step_callback=on_step, call=call, prompt_source=source,
+        )
+        if applied:
+            call["loras"] = applied
+    finally:
+        sdxl.loras_off(bundle)
     pipeline_ms = int((time.perf_counter() - started) * 1000)
     return save_images(job, images, call=call, sampler=sdxl.sampler_name(bundle)), pipeline_ms, call
 
@@ -229,10 +245,12 @@ def _job_loras(job) -> list[tuple[str, str, float]]:
     from configs.models import LoRA
 
     wanted = job.metadata.get("loras", [])
-    paths = dict(LoRA.objects.filter(name__in=[entry["name"] for entry in wanted]).values_list("name", "path"))
+    paths = dict(LoRA.objects.filter(name__in=[entry["name"] for entry in wanted], is_active=True)
+                 .values_list("name", "path"))
     missing = [entry["name"] for entry in wanted if entry["name"] not in paths]
     if missing:
-        raise ModelLoadError(f"LoRA {', '.join(missing)} is no longer registered (Model Configuration → LoRAs).")
+        raise ModelLoadError(f"LoRA {', '.join(missing)} is no longer registered and active (Model Configuration "
+                             "→ LoRAs).")
     return [(entry["name"], paths[entry["name"]], float(entry["weight"])) for entry in wanted]
 
 

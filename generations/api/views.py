@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -32,6 +32,7 @@ from generations.services import (
 )
 from ourvidz_admin.api.exceptions import validation_detail
 from ourvidz_admin.api.filtering import FilterBackend
+from ourvidz_admin.api.parsers import JSONParser
 from ourvidz_admin.api.permissions import IsStaff, StaffModelPermissions, require
 from ourvidz_admin.api.serializers import EmptySerializer
 
@@ -55,7 +56,6 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 
     queryset = Job.objects.all()
     permission_classes = [StaffModelPermissions]
-    parser_classes = [JSONParser, MultiPartParser]  # multipart: a job with an input image
     filter_backends = [FilterBackend]
     filterset_class = JobFilterSet
     cursor_ordering = ("-created_at", "-id")

@@ -71,7 +71,6 @@ def generate(
     clip_skip: int | None = None,
     call: dict | None = None,
     prompt_source: dict | None = None,
-    loras: list[tuple[str, str, float]] = (),
 ) -> list[Image.Image]:
     """Run text-to-image, or image-to-image when ``init_image`` is given; return PIL images.
 
@@ -98,17 +97,16 @@ def generate(
     else:
         pipe = _img2img(bundle)
         kwargs.update(image=fit_image(init_image, width, height), strength=0.6 if strength is None else strength)
-    applied = use_loras(bundle, loras)
     if call is not None:
         call.update(call_record(pipe, kwargs, seed=seed, prompt_source=prompt_source))
-        if applied:
-            call["loras"] = applied
-    try:
-        with torch.inference_mode():
-            return list(pipe(**kwargs).images)
-    finally:
-        if applied:  # the next job starts without them, whatever happened here
-            bundle.text2img.disable_lora()
+    with torch.inference_mode():
+        return list(pipe(**kwargs).images)
+
+
+def loras_off(bundle: SDXLBundle) -> None:
+    """Switch every adapter on the resident pipeline off (the next job starts without them)."""
+    if bundle.loras or getattr(bundle.text2img.unet, "peft_config", None):
+        bundle.text2img.disable_lora()
 
 
 def lora_hash(path: str) -> str:
@@ -130,7 +128,8 @@ def use_loras(bundle: SDXLBundle, loras: list[tuple[str, str, float]]) -> list[d
     """Load (once) and switch on exactly ``loras`` (name, path, weight) for the next call; others stay off.
 
     Returns what was applied (name, weight, hash) for the call record.
-    ``ModelLoadError`` when a LoRA cannot be loaded.
+    ``ModelLoadError`` when a LoRA cannot be loaded (what it injected is removed).
+    The caller switches them off again with :func:`loras_off` after its call.
     """
     pipe = bundle.text2img
     for name, path, _weight in loras:
@@ -142,16 +141,24 @@ def use_loras(bundle: SDXLBundle, loras: list[tuple[str, str, float]]) -> list[d
                 short = lora_hash(path)
                 pipe.load_lora_weights(path, adapter_name=_adapter(name))
             except (OSError, ValueError, KeyError, RuntimeError) as exc:
-                raise ModelLoadError(f"LoRA {name} could not be loaded from {path}: {exc}") from exc
+                _drop_partial(pipe, _adapter(name))
+                raise ModelLoadError(f"LoRA {name} could not be loaded: {exc}") from exc
             bundle.loras[name] = (path, short)
     if not loras:
-        if bundle.loras:
-            pipe.disable_lora()
+        loras_off(bundle)
         return []
     pipe.enable_lora()
     pipe.set_adapters([_adapter(name) for name, _path, _weight in loras],
                       adapter_weights=[weight for _name, _path, weight in loras])
     return [{"name": name, "weight": weight, "hash": bundle.loras[name][1]} for name, _path, weight in loras]
+
+
+def _drop_partial(pipe, adapter: str) -> None:
+    """Remove what a failed load may have injected, so the adapter neither lingers nor blocks a retry."""
+    try:
+        pipe.delete_adapters(adapter)
+    except (ValueError, KeyError, AttributeError):  # nothing was injected
+        pass
 
 
 def _adapter(name: str) -> str:

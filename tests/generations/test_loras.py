@@ -56,11 +56,15 @@ def test_a_lora_no_worker_could_load_is_refused(kwargs, message):
     assert not Job.objects.exists()
 
 
-def test_a_character_lora_that_is_not_registered_is_named():
-    character = CharacterFactory(name="Mara", loras=[{"name": "mara_face", "path": "/x", "weight": 0.8}])
-    with pytest.raises(ValidationError) as excinfo:
-        job_submit(prompt="a portrait", model_type="SDXL", character=character)
-    assert "LoRA 'mara_face' (from character Mara) is not registered" in excinfo.value.message_dict["loras"][0]
+def test_a_characters_loras_apply_where_they_can_and_the_job_says_which_did_not():
+    character = CharacterFactory(name="Mara", loras=[{"name": "mara_face", "weight": 0.8},
+                                                     {"name": "ink", "weight": 0.5}])
+    sdxl = job_submit(prompt="a portrait", model_type="SDXL", character=character)
+    wan = job_submit(prompt="a portrait", model_type="WAN", character=character)
+    assert sdxl.metadata["loras"] == [{"name": "ink", "weight": 0.5, "source": "character"}]
+    assert sdxl.metadata["loras_skipped"] == [{"name": "mara_face", "reason": "not registered or not active"}]
+    assert "loras" not in wan.metadata
+    assert wan.metadata["loras_skipped"][1] == {"name": "ink", "reason": "for SDXL, not WAN"}
 
 
 def test_api_and_command_take_loras(superuser):

@@ -148,8 +148,16 @@ def test_a_row_with_strength_and_no_image_is_refused_by_name(admin_client):
 
 
 def test_a_service_error_on_no_form_field_is_shown_on_its_row(admin_client):
-    character = CharacterFactory(name="Mara", loras=[{"name": "mara_face", "weight": 0.8}])
-    response = admin_client.post(URL, _batch([{"prompt": "a portrait", "character": str(character.pk)}]))
+    response = admin_client.post(URL, _batch([{"prompt": "a portrait <lora:nope:1>"}]))
     assert response.status_code == 200
-    assert "loras: LoRA &#x27;mara_face&#x27; (from character Mara) is not registered" in response.content.decode()
+    assert "loras: LoRA &#x27;nope&#x27; (from the prompt) is not registered" in response.content.decode()
     assert not Job.objects.filter(test_series="batch-1").exists()
+
+
+def test_a_row_with_an_image_but_no_prompt_is_not_skipped_silently(admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = _batch([])
+    data["row-0-image"] = SimpleUploadedFile("in.png", _png())
+    response = admin_client.post(URL, data)
+    assert response.status_code == 200 and "The prompt cannot be empty." in response.content.decode()

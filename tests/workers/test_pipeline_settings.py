@@ -35,6 +35,7 @@ def test_strength_clip_skip_and_long_prompts_are_what_the_pipeline_received(work
     img2img = job_submit(prompt="the same square, oil paint", seed=3, input_files=[_png_upload()], strength=0.5,
                          **SMALL_SDXL)
     skipped = job_submit(prompt="a teal square, watercolor", seed=3, clip_skip=1, **SMALL_SDXL)
+    no_steps = job_submit(prompt="oil paint", seed=3, input_files=[_png_upload()], strength=0.1, **SMALL_SDXL)
     long = job_submit(prompt=_prompt_of(90, tokenizer), seed=3, **SMALL_SDXL)
     too_long = job_submit(prompt=_prompt_of(CAP + 20, tokenizer), seed=3, **SMALL_SDXL)
     PromptTemplateFactory(content="studio light, {lighting}", is_active=True, content_mode="nsfw")
@@ -60,6 +61,10 @@ def test_strength_clip_skip_and_long_prompts_are_what_the_pipeline_received(work
     assert img2img.job_type == "image_to_image" and img2img.denoise_strength == pytest.approx(0.5)
     assert _params(img2img)["Denoising strength"] == "0.5"
     assert "strength" not in base.lineage["call"] and "Denoising strength" not in _params(base)
+    # a strength that leaves no denoising step is refused by the worker with what to change, not a torch error
+    no_steps = Job.objects.get(pk=no_steps.pk)
+    assert (no_steps.status, no_steps.failure_reason) == ("failed", "invalid_parameters")
+    assert "Strength 0.1 with 4 steps runs no denoising step" in no_steps.error_message
     # clip skip: passed to the pipeline, written to the PNG, and it changes the image
     assert skipped.lineage["call"]["clip_skip"] == 1 and skipped.clip_skip == 1
     assert _params(skipped)["Clip skip"] == "1" and "clip_skip" not in base.lineage["call"]
