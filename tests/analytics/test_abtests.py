@@ -535,7 +535,8 @@ def _png_upload(color: str = "teal"):
 def test_an_input_image_reaches_both_arms_of_every_pair(backends, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     test = _create(input_image=_png_upload())
-    assert len({pair.input_image for pair in test.pairs.all()}) == 1 and test.pairs.first().input_image
+    assert len({pair.input_image for pair in test.pairs.all()}) == 1
+    assert test.pairs.first().input_image.startswith("abtests/")  # apart from job uploads, which are reclaimed
 
     ab_test_start(ab_test=test, user=None)
 
