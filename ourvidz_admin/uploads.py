@@ -121,10 +121,13 @@ def image_upload_check(upload, *, label: str = "The uploaded file") -> CheckedIm
     return CheckedImage(buffer.getvalue(), extension, mime_type, clean.width, clean.height)
 
 
-def image_store(image: CheckedImage) -> StoredImage:
-    """Write a checked image under its content hash (once: the same pixels are one file)."""
+def image_store(image: CheckedImage, *, prefix: str = UPLOAD_PREFIX) -> StoredImage:
+    """Write a checked image under its content hash (once: the same pixels are one file).
+
+    ``prefix`` keeps files of another owner apart from job uploads (which are reclaimed when no job uses them).
+    """
     digest = hashlib.sha256(image.content).hexdigest()
-    name = f"{UPLOAD_PREFIX}/{digest[:2]}/{digest}.{image.extension}"
+    name = f"{prefix}/{digest[:2]}/{digest}.{image.extension}"
     if not default_storage.exists(name):
         name = default_storage.save(name, ContentFile(image.content))
     return StoredImage(name=name, mime_type=image.mime_type, width=image.width, height=image.height,

@@ -18,6 +18,16 @@ def admin_client(client, superuser):
 
 
 @pytest.fixture
+def api(superuser):
+    """A DRF client authenticated as the superuser."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(superuser)
+    return client
+
+
+@pytest.fixture
 def role_user(db):
     """Make a staff user in one of the role groups: ``role_user("viewer")``."""
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
@@ -30,7 +29,7 @@ from generations.models import Job
 from generations.services import job_rate, job_submit, jobs_cancel
 from generations.validation import check_prompt
 from ourvidz_admin.choices import JobStatus, ModelType
-from ourvidz_admin.uploads import image_upload_check
+from ourvidz_admin.uploads import image_store, image_upload_check
 
 CANCELLABLE = (ABTestStatus.DRAFT, ABTestStatus.RUNNING)
 MAX_PAIRS = 1_000  # 2,000 jobs; a larger plan usually means the lift or the sd is unrealistic
@@ -165,7 +164,8 @@ def ab_test_create(*, test_name: str, test_series: str, model_type: str, baselin
             errors["input_image"] = exc.messages
     if errors:
         raise ValidationError(errors)
-    stored = _store_input(checked) if checked is not None else ""
+    # Under abtests/, apart from job uploads: reclaiming an unused upload never takes a draft test's image.
+    stored = image_store(checked, prefix="abtests").name if checked is not None else ""
     test = PromptABTest(
         test_name=(test_name or "").strip(), test_series=(test_series or "").strip(), description=description,
         model_type=model_type, baseline_config=arms[0].as_json(), enhanced_config=arms[1].as_json(),
@@ -181,16 +181,6 @@ def ab_test_create(*, test_name: str, test_series: str, model_type: str, baselin
         pair.full_clean(exclude=["ab_test", "baseline_job", "enhanced_job"], validate_unique=False)
     ABTestPair.objects.bulk_create(pairs, batch_size=500)
     return test
-
-
-def _store_input(image) -> str:
-    """Store a test's input image under ``abtests/`` by content: apart from job uploads, whose files are removed
-    when no job uses them any more, so deleting a job never takes a draft test's image with it."""
-    digest = hashlib.sha256(image.content).hexdigest()
-    name = f"abtests/{digest[:2]}/{digest}.{image.extension}"
-    if not default_storage.exists(name):
-        name = default_storage.save(name, ContentFile(image.content))
-    return name
 
 
 def _submit(test: PromptABTest, pair: ABTestPair, arm: Arm, name: str, user) -> Job:

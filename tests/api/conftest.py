@@ -13,13 +13,6 @@ def _fresh_throttle_cache():
 
 
 @pytest.fixture
-def api(superuser):
-    client = APIClient()
-    client.force_authenticate(superuser)
-    return client
-
-
-@pytest.fixture
 def anon():
     return APIClient()
 

@@ -21,15 +21,6 @@ from tests.factories import JobFactory, OutputFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def api(superuser):
-    from rest_framework.test import APIClient
-
-    client = APIClient()
-    client.force_authenticate(superuser)
-    return client
-
-
 @pytest.fixture(autouse=True)
 def backends(tmp_path, settings):
     settings.MEDIA_ROOT = str(tmp_path / "media")
