@@ -5,6 +5,7 @@ from django.db.models import Subquery
 
 from generations.models import GenerationImageOutput
 from ourvidz_admin.choices import EnhancementStrategy, ModelType
+from ourvidz_admin.db import short_id
 from prompts.models import Character, PromptTemplate, PromptVersion
 from prompts.placeholders import TYPED_PROMPT_NAMES, placeholder_names, variables_parse
 
@@ -36,7 +37,7 @@ class VersionSelect(forms.Select):
 class OutputChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, output) -> str:
         prompt = output.job.original_prompt
-        return f"{str(output.job_id)[:8]} #{output.order_index}: {prompt[:40]}{'…' if len(prompt) > 40 else ''}"
+        return f"{short_id(output.job_id)} #{output.order_index}: {prompt[:40]}{'…' if len(prompt) > 40 else ''}"
 
 
 class PromptTestRowForm(forms.Form):

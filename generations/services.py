@@ -37,6 +37,7 @@ from ourvidz_admin.choices import (
     JobType,
     ModelType,
 )
+from ourvidz_admin.db import short_id
 from ourvidz_admin.queues import QueueUnavailable
 from ourvidz_admin.uploads import CheckedImage, image_store, image_upload_check, stored_file_release
 from prompts.choices import UserTier
@@ -388,7 +389,7 @@ def _bulk(jobs, operation, by) -> tuple[list[Job], list[str]]:
         try:
             done.append(operation(job=job, by=by))
         except ValidationError as exc:
-            errors.append(f"{str(job.pk)[:8]}: {' '.join(exc.messages)}")
+            errors.append(f"{short_id(job.pk)}: {' '.join(exc.messages)}")
         except QueueUnavailable as exc:
             # Raised after the commit: the change is saved, the dispatcher hands it to the queue later.
             done.append(Job.objects.get(pk=job.pk))

@@ -188,12 +188,12 @@ def rate_view(request, model_admin, object_id):
     """The blind rating page of one test: every pair as a card, the script shows one at a time."""
     test = get_object_or_404(PromptABTest.objects.only("id", "planned_pairs", "status"), pk=object_id)
     if test.status == ABTestStatus.CANCELLED:
-        model_admin.message_user(request, f"Test {str(test.pk)[:8]} is cancelled; its outputs can no longer be "
+        model_admin.message_user(request, f"Test {test.test_name} is cancelled; its outputs can no longer be "
                                           "rated.", messages.WARNING)
         return redirect(reverse("admin:analytics_promptabtest_rate_index"))
     cards = [_card(test.pk, pair) for pair in ab_test_blind_pairs(ab_test=test)]
     # Named by short id only: test names and series often say what is being compared.
-    context = {**model_admin.admin_site.each_context(request), "title": f"Blind rating: test {str(test.pk)[:8]}",
+    context = {**model_admin.admin_site.each_context(request), "title": f"Blind rating: {test.test_name}",
                "opts": PromptABTest._meta, "test": test, "cards": cards}
     return TemplateResponse(request, "admin/analytics/promptabtest/rate.html", context)
 

@@ -27,7 +27,8 @@ from analytics.admin.abtest_pages import abtest_urls, add_page, cancel_confirm_p
 from analytics.choices import ABTestStatus
 from analytics.models import ABTestPair, PromptABTest
 from generations.admin.display import stars
-from ourvidz_admin.admin.mixins import truncate
+from ourvidz_admin.admin.base import PortalAdmin
+from ourvidz_admin.admin.mixins import clip
 
 
 class ABTestPairInline(admin.TabularInline):
@@ -51,7 +52,7 @@ class ABTestPairInline(admin.TabularInline):
 
     @admin.display(description="prompt")
     def prompt_excerpt(self, obj):
-        return truncate(obj.prompt_text, 60)
+        return clip(obj.prompt_text)
 
     @admin.display(description="baseline ★")
     def baseline_stars(self, obj):
@@ -63,7 +64,7 @@ class ABTestPairInline(admin.TabularInline):
 
 
 @admin.register(PromptABTest)
-class PromptABTestAdmin(admin.ModelAdmin):
+class PromptABTestAdmin(PortalAdmin):
     list_display = ("test_name", "test_series", "model_type", "status", "progress", "baseline_avg_quality",
                     "enhanced_avg_quality", "quality_improvement", "confidence_level", "created_at")
     list_filter = ("status", "model_type", "is_complete", "test_series")

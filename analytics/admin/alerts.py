@@ -17,7 +17,8 @@ from analytics.choices import AlertStatus
 from analytics.filters import ACTIVE, AlertFilterSet
 from analytics.models import Alert, AlertRule
 from analytics.models.alerts import ACTIVE_ALERT
-from ourvidz_admin.admin.mixins import ReadOnlyAdminMixin, truncate
+from ourvidz_admin.admin.base import PortalAdmin
+from ourvidz_admin.admin.mixins import ReadOnlyAdminMixin, clip
 
 ACT_PERMISSION = "analytics.change_alert"
 
@@ -75,9 +76,10 @@ def resolve_selected(modeladmin, request, queryset):
 
 
 @admin.register(Alert)
-class AlertAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AlertAdmin(ReadOnlyAdminMixin, PortalAdmin):
+    # The recommendation is on the alert's page; the message is clipped to one line (whole on hover).
     list_display = ("severity_display", "rule", "subject", "value_vs_threshold", "message_text",
-                    "recommendation_text", "first_seen_at", "last_seen_at", "status")
+                    "first_seen_at", "last_seen_at", "status")
     list_select_related = ("rule",)
     list_filter = (AlertStatusFilter, "severity", "rule")
     search_fields = ("subject_label", "message")
@@ -109,20 +111,20 @@ class AlertAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="message")
     def message_text(self, obj):
-        return truncate(obj.message, 160)
+        return clip(obj.message, "wide")
 
     @admin.display(description="recommendation")
     def recommendation_text(self, obj):
-        return truncate(obj.recommendation, 120)
+        return clip(obj.recommendation, "wide")
 
 
 @admin.register(AlertRule)
-class AlertRuleAdmin(admin.ModelAdmin):
-    list_display = ("name", "metric", "comparison", "threshold", "window_hours", "baseline_hours", "min_samples",
-                    "severity", "is_enabled", "notify_webhook", "active_alerts")
+class AlertRuleAdmin(PortalAdmin):
+    # Baseline window and minimum samples are edited on the rule's page.
+    list_display = ("name", "metric", "comparison", "threshold", "window_hours", "severity", "is_enabled",
+                    "notify_webhook", "active_alerts")
     list_display_links = ("name",)
-    list_editable = ("threshold", "window_hours", "baseline_hours", "min_samples", "severity", "is_enabled",
-                     "notify_webhook")
+    list_editable = ("threshold", "window_hours", "severity", "is_enabled", "notify_webhook")
     list_filter = ("metric", "severity", "is_enabled")
     search_fields = ("name", "recommendation")
 

@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from analytics.config_impact import config_change_impact, config_change_refresh_impact
 from configs.models import ConfigChangeHistory, ModelConfigHistory
 from configs.selectors import config_change_next_at_subquery
+from ourvidz_admin.admin.base import PortalAdmin
 from ourvidz_admin.admin.filters import created_range_filter
 from ourvidz_admin.admin.mixins import ReadOnlyAdminMixin
 
@@ -56,10 +57,11 @@ def _seconds(value) -> str:
 
 
 @admin.register(ConfigChangeHistory)
-class ConfigChangeHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("changed_at", "model_type", "config_name", "change_summary", "changed_by", "jobs_before_after",
-                    "success_before_after", "rating_before_after", "time_before_after", "jobs_affected",
-                    "quality_impact", "performance_impact")
+class ConfigChangeHistoryAdmin(ReadOnlyAdminMixin, PortalAdmin):
+    # The six impact columns are why this page exists: they stay in view; who changed it is on the row's page.
+    list_display = ("changed_at", "config_name", "change_summary", "jobs_before_after", "success_before_after",
+                    "rating_before_after", "time_before_after", "jobs_affected", "quality_impact",
+                    "performance_impact")
     list_select_related = ("changed_by",)
     list_filter = ("model_type", created_range_filter("changed_at", "changed"))
     list_per_page = 50
@@ -77,19 +79,19 @@ class ConfigChangeHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def has_refresh_impact_permission(self, request):
         return request.user.has_perm(CONFIG_CHANGE_PERMISSION)
 
-    @admin.display(description="jobs before → after")
+    @admin.display(description="jobs (before → after)")
     def jobs_before_after(self, obj):
         return _before_after(obj, "jobs", str)
 
-    @admin.display(description="success before → after")
+    @admin.display(description="success (before → after)")
     def success_before_after(self, obj):
         return _before_after(obj, "success_rate", _rate)
 
-    @admin.display(description="mean rating before → after")
+    @admin.display(description="rating (before → after)")
     def rating_before_after(self, obj):
         return _before_after(obj, "mean_rating", _rating)
 
-    @admin.display(description="mean time before → after")
+    @admin.display(description="time (before → after)")
     def time_before_after(self, obj):
         return _before_after(obj, "mean_time_s", _seconds)
 
@@ -122,7 +124,7 @@ class ConfigChangeHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ModelConfigHistory)
-class ModelConfigHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ModelConfigHistoryAdmin(ReadOnlyAdminMixin, PortalAdmin):
     list_display = ("created_at", "model_type", "config_name", "is_active", "created_by", "notes")
     list_select_related = ("created_by",)
     list_filter = ("model_type", "is_active")

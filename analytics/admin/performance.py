@@ -27,6 +27,7 @@ from analytics.prompt_performance import (
 )
 from analytics.prompt_windows import DEFAULT_PERIOD, PERIOD_HOURS, Totals, Window, period_window
 from analytics.rollups.buckets import UTC
+from ourvidz_admin.admin.base import PortalAdmin
 from ourvidz_admin.admin.mixins import ReadOnlyAdminMixin
 
 PERMISSION = "analytics.view_promptperformancedaily"
@@ -60,7 +61,7 @@ def performance_context(period: tuple[str, Window]) -> dict:
 
 
 @admin.register(PromptPerformanceDaily)
-class PromptPerformanceDailyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class PromptPerformanceDailyAdmin(ReadOnlyAdminMixin, PortalAdmin):
     list_display = ("date", "prompt", "uses", "successes", "success_rate", "mean_rating", "mean_response_time_ms",
                     "tokens_used", "cost")
     list_select_related = ("prompt",)

@@ -11,12 +11,14 @@ from analytics.models import (
     UserEnhancementAdoption,
 )
 from generations.models import LiveJobTracking
+from ourvidz_admin import db, formatting
+from ourvidz_admin.admin.base import PortalAdmin
 from ourvidz_admin.admin.filters import CreatedRangeFilter, created_range_filter
-from ourvidz_admin.admin.mixins import LargeTableAdminMixin, ReadOnlyAdminMixin, truncate
+from ourvidz_admin.admin.mixins import LargeTableAdminMixin, ReadOnlyAdminMixin, clip
 
 
 @admin.register(ModelPerformanceLog)
-class ModelPerformanceLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ModelPerformanceLogAdmin(ReadOnlyAdminMixin, PortalAdmin):
     list_display = ("date", "model_type", "total_generations", "successful_generations", "failed_generations",
                     "avg_generation_time_ms", "avg_quality_rating")
     list_filter = ("model_type",)
@@ -24,14 +26,15 @@ class ModelPerformanceLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(LivePromptMetric)
-class LivePromptMetricAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class LivePromptMetricAdmin(ReadOnlyAdminMixin, PortalAdmin):
     list_display = ("timestamp", "period_type", "total_jobs", "qwen_enhanced_jobs", "compel_enhanced_jobs",
                     "hybrid_enhanced_jobs", "no_enhancement_jobs", "avg_enhancement_time_ms", "avg_quality_gain")
+    column_formats = {"avg_quality_gain": "signed"}
     list_filter = ("period_type", created_range_filter("timestamp", "period"))
 
 
 @admin.register(UserEnhancementAdoption)
-class UserEnhancementAdoptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class UserEnhancementAdoptionAdmin(ReadOnlyAdminMixin, PortalAdmin):
     list_display = ("date", "user", "total_jobs", "jobs_with_enhancement", "enhancement_adoption_rate",
                     "avg_quality_improvement")
     list_select_related = ("user",)
@@ -39,7 +42,7 @@ class UserEnhancementAdoptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(LiveJobTracking)
-class LiveJobTrackingAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class LiveJobTrackingAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, PortalAdmin):
     list_display = ("job", "user", "model_type", "enhancement_strategy", "status", "final_quality", "updated_at")
     list_select_related = ("job", "user")
     list_filter = ("status", "model_type", "enhancement_strategy", CreatedRangeFilter)
@@ -47,27 +50,36 @@ class LiveJobTrackingAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.Model
 
 
 @admin.register(JobEnhancementAnalysis)
-class JobEnhancementAnalysisAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("id", "model_type", "enhancement_display_name", "status", "quality_rating",
+class JobEnhancementAnalysisAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, PortalAdmin):
+    list_display = ("short_id", "model_type", "enhancement_display_name", "status", "quality_rating",
                     "generation_time_seconds", "excerpt", "created_at")
+    column_formats = {"generation_time_seconds": "seconds"}
+
+    @admin.display(description="job", ordering="id")
+    def short_id(self, obj):
+        return db.short_id(obj.pk)
     list_filter = ("model_type", "enhancement_strategy", "status")
     ordering = ("-created_at", "-id")
 
     @admin.display(description="original")
     def excerpt(self, obj):
-        return truncate(obj.original_prompt, 50)
+        return clip(obj.original_prompt)
 
 
 @admin.register(EnhancementEffectiveness)
-class EnhancementEffectivenessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class EnhancementEffectivenessAdmin(ReadOnlyAdminMixin, PortalAdmin):
     list_display = ("enhancement_strategy", "total_jobs", "avg_quality", "avg_improvement", "avg_enhancement_time",
                     "success_rate", "high_quality_rate")
 
 
 @admin.register(AdminDevelopmentProgress)
-class AdminDevelopmentProgressAdmin(admin.ModelAdmin):
-    list_display = ("feature_name", "feature_category", "status", "priority", "assigned_to", "estimated_hours",
-                    "actual_hours", "completion_date")
+class AdminDevelopmentProgressAdmin(PortalAdmin):
+    list_display = ("feature_name", "feature_category", "status", "priority", "assigned_to", "hours",
+                    "completion_date")
     list_editable = ("status",)
     list_filter = ("status", "priority", "feature_category")
     search_fields = ("feature_name", "notes", "blockers")
+
+    @admin.display(description="hours (actual / estimated)")
+    def hours(self, obj):
+        return f"{formatting.number(obj.actual_hours, 1)} / {formatting.number(obj.estimated_hours, 1)}"

@@ -3,12 +3,13 @@
 from django.contrib import admin
 
 from generations.models import PromptUsage, TrackedPrompt
+from ourvidz_admin.admin.base import PortalAdmin
 from ourvidz_admin.admin.filters import CreatedRangeFilter
-from ourvidz_admin.admin.mixins import LargeTableAdminMixin, ReadOnlyAdminMixin, truncate
+from ourvidz_admin.admin.mixins import LargeTableAdminMixin, ReadOnlyAdminMixin, clip
 
 
 @admin.register(PromptUsage)
-class PromptUsageAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class PromptUsageAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, PortalAdmin):
     list_display = ("created_at", "prompt", "template", "success", "rating", "response_time_ms", "tokens_used",
                     "cost")
     list_select_related = ("prompt", "template")
@@ -18,9 +19,10 @@ class PromptUsageAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
 
 
 @admin.register(TrackedPrompt)
-class TrackedPromptAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+class TrackedPromptAdmin(LargeTableAdminMixin, PortalAdmin):
+    # Length, word and special-character counts are on the prompt's page.
     list_display = ("excerpt", "ai_model", "outcome", "failure_reason", "quality_rating", "save_method",
-                    "prompt_length", "word_count", "special_char_count", "created_at")
+                    "created_at")
     list_editable = ("quality_rating",)
     list_filter = ("outcome", "failure_reason", "save_method", "quality_rating", "ai_model", CreatedRangeFilter)
     search_fields = ("prompt", "feedback")
@@ -30,4 +32,4 @@ class TrackedPromptAdmin(LargeTableAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="prompt")
     def excerpt(self, obj):
-        return truncate(obj.prompt, 60)
+        return clip(obj.prompt)

@@ -122,4 +122,4 @@ class ABTestPair(UUIDModel):
         ]
 
     def __str__(self):
-        return f"{self.ab_test_id} #{self.position}"
+        return f"{self.ab_test} #{self.position}"

@@ -1,45 +1,40 @@
 """Formatting of dashboard figures: "—" for unknown, signs on differences, seconds from milliseconds."""
 
 from datetime import timedelta
-from decimal import Decimal
 
 from django import template
 
 from generations.admin.display import duration
+from ourvidz_admin import formatting
 
 register = template.Library()
-DASH = "—"
+DASH = formatting.DASH
 
 
 @register.filter
 def num(value, places: int = 2) -> str:
-    """A figure with ``places`` decimals and thousands separators; "—" when unknown."""
-    if value is None or value == "":
-        return DASH
-    if isinstance(value, int):
-        return f"{value:,}"
-    return f"{Decimal(value):,.{int(places)}f}"
+    """A figure with ``places`` decimals and thousands separators (a whole count without decimals)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return formatting.count(value)
+    return formatting.number(value, places)
 
 
 @register.filter
 def pct(value) -> str:
-    """87.5 -> '87.50%'."""
-    return DASH if value is None else f"{num(value)}%"
+    """87.54 -> '87.5%'."""
+    return formatting.percent(value)
 
 
 @register.filter
 def signed(value, places: int = 2) -> str:
     """0.8 -> '+0.80', -0.1 -> '−0.10', 0 -> '0.00'."""
-    if value is None:
-        return DASH
-    text = num(abs(Decimal(value)), places)
-    return f"+{text}" if value > 0 else f"−{text}" if value < 0 else text
+    return formatting.signed(value, places)
 
 
 @register.filter
 def seconds(ms) -> str:
-    """12345 ms -> '12.3 s'."""
-    return DASH if ms is None else f"{Decimal(ms) / 1000:,.1f} s"
+    """Milliseconds as the portal writes durations: '850 ms', '12.3 s'."""
+    return formatting.ms(ms)
 
 
 @register.filter
@@ -54,7 +49,7 @@ def _metric(value, key: str, change: bool) -> str:
     if key == "jobs_per_hour":
         return signed(value, 1) if change else num(value, 1)
     if key in ("qwen_usage", "compel_usage"):
-        return f"{signed(value)} pts" if change else pct(value)
+        return f"{signed(value, 1)} pts" if change else pct(value)
     if key == "mean_enhancement_time_ms":
         sign = ("+" if value > 0 else "−" if value < 0 else "") if change else ""
         return sign + seconds(abs(value))
@@ -83,11 +78,11 @@ def weights(value) -> str:
 
 @register.filter
 def signed_pct(value) -> str:
-    """28.125 -> '+28.13%'."""
-    return DASH if value is None else f"{signed(value)}%"
+    """28.125 -> '+28.1%'."""
+    return formatting.signed_percent(value)
 
 
 @register.filter
 def out_of_5(value) -> str:
     """3.2 -> '3.20/5'."""
-    return DASH if value is None else f"{num(value)}/5"
+    return formatting.out_of_5(value)

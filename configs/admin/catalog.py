@@ -4,15 +4,16 @@ from django.contrib import admin
 
 from configs.models import CompelConfig, EnhancementPreset, LoRA, ModelBackend
 from configs.resources import CompelConfigResource, EnhancementPresetResource, LoRAResource
+from ourvidz_admin.admin.base import PortalAdmin
 from ourvidz_admin.admin.transfer import TransferAdminMixin
 from prompts.models import ModelParameters
 
 
 @admin.register(EnhancementPreset)
-class EnhancementPresetAdmin(TransferAdminMixin, admin.ModelAdmin):
+class EnhancementPresetAdmin(TransferAdminMixin, PortalAdmin):
     resource_classes = (EnhancementPresetResource,)
     list_display = ("preset_name", "enable_qwen", "enable_compel", "auto_enhancement", "usage_count",
-                    "avg_quality_with_preset", "is_recommended", "is_builtin")
+                    "avg_quality_with_preset", "is_recommended")
     list_filter = ("is_recommended", "is_builtin")
     search_fields = ("preset_name",)
     raw_id_fields = ("created_by",)
@@ -24,7 +25,7 @@ class EnhancementPresetAdmin(TransferAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CompelConfig)
-class CompelConfigAdmin(TransferAdminMixin, admin.ModelAdmin):
+class CompelConfigAdmin(TransferAdminMixin, PortalAdmin):
     resource_classes = (CompelConfigResource,)
     list_display = ("config_name", "weights", "total_tests", "avg_quality", "avg_consistency", "is_active",
                     "short_hash")
@@ -39,16 +40,16 @@ class CompelConfigAdmin(TransferAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ModelParameters)
-class ModelParametersAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "model_family", "user_tier", "character", "guidance_scale", "num_inference_steps",
-                    "temperature", "top_p", "is_active")
+class ModelParametersAdmin(PortalAdmin):
+    list_display = ("__str__", "is_active", "model_family", "user_tier", "character", "guidance_scale",
+                    "num_inference_steps", "temperature")
     list_select_related = ("character",)
     list_filter = ("model_family", "user_tier", "is_active")
     autocomplete_fields = ("character",)
 
 
 @admin.register(ModelBackend)
-class ModelBackendAdmin(admin.ModelAdmin):
+class ModelBackendAdmin(PortalAdmin):
     list_display = ("family", "model_name", "path", "device", "dtype", "job_timeout_s", "enabled", "updated_at")
     list_editable = ("enabled",)
 
@@ -60,7 +61,7 @@ class ModelBackendAdmin(admin.ModelAdmin):
 
 
 @admin.register(LoRA)
-class LoRAAdmin(TransferAdminMixin, admin.ModelAdmin):
+class LoRAAdmin(TransferAdminMixin, PortalAdmin):
     """The LoRA registry: what jobs may name in ``<lora:NAME:WEIGHT>``, ``--lora`` and characters."""
 
     resource_classes = (LoRAResource,)

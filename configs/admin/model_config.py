@@ -14,6 +14,7 @@ from configs.services import (
     model_config_reset_to_defaults,
     model_config_save,
 )
+from ourvidz_admin.admin.base import PortalAdmin
 
 
 class ServiceRejected(Exception):
@@ -25,9 +26,10 @@ class ServiceRejected(Exception):
 
 
 @admin.register(EnhancedModelConfig)
-class EnhancedModelConfigAdmin(ModelConfigPagesMixin, admin.ModelAdmin):
-    list_display = ("config_name", "model_type", "inference_steps", "guidance_scale", "resolution", "motion_bucket",
-                    "frame_count", "enable_qwen", "enable_compel", "is_active", "is_default", "updated_at")
+class EnhancedModelConfigAdmin(ModelConfigPagesMixin, PortalAdmin):
+    # "Is active" comes second: which configuration is live is the first thing to see.
+    list_display = ("config_name", "is_active", "model_type", "inference_steps", "guidance_scale", "resolution",
+                    "frame_count", "enable_qwen", "enable_compel", "is_default", "updated_at")
     list_filter = ("model_type", "is_active", "is_default")
     search_fields = ("config_name",)
     # Activation goes through the "Activate" action, which deactivates the other configuration in the same step.

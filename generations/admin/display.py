@@ -1,6 +1,8 @@
-"""Formatting helpers for job columns."""
+"""Formatting helpers for job columns (numbers through ``ourvidz_admin.formatting``)."""
 
 from datetime import timedelta
+
+from ourvidz_admin import formatting
 
 
 def stars(rating: int | None) -> str:
@@ -11,12 +13,5 @@ def stars(rating: int | None) -> str:
 
 
 def duration(value: timedelta | None) -> str:
-    """'45s', '2m 15s', '1h 02m'; '—' when unknown."""
-    if value is None:
-        return "—"
-    seconds = int(value.total_seconds())
-    if seconds < 60:
-        return f"{seconds}s"
-    if seconds < 3600:
-        return f"{seconds // 60}m {seconds % 60:02d}s"
-    return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"
+    """A time span as every page writes durations: '850 ms', '42.2 s', '12m 05s'; '—' when unknown."""
+    return formatting.DASH if value is None else formatting.seconds(value.total_seconds())

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 
 from generations.admin.display import stars
 from generations.models import GenerationImageInput, GenerationImageOutput, GenerationImageRating
+from ourvidz_admin.admin.base import PortalAdmin
 from ourvidz_admin.admin.mixins import LargeTableAdminMixin
 
 
@@ -16,7 +17,7 @@ class RatingInline(admin.TabularInline):
 
 
 @admin.register(GenerationImageOutput)
-class GenerationImageOutputAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+class GenerationImageOutputAdmin(LargeTableAdminMixin, PortalAdmin):
     list_display = ("preview", "job", "order_index", "mime_type", "width", "height", "file_size_bytes", "created_at")
     list_select_related = ("job",)
     list_filter = ("mime_type",)
@@ -32,7 +33,7 @@ class GenerationImageOutputAdmin(LargeTableAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(GenerationImageInput)
-class GenerationImageInputAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+class GenerationImageInputAdmin(LargeTableAdminMixin, PortalAdmin):
     list_display = ("id", "job", "order_index", "mime_type", "width", "height", "created_at")
     list_select_related = ("job",)
     raw_id_fields = ("job",)
@@ -40,7 +41,7 @@ class GenerationImageInputAdmin(LargeTableAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(GenerationImageRating)
-class GenerationImageRatingAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+class GenerationImageRatingAdmin(LargeTableAdminMixin, PortalAdmin):
     list_display = ("output", "criteria", "stars", "rated_by", "rated_at")
     list_select_related = ("output", "rated_by")
     list_filter = ("criteria", "rating")

@@ -20,8 +20,10 @@ from generations.export import job_csv_response
 from generations.lineage import describe_call
 from generations.models import GenerationImageInput, GenerationImageOutput, Job
 from generations.services import REVIEW_FIELDS, job_rate, job_review_check
+from ourvidz_admin import db
+from ourvidz_admin.admin.base import PortalAdmin
 from ourvidz_admin.admin.filters import ArchivedFilter, CreatedRangeFilter, DateRangeFilter
-from ourvidz_admin.admin.mixins import LargeTableAdminMixin, truncate
+from ourvidz_admin.admin.mixins import LargeTableAdminMixin, clip
 
 
 class OutputInline(admin.TabularInline):
@@ -70,16 +72,23 @@ class ReviewForm(forms.ModelForm):
 
 
 class ReviewListForm(ReviewForm):
+    """The inline editors of the jobs list: stars as stars (the labels are on the job page), one-line notes."""
+
     class Meta:
         model = Job
         fields = REVIEW_FIELDS
-        widgets = {"notes": forms.TextInput(attrs={"size": 18})}
+        widgets = {"notes": forms.TextInput(attrs={"size": 12, "placeholder": "notes"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quality_rating"].choices = [("", "—"), *((value, stars(value)) for value in range(1, 6))]
 
 
 @admin.register(Job)
-class JobAdmin(LargeTableAdminMixin, admin.ModelAdmin):
-    list_display = ("short_id", "user", "model_type", "enhancement_strategy", "status", "stars", "time",
-                    "expansion_column", "prompt_excerpt", "quality_rating", "notes", "failure_reason", "created_at")
+class JobAdmin(LargeTableAdminMixin, PortalAdmin):
+    # What a reviewer needs at a glance on a 1440 px screen; the rest is on the job page.
+    list_display = ("short_id", "model_type", "enhancement_strategy", "status", "time", "prompt_excerpt",
+                    "quality_rating", "notes", "failure_reason")
     list_display_links = ("short_id",)
     list_editable = REVIEW_FIELDS
     form = ReviewForm
@@ -204,7 +213,7 @@ class JobAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     # --- columns ---------------------------------------------------------------
     @admin.display(description="id", ordering="id")
     def short_id(self, obj):
-        return str(obj.pk)[:8]
+        return db.short_id(obj.pk)
 
     @admin.display(description="stars", ordering="quality_rating")
     def stars(self, obj):
@@ -216,7 +225,7 @@ class JobAdmin(LargeTableAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="prompt")
     def prompt_excerpt(self, obj):
-        return truncate(obj.original_prompt, 60)
+        return clip(obj.original_prompt)
 
     @admin.display(description="expansion", ordering="qwen_expansion_percentage")
     def expansion_column(self, obj):

@@ -18,7 +18,7 @@ from ourvidz_admin.choices import (
     ModelType,
     RatingLabel,
 )
-from ourvidz_admin.db import UUIDModel, between, one_of
+from ourvidz_admin.db import UUIDModel, between, one_of, short_id
 
 MAX_PROMPT_CHARS = 8000
 
@@ -211,7 +211,7 @@ class Job(UUIDModel):
         ]
 
     def __str__(self):
-        return f"{self.model_type} job {str(self.pk)[:8]} ({self.status})"
+        return f"{self.model_type} job {short_id(self.pk)} ({self.status})"
 
     @property
     def generation_time(self):

@@ -4,11 +4,12 @@ from django.contrib import admin
 
 from gpu.admin.health import SystemHealthAdminMixin
 from gpu.models import WorkerHeartbeat
+from ourvidz_admin.admin.base import PortalAdmin
 from ourvidz_admin.admin.mixins import ReadOnlyAdminMixin
 
 
 @admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(SystemHealthAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class WorkerHeartbeatAdmin(SystemHealthAdminMixin, ReadOnlyAdminMixin, PortalAdmin):
     change_list_template = "admin/gpu/workerheartbeat_change_list.html"
     list_display = ("name", "hostname", "pid", "queues", "device", "gpu_memory", "current_job", "current_stage",
                     "progress", "jobs_done", "heartbeat_age")

@@ -95,6 +95,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # The portal's number formats (ourvidz_admin/formatting.py) for every template.
+            "libraries": {"numbers": "ourvidz_admin.templatetags.numbers"},
         },
     },
 ]
@@ -153,11 +155,15 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# ISO dates and 24-hour times on every page (ourvidz_admin/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["ourvidz_admin.formats"]
 
 # --- Static and media -------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)
+# The portal's own stylesheet (the admin app config is django.contrib.admin's, so not an app folder).
+STATICFILES_DIRS = [BASE_DIR / "ourvidz_admin" / "static"]
 # Development serves app static files directly; production runs collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG

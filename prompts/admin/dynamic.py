@@ -7,8 +7,9 @@ from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from ourvidz_admin.admin.base import PortalAdmin
 from ourvidz_admin.admin.filters import CreatedRangeFilter
-from ourvidz_admin.admin.mixins import LargeTableAdminMixin, ReadOnlyAdminMixin, truncate
+from ourvidz_admin.admin.mixins import LargeTableAdminMixin, ReadOnlyAdminMixin, clip
 from ourvidz_admin.admin.transfer import TransferAdminMixin
 from prompts.models import Character, PromptLog, PromptRule, PromptTemplate
 from prompts.resources import CharacterResource, PromptRuleResource, PromptTemplateResource
@@ -39,9 +40,9 @@ class PromptCacheRefreshMixin:
 
 
 @admin.register(PromptTemplate)
-class PromptTemplateAdmin(TransferAdminMixin, PromptCacheRefreshMixin, admin.ModelAdmin):
+class PromptTemplateAdmin(TransferAdminMixin, PromptCacheRefreshMixin, PortalAdmin):
     resource_classes = (PromptTemplateResource,)
-    list_display = ("name", "model_family", "use_case", "template_type", "content_mode", "version", "is_active",
+    list_display = ("name", "is_active", "model_family", "use_case", "template_type", "content_mode", "version",
                     "updated_at")
     list_filter = ("is_active", "model_family", "use_case", "template_type", "content_mode")
     search_fields = ("name", "content")
@@ -49,7 +50,7 @@ class PromptTemplateAdmin(TransferAdminMixin, PromptCacheRefreshMixin, admin.Mod
 
 
 @admin.register(PromptRule)
-class PromptRuleAdmin(TransferAdminMixin, PromptCacheRefreshMixin, admin.ModelAdmin):
+class PromptRuleAdmin(TransferAdminMixin, PromptCacheRefreshMixin, PortalAdmin):
     resource_classes = (PromptRuleResource,)
     list_display = ("name", "rule_type", "model_family", "content_mode", "priority", "is_active", "excerpt")
     list_editable = ("priority", "is_active")
@@ -59,11 +60,11 @@ class PromptRuleAdmin(TransferAdminMixin, PromptCacheRefreshMixin, admin.ModelAd
 
     @admin.display(description="content")
     def excerpt(self, obj):
-        return truncate(obj.content, 60)
+        return clip(obj.content)
 
 
 @admin.register(Character)
-class CharacterAdmin(TransferAdminMixin, admin.ModelAdmin):
+class CharacterAdmin(TransferAdminMixin, PortalAdmin):
     resource_classes = (CharacterResource,)
     list_display = ("name", "slug", "content_mode", "lora_count", "is_active", "updated_at")
     list_filter = ("is_active", "content_mode", "tags")
@@ -78,7 +79,7 @@ class CharacterAdmin(TransferAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PromptLog)
-class PromptLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class PromptLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, PortalAdmin):
     list_display = ("created_at", "model_family", "use_case", "template", "template_version", "success",
                     "response_time_ms", "excerpt")
     list_select_related = ("template",)
@@ -88,4 +89,4 @@ class PromptLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
 
     @admin.display(description="output")
     def excerpt(self, obj):
-        return truncate(obj.output_prompt or obj.input_prompt, 60)
+        return clip(obj.output_prompt or obj.input_prompt)

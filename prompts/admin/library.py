@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from ourvidz_admin.admin.base import PortalAdmin
 from ourvidz_admin.admin.transfer import TransferAdminMixin
 from prompts.models import Agent, AgentPrompt, Prompt
 from prompts.resources import AgentPromptResource, AgentResource, PromptResource
@@ -14,7 +15,7 @@ class AgentPromptInline(admin.TabularInline):
 
 
 @admin.register(Prompt)
-class PromptAdmin(TransferAdminMixin, admin.ModelAdmin):
+class PromptAdmin(TransferAdminMixin, PortalAdmin):
     resource_classes = (PromptResource,)
     list_display = ("name", "display_name", "domain", "complexity_level", "status", "updated_at")
     list_filter = ("status", "complexity_level", "domain")
@@ -25,7 +26,7 @@ class PromptAdmin(TransferAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Agent)
-class AgentAdmin(TransferAdminMixin, admin.ModelAdmin):
+class AgentAdmin(TransferAdminMixin, PortalAdmin):
     resource_classes = (AgentResource,)
     list_display = ("name", "display_name", "category", "is_active", "created_at")
     list_filter = ("is_active", "category")
@@ -35,7 +36,7 @@ class AgentAdmin(TransferAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AgentPrompt)
-class AgentPromptAdmin(TransferAdminMixin, admin.ModelAdmin):
+class AgentPromptAdmin(TransferAdminMixin, PortalAdmin):
     resource_classes = (AgentPromptResource,)
     list_display = ("agent", "prompt", "is_primary", "created_at")
     list_select_related = ("agent", "prompt")

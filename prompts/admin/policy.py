@@ -2,13 +2,14 @@
 
 from django.contrib import admin
 
+from ourvidz_admin.admin.base import PortalAdmin
 from ourvidz_admin.admin.transfer import TransferAdminMixin
 from prompts.models import BlockedTerm
 from prompts.resources import BlockedTermResource
 
 
 @admin.register(BlockedTerm)
-class BlockedTermAdmin(TransferAdminMixin, admin.ModelAdmin):
+class BlockedTermAdmin(TransferAdminMixin, PortalAdmin):
     resource_classes = (BlockedTermResource,)
     list_display = ("term", "content_mode", "is_active", "note", "created_at")
     list_editable = ("content_mode", "is_active", "note")

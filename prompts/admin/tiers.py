@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
+from ourvidz_admin.admin.base import PortalAdmin
 from prompts.models import UserTierAssignment
 
 User = get_user_model()
@@ -18,7 +19,7 @@ class UserTierInline(admin.StackedInline):
 
 
 @admin.register(UserTierAssignment)
-class UserTierAssignmentAdmin(admin.ModelAdmin):
+class UserTierAssignmentAdmin(PortalAdmin):
     list_display = ("user", "tier", "updated_at")
     list_editable = ("tier",)
     list_filter = ("tier",)

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
+from ourvidz_admin.admin.base import PortalAdmin
 from ourvidz_admin.admin.filters import CreatedRangeFilter, SoftDeletedFilter
 from ourvidz_admin.admin.mixins import truncate
 from ourvidz_admin.admin.transfer import TransferAdminMixin
@@ -11,7 +12,7 @@ from prompts.resources import PromptVersionResource
 
 
 @admin.register(PromptTag)
-class PromptTagAdmin(admin.ModelAdmin):
+class PromptTagAdmin(PortalAdmin):
     list_display = ("name", "swatch", "color")
     list_editable = ("color",)
     search_fields = ("name",)
@@ -30,7 +31,7 @@ class PromptVersionTagInline(admin.TabularInline):
 
 
 @admin.register(PromptVersion)
-class PromptVersionAdmin(TransferAdminMixin, admin.ModelAdmin):
+class PromptVersionAdmin(TransferAdminMixin, PortalAdmin):
     resource_classes = (PromptVersionResource,)
     list_display = ("label", "model_name", "prompt", "parent_version", "created_at", "deleted_at")
     list_select_related = ("prompt", "parent_version")

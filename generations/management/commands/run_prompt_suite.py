@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from generations.suites import series_jobs, series_pending, suite_failures, suite_submit, suite_summary
+from ourvidz_admin.db import short_id
 from prompts.placeholders import variables_parse
 
 
@@ -86,7 +87,7 @@ class Command(BaseCommand):
         rows = [("version", "model", "status", "rating", "time s")]
         for job in jobs:
             version = job.prompt_version
-            label = (version.name or str(version.pk)[:8]) if version else "—"
+            label = (version.name or short_id(version.pk)) if version else "—"
             seconds = f"{job.generation_time.total_seconds():.1f}" if job.generation_time else "—"
             rows.append((label[:40], job.model_type, job.status, str(job.quality_rating or "—"), seconds))
         widths = [max(len(row[i]) for row in rows) for i in range(5)]
