@@ -11,13 +11,15 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Runtime requirements for `make run`; tests and tooling add requirements-dev.txt.
 $(BIN)/.installed: requirements.txt
+	@echo "Installing the runtime requirements into $(VENV) (first run only: a few minutes; pip shows each package)"
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install --progress-bar on -r requirements.txt
 	touch $@
 
 $(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
-	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	@echo "Installing the test and tooling requirements"
+	$(BIN)/python -m pip install --progress-bar on -r requirements-dev.txt
 	touch $@
 
 install: $(BIN)/.installed

@@ -53,7 +53,7 @@ PRESETS = (
      {"quality": 1.3, "detail": 1.2, "nsfw": 0.6, "style": 1.1}, {**_QWEN, "expansion_target": 2000}, False, False),
 )
 COMPEL_CONFIGS = (
-    ("Guide defaults", _WEIGHTS, True),
+    ("Default weights", _WEIGHTS, True),
     ("Quality heavy", {"quality": 1.5, "detail": 1.1, "nsfw": 0.8, "style": 1.0}, False),
     ("Detail heavy", {"quality": 1.1, "detail": 1.5, "nsfw": 0.8, "style": 1.0}, False),
     ("Style forward", {"quality": 1.0, "detail": 1.0, "nsfw": 0.8, "style": 1.6}, False),

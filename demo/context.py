@@ -9,7 +9,7 @@ from demo.users import DEMO_USERS, REVIEWER_ROLES
 from prompts.models import Agent, Character, Prompt, PromptTemplate
 
 # How often each Compel configuration is picked (by name); the guide's defaults dominate.
-COMPEL_SHARES = {"Guide defaults": 30, "Quality heavy": 12, "Detail heavy": 10, "Style forward": 8,
+COMPEL_SHARES = {"Default weights": 30, "Quality heavy": 12, "Detail heavy": 10, "Style forward": 8,
                  "Neutral 1.0": 8, "Soft touch": 5, "Portrait tuned": 10, "Landscape tuned": 8, "Max push": 4,
                  "Minimal": 5}
 

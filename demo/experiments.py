@@ -31,8 +31,8 @@ AB_TESTS = (
      "0.75", "1.20", 14, True, False),
     ("WAN motion prompts: Qwen vs plain", "wan-motion-ab", "WAN", PLAIN, {"enhancement_strategy": "qwen"},
      "0.75", "1.20", 9, True, False),
-    ("Guide-default Compel vs plain (draft)", "compel-defaults-ab", "SDXL", PLAIN,
-     {"enhancement_strategy": "compel", "compel_config": str(demo_uuid("compel", "Guide defaults"))},
+    ("Default Compel weights vs plain (draft)", "compel-defaults-ab", "SDXL", PLAIN,
+     {"enhancement_strategy": "compel", "compel_config": str(demo_uuid("compel", "Default weights"))},
      "0.50", "1.00", 2, False, False),
 )
 DRAFT_PROMPTS = ("portrait of a woman with freckles", "a ceramic teapot on a linen tablecloth",

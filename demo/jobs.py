@@ -191,7 +191,7 @@ def _lineage(job: Job, ctx: DemoContext, tags) -> None:
 
 
 def _timeline(rng: random.Random, job: Job, now: datetime) -> None:
-    """Timestamps and status; a job whose run would end after ``now`` is still queued or processing."""
+    """Timestamps and status; a job whose run would end after ``now`` is still queued."""
     if rng.random() < 0.015:  # a busy last hour with a backlog, so live views have something to show
         age, wait = rng.uniform(0, 3_600), rng.uniform(5, 900)
     else:  # half uniform, half ramping up toward now: recent days are busier
@@ -208,11 +208,13 @@ def _timeline(rng: random.Random, job: Job, now: datetime) -> None:
         return _cancel(rng, job, start, run, now)
     if start > now:
         return _unstarted(job)
-    job.started_at = start
     end = start + timedelta(seconds=run * (1 if outcome == JobStatus.COMPLETED else rng.uniform(0.1, 0.9)))
     if end > now:
-        job.status, job.progress = JobStatus.PROCESSING, round(min(0.95, (now - start).total_seconds() / run), 2)
-    elif outcome == JobStatus.COMPLETED:
+        # No demo job is left processing: no worker of the demo holds it, so the first reaper pass (at
+        # `make run`) would fail it as "worker died". One that would still run is still waiting instead.
+        return _unstarted(job)
+    job.started_at = start
+    if outcome == JobStatus.COMPLETED:
         job.status, job.completed_at, job.progress = JobStatus.COMPLETED, end, 1.0
         job.inference_time_ms = int((run - (job.enhancement_time_ms or 0) / 1000) * 1000)
     else:
@@ -235,6 +237,7 @@ def _cancel(rng, job: Job, start: datetime, run: float, now: datetime) -> None:
 def _unstarted(job: Job) -> None:
     """A queued job has not been enhanced yet: nothing past the user's prompt exists."""
     job.status, job.progress, job.attempts = JobStatus.QUEUED, 0.0, 0
+    job.started_at, job.worker_name = None, ""
     job.enhanced_prompt = job.final_prompt = ""
     job.enhancement_time_ms = job.qwen_expansion_percentage = job.qwen_tokens_used = None
 

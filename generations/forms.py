@@ -43,7 +43,8 @@ class OutputChoiceField(forms.ModelChoiceField):
 class PromptTestRowForm(forms.Form):
     """One prompt of a batch; a row whose prompt and version are both empty is skipped."""
 
-    prompt = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+    prompt = forms.CharField(required=False, widget=forms.Textarea(attrs={
+        "rows": 2, "class": "prompt", "placeholder": "prompt (Ctrl+Enter submits the batch)"}))
     model_type = forms.ChoiceField(choices=ModelType.choices, initial=ModelType.SDXL)
     strategy = forms.ChoiceField(choices=[*EnhancementStrategy.choices, ("auto", "Auto (configuration)")],
                                  initial=EnhancementStrategy.NONE)
@@ -64,6 +65,9 @@ class PromptTestRowForm(forms.Form):
     strength = forms.FloatField(required=False, min_value=0.01, max_value=1, label="Strength",
                                 widget=forms.NumberInput(attrs={"step": "0.01", "style": "width:5em"}),
                                 help_text="SDXL image-to-image only.")
+    seed = forms.IntegerField(required=False, min_value=0, max_value=2**63 - 1, label="Seed",
+                              widget=forms.NumberInput(attrs={"style": "width:9em", "placeholder": "random"}),
+                              help_text="Empty: a random seed, shown on the job afterwards.")
     clip_skip = forms.IntegerField(required=False, min_value=0, max_value=12, label="Clip skip",
                                    widget=forms.NumberInput(attrs={"style": "width:4em"}),
                                    help_text="SDXL without Compel.")
@@ -90,7 +94,7 @@ class PromptTestRowForm(forms.Form):
         data = self.cleaned_data
         return not (data.get("prompt") or "").strip() and not any(
             data.get(name) not in (None, "", {}) for name in ("prompt_version", "image", "input_output", "strength",
-                                                              "clip_skip", "variables"))
+                                                              "clip_skip", "seed", "variables"))
 
 
 PromptTestFormSet = forms.formset_factory(PromptTestRowForm, extra=BATCH_SIZE, max_num=BATCH_SIZE,

@@ -38,6 +38,7 @@ from analytics.abtests.services import (
 from analytics.admin.abtest_forms import PLAN_FIELDS, ABTestCreateForm
 from analytics.choices import ABTestStatus
 from analytics.models import PromptABTest
+from ourvidz_admin import db
 
 
 def abtest_urls(model_admin) -> list:
@@ -188,12 +189,13 @@ def rate_view(request, model_admin, object_id):
     """The blind rating page of one test: every pair as a card, the script shows one at a time."""
     test = get_object_or_404(PromptABTest.objects.only("id", "planned_pairs", "status"), pk=object_id)
     if test.status == ABTestStatus.CANCELLED:
-        model_admin.message_user(request, f"Test {test.test_name} is cancelled; its outputs can no longer be "
+        model_admin.message_user(request, f"Test {db.short_id(test.pk)} is cancelled; its outputs can no longer be "
                                           "rated.", messages.WARNING)
         return redirect(reverse("admin:analytics_promptabtest_rate_index"))
     cards = [_card(test.pk, pair) for pair in ab_test_blind_pairs(ab_test=test)]
-    # Named by short id only: test names and series often say what is being compared.
-    context = {**model_admin.admin_site.each_context(request), "title": f"Blind rating: {test.test_name}",
+    # Named by short id only (the random tail, so tests started together differ): test names and series
+    # often say what is being compared.
+    context = {**model_admin.admin_site.each_context(request), "title": f"Blind rating: test {db.short_id(test.pk)}",
                "opts": PromptABTest._meta, "test": test, "cards": cards}
     return TemplateResponse(request, "admin/analytics/promptabtest/rate.html", context)
 

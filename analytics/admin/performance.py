@@ -50,13 +50,15 @@ def performance_context(period: tuple[str, Window]) -> dict:
     library are each read once.
     """
     cache: dict = {}
+    metrics = get_dashboard_metrics(period, cache=cache)
     return {
-        "period": period[0], "periods": list(PERIOD_HOURS), "min_uses": DEFAULT_MIN_USES,
-        "metrics": get_dashboard_metrics(period, cache=cache),
+        "period": period[0], "periods": list(PERIOD_HOURS), "min_uses": DEFAULT_MIN_USES, "metrics": metrics,
         "top": get_top_performing_prompts(period, 10, min_uses=DEFAULT_MIN_USES, cache=cache),
         "prompts": prompt_performance_table(period, cache=cache), "trend": prompt_usage_trend(period),
         "would_be_alerts": get_performance_alerts(period, cache=cache),
         "recent_alerts": list(alert_list(filters={"status": "active"})[:RECENT_ALERTS]),
+        # Active = open or acknowledged, as the "active" status filter of the list behind the link.
+        "active_alert_count": metrics["alerts"]["open"]["total"] + metrics["alerts"]["acknowledged"],
     }
 
 

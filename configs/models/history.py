@@ -25,6 +25,7 @@ class ModelConfigHistory(UUIDModel):
     class Meta:
         db_table = "model_config_history"
         ordering = ("-created_at",)
+        verbose_name_plural = "model config history"
         indexes = [models.Index("model_type", F("created_at").desc(), name="model_config_history_idx")]
         constraints = [one_of("model_type", ModelType, "model_config_history_model_type_valid")]
 

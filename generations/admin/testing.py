@@ -15,6 +15,7 @@ from ourvidz_admin.choices import ModelType
 from ourvidz_admin.queues import QueueUnavailable
 
 RECENT = 20
+DEFAULT_SERIES = "prompt-testing"
 
 
 def testing_urls(model_admin) -> list:
@@ -67,6 +68,7 @@ def _submit_rows(request, batch, rows, jobs: list[Job]) -> None:
                     templates=[data["template"]] if data["template"] else [],
                     input_files=[data["image"]] if data["image"] else [], input_output=data["input_output"],
                     strength=data["strength"], clip_skip=data["clip_skip"], variables=data["variables"],
+                    seed=data["seed"],
                 ))
             except ValidationError as exc:
                 _add_errors(form, exc)
@@ -91,7 +93,8 @@ def prompt_testing_view(request, model_admin):
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     can_submit = request.user.has_perm("generations.add_job")
-    batch = PromptTestBatchForm(request.POST or None, initial={"test_series": request.GET.get("series")})
+    batch = PromptTestBatchForm(request.POST or None,
+                                initial={"test_series": request.GET.get("series") or DEFAULT_SERIES})
     rows = PromptTestFormSet(request.POST or None, request.FILES or None, prefix="row")
     if request.method == "POST":
         if not can_submit:
@@ -107,7 +110,7 @@ def prompt_testing_view(request, model_admin):
                 return redirect(f"{request.path}?series={batch.cleaned_data['test_series']}")
             if not any(form.errors for form in rows):
                 model_admin.message_user(request, "Type at least one prompt.", messages.WARNING)
-    series = request.GET.get("series") or (batch.data.get("test_series") if batch.is_bound else "") or "prompt-testing"
+    series = request.GET.get("series") or (batch.data.get("test_series") if batch.is_bound else "") or DEFAULT_SERIES
     context = {
         **model_admin.admin_site.each_context(request), "title": "Prompt testing", "opts": Job._meta,
         "batch": batch, "rows": rows, "can_submit": can_submit, "series": series,
@@ -120,5 +123,5 @@ def prompt_testing_view(request, model_admin):
 def prompt_testing_export_view(request, model_admin):
     if not model_admin.has_export_permission(request):
         raise PermissionDenied
-    series = request.GET.get("series") or "prompt-testing"
+    series = request.GET.get("series") or DEFAULT_SERIES
     return job_csv_response(_results(request, series).prefetch_related(None), name=f"prompt-tests-{series}")

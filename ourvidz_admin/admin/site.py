@@ -37,7 +37,6 @@ PAGES = (
     ("System Health", "▶ System health", "admin:gpu_system_health", "gpu.view_workerheartbeat"),
     ("Analytics", "▶ Prompt performance", "admin:analytics_prompt_performance",
      "analytics.view_promptperformancedaily"),
-    ("Analytics", "▶ Active alerts", "admin:analytics_alert_changelist", "analytics.view_alert"),
     # The analytics dashboards (analytics/admin/dashboards.py); each page checks its full permission set.
     ("Analytics", "▶ Model analytics", "admin:analytics_model_analytics", "analytics.view_modelperformancelog"),
     ("Analytics", "▶ Enhanced prompt analytics", "admin:analytics_enhanced_prompts", "analytics.view_promptabtest"),
@@ -46,6 +45,12 @@ PAGES = (
      "analytics.view_jobstatsdaily"),
     ("Analytics", "▶ User adoption", "admin:analytics_user_adoption", "analytics.view_userenhancementadoption"),
 )
+# Where each section's header links: its main page, or the first entry the user can open when that one is hidden.
+SECTION_HOME = {
+    "Prompt Testing": "admin:generations_job_prompt_testing", "Analytics": "admin:analytics_prompt_performance",
+    "Jobs": "admin:generations_job_changelist", "Model Configuration": "admin:configs_enhancedmodelconfig_changelist",
+    "System Health": "admin:gpu_system_health", "Users": "admin:auth_user_changelist",
+}
 _POSITION = {key: (index, order) for index, keys in enumerate(SECTIONS.values()) for order, key in enumerate(keys)}
 _OTHER = "System Health"
 
@@ -79,6 +84,7 @@ class OurVidzAdminSite(admin.AdminSite):
         ordered = sorted(sections.values(), key=lambda s: s["_index"])
         for section in ordered:
             section["models"].sort(key=lambda m: (m["_order"], m["name"]))
+            section["app_url"] = _home_url(section)
         return ordered
 
     def _add_pages(self, request, sections: dict) -> None:
@@ -93,3 +99,14 @@ class OurVidzAdminSite(admin.AdminSite):
                 "name": label, "object_name": "page", "admin_url": url, "add_url": None,
                 "view_only": True, "perms": {"view": True}, "_order": -1,
             })
+
+
+def _home_url(section: dict) -> str:
+    urls = [model["admin_url"] for model in section["models"] if model.get("admin_url")]
+    try:
+        home = reverse(SECTION_HOME[section["name"]])
+    except (KeyError, NoReverseMatch):
+        home = None
+    if home in urls:
+        return home
+    return urls[0] if urls else section["app_url"]

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX, YAML
+from tablib import InvalidDimensions
 
 from ourvidz_admin.import_jobs import import_enqueue, import_status, inline_rows
 from ourvidz_admin.queues import QueueUnavailable
@@ -67,7 +68,10 @@ def read_failure_message(exc: Exception, input_format) -> str:
                 "decoded. Save it as UTF-8 and try again.")
     if isinstance(exc, ImportFileError):
         return str(exc)
-    if isinstance(exc, ValueError):
+    if isinstance(exc, InvalidDimensions):
+        return (f"The file could not be read as {name}: a row has more or fewer values than the header row has "
+                "columns. Check for unquoted commas or a missing value.")
+    if isinstance(exc, ValueError) and str(exc).strip():
         return f"The file could not be read as {name}: {exc}"
     return f"The file could not be read as {name}: check that it is a well-formed {name} file and that the format " \
            "chosen matches it."

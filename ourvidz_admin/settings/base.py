@@ -5,10 +5,19 @@ Everything that differs between machines comes from the environment through
 an embedded Redis server, both under ``var/``.
 """
 
+import os
+
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from ourvidz_admin.env import BASE_DIR, env, env_bool, env_int, env_list, env_url
+
+# Workers load models in the parent process and fork a work horse per job; Hugging Face tokenizers warn at
+# every fork ("The current process just got forked, after parallelism has already been used ...") unless
+# their thread pool is off, which costs nothing for prompts of a few hundred tokens. Models load from local
+# directories only, so the hub is never asked for anything.
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 VAR_DIR = BASE_DIR / "var"
 VAR_DIR.mkdir(exist_ok=True)

@@ -7,7 +7,8 @@ from ourvidz_admin import db, formatting
 
 register = template.Library()
 
+# ``seconds`` is registered as ``from_seconds``: the dashboards' own ``seconds`` filter takes milliseconds.
 for _name, _function in formatting.FORMATS.items():
-    register.filter(_name, _function)
+    register.filter("from_seconds" if _name == "seconds" else _name, _function)
 
 register.filter("short_id", db.short_id)

@@ -15,6 +15,7 @@ from PIL.PngImagePlugin import PngInfo
 from analytics.models import PromptABTest
 from configs.services import model_backend_set
 from generations.models import Job
+from ourvidz_admin import db
 from tests.factories import ABTestPairFactory, CompelConfigFactory, JobFactory, OutputFactory, PromptABTestFactory
 
 pytestmark = pytest.mark.django_db
@@ -221,7 +222,7 @@ def test_index_lists_the_blind_rating_page_for_raters(client, role_user):
     links = [m["admin_url"] for s in index.context["app_list"] for m in s["models"]]
     assert _url("rate_index") in links
     content = listing.content.decode()
-    assert str(running.pk)[:8] in content and "Now running" not in content
+    assert db.short_id(running.pk) in content and "Now running" not in content
     assert json.loads(client.get(_url("plan"), {"target_lift": "1", "alpha": "0.05", "power": "0.8",
                                                 "sd_difference": "1"}).content)["planned_pairs"] == 10
 
@@ -322,7 +323,7 @@ def test_a_cancelled_test_cannot_be_rated_blind(client, role_user, pair):
 
     assert [t.pk for t in index.context["tests"]] == [running.pk]
     assert page.redirect_chain == [(_url("rate_index"), 302)]
-    assert _messages(page) == [f"Test {str(pair.ab_test.pk)[:8]} is cancelled; its outputs can no longer be rated."]
+    assert _messages(page) == [f"Test {db.short_id(pair.ab_test.pk)} is cancelled; its outputs can no longer be rated."]
     assert rating.status_code == 400 and rating.json() == {"errors": {"status": [
         "This test is cancelled; its outputs can no longer be rated."]}}
     assert Job.objects.filter(quality_rating__isnull=False).count() == 0

@@ -71,7 +71,8 @@ def test_performance_page_explains_a_bad_period_and_needs_the_permission(client,
 def test_index_links_the_pages(admin_client):
     page = admin_client.get("/admin/").content.decode()
 
-    assert PAGE in page and "Prompt performance" in page and "Active alerts" in page
+    assert PAGE in page and "Prompt performance" in page and "/admin/analytics/alert/" in page
+    assert "Active alerts" not in page  # the Alerts list (filtered to active by default) is listed once
 
 
 def test_alert_list_shows_active_alerts_by_severity_then_recency(admin_client):

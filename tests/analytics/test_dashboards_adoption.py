@@ -108,7 +108,7 @@ def test_page_renders_for_every_role(client, role_user, dataset, role):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "41.67%" in html and "4.17/5" in html and "8+" in html and "29.17%" in html
+    assert "41.7%" in html and "4.17/5" in html and "8+" in html and "29.2%" in html
 
 
 def test_page_query_count(admin_client, dataset, django_assert_num_queries):

@@ -121,7 +121,7 @@ def test_page_renders_for_every_role(client, role_user, rollup_dataset, role):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Qwen Only" in html and "75.00%" in html and "+1.00" in html and "9.0 s" in html
+    assert "Qwen Only" in html and "75.0%" in html and "+1.00" in html and "9,000 ms" in html
 
 
 def test_page_query_count(admin_client, rollup_dataset, django_assert_num_queries):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analytics.dashboards.live import live_job_queue, live_prompt_performance
+from ourvidz_admin import db
 from tests.factories import JobFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,13 +97,13 @@ def test_page_renders_and_refreshes_for_every_role(client, role_user, jobs, role
 
     html = page.content.decode()
     assert page.status_code == 200
-    assert "50.00%" in html and "42.86%" in html and "↗ +7.14 pts" in html and "↘ −3.57 pts" in html
-    assert "12.0 s" in html and "↗ +2.5 s" in html and str(jobs["queued"].pk)[:8] in html
+    assert "50.0%" in html and "42.9%" in html and "↗ +7.1 pts" in html and "↘ −3.6 pts" in html
+    assert "12.0 s" in html and "↗ +2,500 ms" in html and db.short_id(jobs["queued"].pk) in html
     assert 'data-refresh-ms="15000"' in html and "setInterval(refresh" in html
     assert fragments.status_code == 200
     assert set(fragments.json()["html"]) == {"live-status", "live-metrics", "live-active", "live-finished",
                                              "live-strategies"}
-    assert "↗ +7.14 pts" in fragments.json()["html"]["live-metrics"]
+    assert "↗ +7.1 pts" in fragments.json()["html"]["live-metrics"]
 
 
 def test_page_and_fragments_query_count(admin_client, jobs, django_assert_num_queries):

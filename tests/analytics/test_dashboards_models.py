@@ -128,7 +128,7 @@ def test_page_renders_for_every_role(client, role_user, dataset, role):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "75.00%" in html and "45.0 s" in html and "33.33%" in html and "2026-03-10" in html
+    assert "75.0%" in html and "45.0 s" in html and "33.3%" in html and "2026-03-10" in html
     assert '<strong>Model analytics</strong>' in html
 
 

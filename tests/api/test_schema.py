@@ -1,5 +1,7 @@
 """The OpenAPI schema validates without warnings, the docs page serves offline, and fuzzing finds no 5xx."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 
@@ -19,6 +21,16 @@ def test_schema_and_docs_are_served(api):
     assert schema.status_code == 200 and schema.json()["openapi"].startswith("3.")
     assert docs.status_code == 200
     assert b"drf_spectacular_sidecar/swagger-ui-dist" in docs.content and b"cdn" not in docs.content.lower()
+
+
+@pytest.mark.parametrize("page", ["/api/docs/", "/api/redoc/"])
+def test_api_docs_load_nothing_from_outside(api, page):
+    """Scripts, styles and fonts of both docs pages are the portal's own (a fresh install is offline)."""
+    html = api.get(page).content.decode()
+    references = re.findall(r'(?:src|href)="([^"]+)"', html)
+
+    assert references and all(ref.startswith("/") for ref in references), references
+    assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
 
 
 FUZZED_WRITES = {("POST", "/api/generations/"), ("POST", "/api/prompt-versions/"),

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from analytics.models import EnhancementEffectiveness, JobEnhancementAnalysis
+from ourvidz_admin import db
 from tests import factories as f
 
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
@@ -53,7 +54,7 @@ def test_admin_pages_load_for_superuser(admin_client, superuser, model, model_ad
     assert changelist.status_code == 200
     assert add.status_code == (200 if model_admin.has_add_permission(request) else 403)
     assert change.status_code == 200
-    assert str(obj.pk)[:8] in changelist.content.decode() or changelist.context["cl"].result_count >= 1
+    assert db.short_id(obj.pk) in changelist.content.decode() or changelist.context["cl"].result_count >= 1
 
 
 @pytest.mark.django_db
