@@ -3,8 +3,6 @@
 Here rather than in configs: the impact columns read the jobs of each change's model.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
@@ -13,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from analytics.config_impact import config_change_impact, config_change_refresh_impact
 from configs.models import ConfigChangeHistory, ModelConfigHistory
 from configs.selectors import config_change_next_at_subquery
+from ourvidz_admin import formatting
 from ourvidz_admin.admin.base import PortalAdmin
 from ourvidz_admin.admin.filters import created_range_filter
 from ourvidz_admin.admin.mixins import ReadOnlyAdminMixin
@@ -35,25 +34,12 @@ class ImpactChangeList(ChangeList):
             change.impact = config_change_impact(change=change)
 
 
-def _places(value: Decimal | None, places: str) -> Decimal | None:
-    return None if value is None else value.quantize(Decimal(places), ROUND_HALF_UP)
-
-
 def _before_after(change, key: str, show) -> str:
     impact = getattr(change, "impact", None) or config_change_impact(change=change)
-    return f"{show(impact['before'][key])} → {show(impact['after'][key])}"
+    return format_html('<span class="num">{} → {}</span>', show(impact["before"][key]), show(impact["after"][key]))
 
 
-def _rate(value) -> str:
-    return "—" if value is None else f"{_places(value * 100, '0.1')}%"
-
-
-def _rating(value) -> str:
-    return "—" if value is None else str(_places(value, "0.01"))
-
-
-def _seconds(value) -> str:
-    return "—" if value is None else f"{_places(value, '0.01')} s"
+_rate, _rating, _seconds = formatting.fraction, formatting.rating, formatting.seconds
 
 
 @admin.register(ConfigChangeHistory)
@@ -69,6 +55,7 @@ class ConfigChangeHistoryAdmin(ReadOnlyAdminMixin, PortalAdmin):
     search_fields = ("config_name", "change_summary")
     readonly_fields = ("impact_table",)
     actions = ("refresh_impact",)
+    column_formats = {"quality_impact": "signed", "performance_impact": "signed"}
 
     def get_changelist(self, request, **kwargs):
         return ImpactChangeList
@@ -81,7 +68,7 @@ class ConfigChangeHistoryAdmin(ReadOnlyAdminMixin, PortalAdmin):
 
     @admin.display(description="jobs (before → after)")
     def jobs_before_after(self, obj):
-        return _before_after(obj, "jobs", str)
+        return _before_after(obj, "jobs", formatting.count)
 
     @admin.display(description="success (before → after)")
     def success_before_after(self, obj):
@@ -100,7 +87,7 @@ class ConfigChangeHistoryAdmin(ReadOnlyAdminMixin, PortalAdmin):
         impact = config_change_impact(change=obj)
         rows = [
             ("window", f"{impact['before']['start']:%Y-%m-%d %H:%M} → {impact['after']['end']:%Y-%m-%d %H:%M}"),
-            ("jobs", f"{impact['before']['jobs']} → {impact['after']['jobs']}"),
+            ("jobs", f"{formatting.count(impact['before']['jobs'])} → {formatting.count(impact['after']['jobs'])}"),
             ("success rate", f"{_rate(impact['before']['success_rate'])} → {_rate(impact['after']['success_rate'])}"),
             ("mean rating", f"{_rating(impact['before']['mean_rating'])} → {_rating(impact['after']['mean_rating'])}"),
             ("mean time", f"{_seconds(impact['before']['mean_time_s'])} → {_seconds(impact['after']['mean_time_s'])}"),

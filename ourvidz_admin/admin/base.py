@@ -12,6 +12,7 @@ from functools import cache
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.html import format_html
 
 from ourvidz_admin import formatting
 from ourvidz_admin.admin.mixins import clip
@@ -58,8 +59,8 @@ def _column(model: type[models.Model], name: str, kind: str):
     else:
         function = formatting.FORMATS[kind]
 
-        def write(obj):
-            return function(getattr(obj, name))
+        def write(obj):  # one line, tabular figures (portal.css ".num")
+            return format_html('<span class="num">{}</span>', function(getattr(obj, name)))
 
     write.__name__ = name
     write.short_description = field.verbose_name

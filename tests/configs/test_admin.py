@@ -256,7 +256,9 @@ def test_history_list_shows_before_and_after_figures(admin_client):
     row = response.context["cl"].result_list[0]
     admin_ = response.context["cl"].model_admin
     assert [admin_.jobs_before_after(row), admin_.success_before_after(row), admin_.rating_before_after(row),
-            admin_.time_before_after(row)] == ["2 → 1", "50.0% → 100.0%", "3.00 → 5.00", "4.00 s → 3.00 s"]
+            admin_.time_before_after(row)] == [
+        '<span class="num">2 → 1</span>', '<span class="num">50.0% → 100.0%</span>',
+        '<span class="num">3.00 → 5.00</span>', '<span class="num">4,000 ms → 3,000 ms</span>']
     assert "50.0% → 100.0%" in response.content.decode()
 
 

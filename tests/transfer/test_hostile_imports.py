@@ -21,7 +21,8 @@ LAUGHS = "\n".join(
 ROW = {"id": "", "prompt": "", "name": "v", "description": "", "system_prompt": "s", "user_prompt": "u",
        "model_name": "SDXL", "parameters": "", "parent_version": "", "tags": "", "created_by": "",
        "created_at": "", "deleted_at": ""}
-LEAKS = ("Traceback", "Error'", "Error:", "/work/", "site-packages", "encountered while")
+LEAKS = ("Traceback", "Error'", "Error:", "/work/", "site-packages", "encountered while", "InvalidDimensions",
+         "UnicodeDecodeError")
 
 
 def _import(tmp_path, name: str, content: bytes) -> str:
@@ -66,6 +67,7 @@ def test_an_oversized_yaml_file_is_refused_by_size(tmp_path, monkeypatch):
     ("laughs.yaml", LAUGHS, "3", "YAML aliases (*a) are not accepted (line 2)"),
     ("latin1.csv", b"id,name\n,caf\xe9\n", "0", "The file is not UTF-8 text"),
     ("broken.json", b"[{", "1", "The file could not be read as JSON"),
+    ("ragged.csv", b"id,name\n,a,b,c\n", "0", "a row has more or fewer values than the header row has columns"),
 ])
 def test_the_admin_refuses_unreadable_files_without_internals(admin_client, name, content, fmt, expected):
     response = admin_client.post(reverse("admin:prompts_promptversion_import"),
