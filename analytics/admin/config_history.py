@@ -36,7 +36,9 @@ class ImpactChangeList(ChangeList):
 
 def _before_after(change, key: str, show) -> str:
     impact = getattr(change, "impact", None) or config_change_impact(change=change)
-    return format_html('<span class="num">{} → {}</span>', show(impact["before"][key]), show(impact["after"][key]))
+    # Each figure on one line; the pair may break after the arrow in a narrow column.
+    return format_html('<span class="num">{}</span> → <span class="num">{}</span>', show(impact["before"][key]),
+                       show(impact["after"][key]))
 
 
 _rate, _rating, _seconds = formatting.fraction, formatting.rating, formatting.seconds

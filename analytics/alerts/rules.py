@@ -33,6 +33,7 @@ from analytics.choices import AlertMetric, Comparison
 from analytics.models import AlertRule
 from analytics.prompt_windows import Totals, Window, cached_totals, library_prompts
 from generations.models import Job
+from ourvidz_admin import formatting
 from ourvidz_admin.choices import ENHANCED_STRATEGIES, EnhancementStrategy, JobStatus
 from prompts.choices import PromptStatus
 
@@ -96,14 +97,14 @@ def _prompt_value(metric: str, totals: Totals, min_samples: int) -> tuple[Fracti
 
 _PROMPT_TEXT = {
     AlertMetric.LOW_USAGE: "{value:.0f} uses in the last {hours} h (alert when {direction} {threshold:.0f})",
-    AlertMetric.SUCCESS_RATE: "success rate {value}% over {samples} uses in the last {hours} h "
-                              "(alert when {direction} {threshold}%)",
-    AlertMetric.ERROR_RATE: "error rate {value}% over {samples} uses in the last {hours} h "
-                            "(alert when {direction} {threshold}%)",
+    AlertMetric.SUCCESS_RATE: "success rate {value_pct} over {samples} uses in the last {hours} h "
+                              "(alert when {direction} {threshold_pct})",
+    AlertMetric.ERROR_RATE: "error rate {value_pct} over {samples} uses in the last {hours} h "
+                            "(alert when {direction} {threshold_pct})",
     AlertMetric.MEAN_RATING: "mean rating {value}/5 over {samples} rated uses in the last {hours} h "
                              "(alert when {direction} {threshold})",
-    AlertMetric.RESPONSE_TIME: "mean response {value:.0f} ms over {samples} timed uses in the last {hours} h "
-                               "(alert when {direction} {threshold:.0f} ms)",
+    AlertMetric.RESPONSE_TIME: "mean response {value_ms} over {samples} timed uses in the last {hours} h "
+                               "(alert when {direction} {threshold_ms})",
 }
 
 
@@ -121,7 +122,9 @@ def _prompt_findings(rule: AlertRule, window: Window, totals: dict, library: lis
         label = prompt.display_name or prompt.name
         text = _PROMPT_TEXT[rule.metric].format(
             value=_round(value), samples=samples, hours=window.hours, direction=rule.comparison,
-            threshold=rule.threshold,
+            threshold=rule.threshold, value_pct=formatting.percent(value),
+            threshold_pct=formatting.percent(rule.threshold), value_ms=formatting.ms(value),
+            threshold_ms=formatting.ms(rule.threshold),
         )
         findings.append(Finding(PROMPT, str(prompt.pk), label, _round(value), samples, fires(rule, value),
                                 f"{label}: {text}."))

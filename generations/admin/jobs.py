@@ -20,7 +20,7 @@ from generations.export import job_csv_response
 from generations.lineage import describe_call
 from generations.models import GenerationImageInput, GenerationImageOutput, Job
 from generations.services import REVIEW_FIELDS, job_rate, job_review_check
-from ourvidz_admin import db
+from ourvidz_admin import db, formatting
 from ourvidz_admin.admin.base import PortalAdmin
 from ourvidz_admin.admin.filters import ArchivedFilter, CreatedRangeFilter, DateRangeFilter
 from ourvidz_admin.admin.mixins import LargeTableAdminMixin, clip
@@ -28,11 +28,15 @@ from ourvidz_admin.admin.mixins import LargeTableAdminMixin, clip
 
 class OutputInline(admin.TabularInline):
     model = GenerationImageOutput
-    fields = ("order_index", "preview", "mime_type", "width", "height", "frame_count", "file_size_bytes")
+    fields = ("order_index", "preview", "mime_type", "width", "height", "frame_count", "file_size")
     readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = True
+
+    @admin.display(description="file size")
+    def file_size(self, obj):
+        return f"{formatting.count(obj.file_size_bytes)} bytes" if obj.file_size_bytes is not None else "—"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -106,13 +110,13 @@ class JobAdmin(LargeTableAdminMixin, PortalAdmin):
         (None, {"fields": ("id", "user", "model_type", "job_type", "status", "error_message", "attempts")}),
         ("Prompt", {"fields": ("original_prompt", "enhanced_prompt", "final_prompt", "negative_prompt",
                                "prompt_version", "character", "content_mode", "tags", "test_series")}),
-        ("Enhancement", {"fields": ("enhancement_strategy", "enhancement_time_ms", "expansion",
-                                    "qwen_expansion_percentage", "qwen_tokens_used", "compel_config",
+        ("Enhancement", {"fields": ("enhancement_strategy", "enhancement_time", "expansion",
+                                    "qwen_expansion", "qwen_tokens_used", "compel_config",
                                     "compel_weights", "quality_improvement")}),
         ("Parameters", {"fields": ("model_config", "seed", "num_inference_steps", "guidance_scale", "width",
                                    "height", "frame_count", "denoise_strength", "clip_skip", "model_used",
                                    "pipeline_call", "not_applied")}),
-        ("Execution", {"fields": ("progress", "worker_name", "inference_time_ms", "time", "created_at",
+        ("Execution", {"fields": ("progress_shown", "worker_name", "inference_time", "time", "created_at",
                                   "queued_at", "started_at", "completed_at", "failed_at", "cancelled_at",
                                   "cancel_requested_at", "archived_at", "updated_at", "metadata")}),
         ("Lineage", {"fields": ("lineage_table",)}),
@@ -237,6 +241,23 @@ class JobAdmin(LargeTableAdminMixin, PortalAdmin):
     def expansion(self, obj):
         value = obj.expansion_percentage
         return "—" if value is None else f"{value:+.0f}%"
+
+    # Read-only figures of the job page, written as every list writes them (ourvidz_admin.formatting).
+    @admin.display(description="progress")
+    def progress_shown(self, obj):
+        return formatting.fraction(obj.progress, 0)
+
+    @admin.display(description="enhancement time")
+    def enhancement_time(self, obj):
+        return formatting.ms(obj.enhancement_time_ms)
+
+    @admin.display(description="inference time")
+    def inference_time(self, obj):
+        return formatting.ms(obj.inference_time_ms)
+
+    @admin.display(description="Qwen expansion (stored)")
+    def qwen_expansion(self, obj):
+        return formatting.percent(obj.qwen_expansion_percentage)
 
     @admin.display(description="pipeline call")
     def pipeline_call(self, obj):

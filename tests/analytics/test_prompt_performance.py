@@ -214,7 +214,7 @@ def test_performance_alerts_judge_the_period_and_write_nothing(usage, default_ru
         ("low", "Low usage", "Beta", Decimal("2.00")),
         ("low", "Low usage", "Gamma", Decimal("0.00")),
     ]
-    assert alerts[1]["message"] == "Alpha: success rate 60.00% over 5 uses in the last 168 h (alert when below 70.00%)."
+    assert alerts[1]["message"] == "Alpha: success rate 60.0% over 5 uses in the last 168 h (alert when below 70.0%)."
     assert alerts[1]["recommendation"] == DEFAULT_RULES[1]["recommendation"]
     assert [a["subject_label"] for a in get_performance_alerts("day", now=NOW)] == ["Alpha", "Beta", "Gamma"]
     assert not Alert.objects.exists()

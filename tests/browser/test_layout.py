@@ -171,3 +171,21 @@ def test_prompt_testing_gives_the_prompt_the_width_and_submits_with_ctrl_enter(b
     page.keyboard.press("Control+Enter")  # an empty batch: the page answers without creating anything
     page.wait_for_selector("text=Type at least one prompt.")
     assert Job.objects.count() == 0
+
+
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
+def test_the_api_docs_ask_nothing_of_other_hosts(browser, path):
+    """Fonts, scripts, images: a fresh install serves its API docs with no network beyond itself."""
+    UserFactory(username="boss", is_superuser=True)
+    page = browser.page
+    _log_in(page, browser.base_url)
+    requests, errors = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+
+    page.goto(browser.base_url + path, wait_until="networkidle")
+    page.wait_for_selector("text=OurVidz Admin API")
+    browser.snap()
+
+    outside = [url for url in requests if not url.startswith((browser.base_url, "blob:", "data:"))]
+    assert not outside and not errors, (outside, errors)

@@ -22,6 +22,9 @@ def _migrate(targets):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(connection.vendor == "sqlite", reason=(
+    "Migrating back past 0010 remakes the jobs table, which SQLite refuses while the analytics views read "
+    "it; upgrades (forward migrations) run on SQLite, and CI runs this on PostgreSQL."))
 @pytest.mark.django_db(transaction=True)
 def test_moved_models_keep_rows_and_granted_permissions():
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
