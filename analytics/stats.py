@@ -116,6 +116,42 @@ def probability_b_better(a: Sequence[float], b: Sequence[float]) -> float:
     return float(stats.norm.cdf((xb.mean() - xa.mean()) / se))
 
 
+def paired_t_test(a: Sequence[float], b: Sequence[float]) -> TestResult:
+    """Two-sided paired t-test of ``mean(b_i - a_i) = 0`` (``scipy.stats.ttest_rel``)."""
+    xa, xb = _pairs(a, b)
+    result = stats.ttest_rel(xb, xa)
+    return TestResult(float(result.statistic), float(result.pvalue))
+
+
+def paired_difference_interval(a: Sequence[float], b: Sequence[float], confidence: float = 0.95) -> Interval:
+    """Mean of the paired differences ``d_i = b_i - a_i`` with the paired t interval ``d̄ ± t(1-α/2, n-1) · s_d/√n``."""
+    xa, xb = _pairs(a, b)
+    return mean_interval(xb - xa, confidence)
+
+
+def probability_improvement_paired(a: Sequence[float], b: Sequence[float]) -> float:
+    """Probability that the mean paired difference is above zero, from the pairs.
+
+    A flat prior on the mean difference and the Jeffreys prior on its variance give a Student-t
+    posterior: ``P(δ > 0) = F_t(d̄ / (s_d/√n); n - 1)``.
+    """
+    xa, xb = _pairs(a, b)
+    d = xb - xa
+    if d.size < 2:
+        raise ValueError("The probability of improvement needs at least two pairs.")
+    se = float(d.std(ddof=1) / math.sqrt(d.size))
+    if se == 0:
+        return 0.5 if d.mean() == 0 else float(d.mean() > 0)
+    return float(stats.t.cdf(d.mean() / se, d.size - 1))
+
+
+def _pairs(a: Sequence[float], b: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    xa, xb = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if xa.shape != xb.shape:
+        raise ValueError("Paired arms need the same number of ratings.")
+    return xa, xb
+
+
 @dataclass(frozen=True)
 class ProportionTest:
     difference: float

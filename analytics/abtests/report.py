@@ -32,8 +32,14 @@ def results_text(results: dict | None) -> str:
         _arm_line("baseline (a)", results["baseline"]),
         _arm_line("enhanced (b)", results["enhanced"]),
         f"{'difference b − a':<18}{'':>7}  {_num(results['difference'], '{:+.2f}'):>6}  "
-        f"{_interval(results['difference_low'], results['difference_high'], '{:+.2f}')}",
+        f"{_interval(results['difference_low'], results['difference_high'], '{:+.2f}')}  (Welch, unpaired)",
+        f"{'paired b − a':<18}{results['rated_pairs']:>7}  "
+        f"{_num(results.get('paired_difference'), '{:+.2f}'):>6}  "
+        f"{_interval(results.get('paired_low'), results.get('paired_high'), '{:+.2f}')}"
+        "  (paired t, same prompt and seed)",
         "",
+        f"Paired t-test       t = {_num(results.get('paired_t'))}, p = {_p(results.get('paired_p'))}"
+        f"    P(improvement) = {_num(results.get('probability_improvement_paired'), '{:.4f}')} from the pairs",
         f"Welch t-test        t = {_num(results['welch_t'])}, p = {_p(results['welch_p'])}"
         f"    confidence_level = {_num(results['confidence_level'], '{:.4f}')}",
         f"Wilcoxon (pairs)    W = {_num(results['wilcoxon_statistic'], '{:.1f}')}, "

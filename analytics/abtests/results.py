@@ -54,6 +54,12 @@ class ABTestResults:
     difference_high: float | None = None
     welch_t: float | None = None
     welch_p: float | None = None
+    paired_difference: float | None = None
+    paired_low: float | None = None
+    paired_high: float | None = None
+    paired_t: float | None = None
+    paired_p: float | None = None
+    probability_improvement_paired: float | None = None
     wilcoxon_statistic: float | None = None
     wilcoxon_p: float | None = None
     observed_sd_difference: float | None = None
@@ -113,10 +119,19 @@ def _comparison(a: np.ndarray, b: np.ndarray) -> dict:
 def _paired(pairs: np.ndarray) -> dict:
     if len(pairs) < MIN_RATINGS:
         return {}
-    wilcoxon = stats.wilcoxon_signed_rank(pairs[:, 0], pairs[:, 1])
+    a, b = pairs[:, 0], pairs[:, 1]
+    wilcoxon = stats.wilcoxon_signed_rank(a, b)
+    differences = b - a
     # The sd of the paired differences: the input the next test's power calculation asks for.
-    return {"wilcoxon_statistic": _finite(wilcoxon.statistic), "wilcoxon_p": _finite(wilcoxon.p_value),
-            "observed_sd_difference": _finite(np.std(pairs[:, 1] - pairs[:, 0], ddof=1))}
+    figures = {"wilcoxon_statistic": _finite(wilcoxon.statistic), "wilcoxon_p": _finite(wilcoxon.p_value),
+               "observed_sd_difference": _finite(np.std(differences, ddof=1)),
+               "paired_difference": _finite(differences.mean()),
+               "probability_improvement_paired": _finite(stats.probability_improvement_paired(a, b))}
+    if differences.var():  # every pair differing by the same amount: only the mean difference is defined
+        interval, test = stats.paired_difference_interval(a, b), stats.paired_t_test(a, b)
+        figures |= {"paired_low": _finite(interval.low), "paired_high": _finite(interval.high),
+                    "paired_t": _finite(test.statistic), "paired_p": _finite(test.p_value)}
+    return figures
 
 
 def _success(baseline: ArmFigures, enhanced: ArmFigures) -> dict:

@@ -109,6 +109,14 @@ class ResultsSerializer(serializers.Serializer):
     difference_high = serializers.FloatField(allow_null=True)
     welch_t = serializers.FloatField(allow_null=True)
     welch_p = serializers.FloatField(allow_null=True)
+    paired_difference = serializers.FloatField(
+        allow_null=True, help_text="Mean of enhanced - baseline over the fully rated pairs (same prompt and seed).")
+    paired_low = serializers.FloatField(allow_null=True, help_text="Paired t 95% interval, low end.")
+    paired_high = serializers.FloatField(allow_null=True, help_text="Paired t 95% interval, high end.")
+    paired_t = serializers.FloatField(allow_null=True)
+    paired_p = serializers.FloatField(allow_null=True, help_text="Two-sided paired t-test p-value.")
+    probability_improvement_paired = serializers.FloatField(
+        allow_null=True, help_text="P(mean paired difference > 0), Student-t posterior from the pairs.")
     wilcoxon_statistic = serializers.FloatField(allow_null=True)
     wilcoxon_p = serializers.FloatField(allow_null=True)
     observed_sd_difference = serializers.FloatField(

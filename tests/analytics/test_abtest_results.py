@@ -68,6 +68,15 @@ def test_results_match_scipy_on_the_stored_ratings(stored):
     assert results.observed_sd_difference == pytest.approx(np.std(paired[:, 1] - paired[:, 0], ddof=1), abs=TOL)
     se = math.sqrt(a.var(ddof=1) / a.size + b.var(ddof=1) / b.size)
     assert results.probability_enhanced_better == pytest.approx(stats.norm.cdf((b.mean() - a.mean()) / se), abs=TOL)
+    rel = stats.ttest_rel(paired[:, 1], paired[:, 0])
+    rel_ci = rel.confidence_interval(0.95)
+    d = paired[:, 1] - paired[:, 0]
+    assert (results.paired_t, results.paired_p) == (pytest.approx(rel.statistic, abs=TOL),
+                                                    pytest.approx(rel.pvalue, abs=TOL))
+    assert (results.paired_difference, results.paired_low, results.paired_high) == (
+        pytest.approx(d.mean(), abs=TOL), pytest.approx(rel_ci.low, abs=TOL), pytest.approx(rel_ci.high, abs=TOL))
+    assert results.probability_improvement_paired == pytest.approx(
+        stats.t.sf(-d.mean() / (d.std(ddof=1) / math.sqrt(d.size)), d.size - 1), abs=TOL)
 
 
 def test_success_rates_and_two_proportion_test_match_scipy(stored):

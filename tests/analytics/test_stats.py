@@ -124,3 +124,41 @@ def test_sample_size_reaches_power_and_one_less_does_not():
 def test_sample_size_rejects_bad_input(kwargs):
     with pytest.raises(ValueError):
         ab.paired_sample_size(**kwargs)
+
+
+def test_paired_t_test_and_interval_match_scipy_and_the_textbook_formula():
+    d = ENHANCED - BASE
+    result = ab.paired_t_test(BASE, ENHANCED)
+    interval = ab.paired_difference_interval(BASE, ENHANCED)
+
+    t = d.mean() / (d.std(ddof=1) / math.sqrt(d.size))
+    ci = stats.ttest_rel(ENHANCED, BASE).confidence_interval(0.95)
+    assert result.statistic == pytest.approx(t, abs=1e-9)
+    assert result.p_value == pytest.approx(2 * stats.t.sf(abs(t), d.size - 1), abs=1e-9)
+    assert interval.estimate == pytest.approx(d.mean(), abs=1e-12)
+    assert (interval.low, interval.high) == (pytest.approx(ci.low, abs=1e-9), pytest.approx(ci.high, abs=1e-9))
+
+
+def test_paired_probability_of_improvement_is_the_student_t_posterior():
+    d = ENHANCED - BASE
+    posterior = stats.t(df=d.size - 1, loc=d.mean(), scale=d.std(ddof=1) / math.sqrt(d.size))
+
+    assert ab.probability_improvement_paired(BASE, ENHANCED) == pytest.approx(posterior.sf(0), abs=1e-9)
+    assert ab.probability_improvement_paired([1, 2, 3], [2, 3, 4]) == 1.0  # every pair +1: no spread
+    assert ab.probability_improvement_paired([3, 3], [3, 3]) == 0.5
+
+
+def test_pairing_narrows_the_interval_when_prompts_differ_more_than_arms():
+    """Same prompt and seed in both arms: the paired interval removes the prompt-to-prompt spread."""
+    prompt_quality = RNG.integers(1, 5, size=40).astype(float)
+    a, b = prompt_quality, np.clip(prompt_quality + RNG.choice([0.0, 1.0], size=40), 1, 5)
+
+    paired, welch = ab.paired_difference_interval(a, b), ab.difference_interval(a, b)
+
+    assert paired.high - paired.low < welch.high - welch.low
+    assert ab.paired_t_test(a, b).p_value < ab.welch_t_test(a, b).p_value
+
+
+def test_paired_figures_need_pairs_of_equal_length():
+    with pytest.raises(ValueError):
+        ab.paired_t_test([1, 2, 3], [1, 2])
