@@ -9,7 +9,7 @@ this server whatever a later bundle adds.
 from functools import cache
 
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseForbidden
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema
@@ -33,8 +33,12 @@ def _bundle() -> bytes:
 
 @require_GET
 def redoc_bundle(request):
+    """The bundle, for the staff who may open the docs page (as ``SERVE_PERMISSIONS``)."""
+    if not (request.user.is_active and request.user.is_staff):
+        return HttpResponseForbidden("The API docs are for staff: log in to the admin first.",
+                                     content_type="text/plain")
     response = HttpResponse(_bundle(), content_type="application/javascript; charset=utf-8")
-    response["Cache-Control"] = "public, max-age=86400"
+    response["Cache-Control"] = "private, max-age=86400"
     return response
 
 
