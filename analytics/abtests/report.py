@@ -1,5 +1,7 @@
 """The results of a test as a dense text table (admin change page, logs)."""
 
+from analytics.stats import SEQUENTIAL_MIN_PAIRS
+
 
 def _num(value, pattern: str = "{:.2f}") -> str:
     return "—" if value is None else pattern.format(value)
@@ -23,6 +25,12 @@ def _p(value) -> str:
     return "< 0.0001" if value < 0.0001 else f"{value:.4f}"
 
 
+def _stop(results: dict) -> str:
+    if results.get("sequential_low") is None:
+        return f"monitoring starts at {SEQUENTIAL_MIN_PAIRS} rated pairs"
+    return f"can stop: {results['can_stop']}" if results.get("can_stop") else "keep rating, the interval holds 0"
+
+
 def results_text(results: dict | None) -> str:
     """``ab_test_results(...).as_json()`` as fixed-width lines; "no results yet" for None."""
     if not results:
@@ -37,7 +45,11 @@ def results_text(results: dict | None) -> str:
         f"{_num(results.get('paired_difference'), '{:+.2f}'):>6}  "
         f"{_interval(results.get('paired_low'), results.get('paired_high'), '{:+.2f}')}"
         "  (paired t, same prompt and seed)",
+        f"{'sequential':<18}{'':>7}  {'':>6}  "
+        f"{_interval(results.get('sequential_low'), results.get('sequential_high'), '{:+.2f}')}"
+        f"  (always valid: {_stop(results)})",
         "",
+        f"Valid at the {results['planned_pairs']} planned pairs (fixed horizon, not under repeated looks):",
         f"Paired t-test       t = {_num(results.get('paired_t'))}, p = {_p(results.get('paired_p'))}"
         f"    P(improvement) = {_num(results.get('probability_improvement_paired'), '{:.4f}')} from the pairs",
         f"Welch t-test        t = {_num(results['welch_t'])}, p = {_p(results['welch_p'])}"

@@ -60,6 +60,9 @@ class ABTestResults:
     paired_t: float | None = None
     paired_p: float | None = None
     probability_improvement_paired: float | None = None
+    sequential_low: float | None = None
+    sequential_high: float | None = None
+    can_stop: str = ""
     wilcoxon_statistic: float | None = None
     wilcoxon_p: float | None = None
     observed_sd_difference: float | None = None
@@ -116,6 +119,15 @@ def _comparison(a: np.ndarray, b: np.ndarray) -> dict:
     }
 
 
+def _sequential(pairs: np.ndarray, planned_pairs: int) -> dict:
+    """The always-valid interval, and whether it lets the test stop: only when it excludes zero."""
+    interval = stats.sequential_interval(pairs[:, 0], pairs[:, 1], planned_pairs) if len(pairs) else None
+    if interval is None:
+        return {}
+    stop = "enhanced better" if interval.low > 0 else "enhanced worse" if interval.high < 0 else ""
+    return {"sequential_low": _finite(interval.low), "sequential_high": _finite(interval.high), "can_stop": stop}
+
+
 def _paired(pairs: np.ndarray) -> dict:
     if len(pairs) < MIN_RATINGS:
         return {}
@@ -160,7 +172,8 @@ def results_from_rows(rows, *, planned_pairs: int) -> ABTestResults:
                     dtype=float).reshape(-1, 2)
     baseline, enhanced = _arm(a, [row[1] for row in rows]), _arm(b, [row[3] for row in rows])
     enough = min(a.size, b.size) >= MIN_RATINGS
-    figures = {**(_comparison(a, b) if enough else {}), **_paired(both), **_success(baseline, enhanced)}
+    figures = {**(_comparison(a, b) if enough else {}), **_paired(both), **_sequential(both, planned_pairs),
+               **_success(baseline, enhanced)}
     message = "" if enough else (
         f"{NOT_ENOUGH}: {a.size} baseline and {b.size} enhanced outputs rated; each arm needs {MIN_RATINGS}.")
     return ABTestResults(

@@ -117,6 +117,12 @@ class ResultsSerializer(serializers.Serializer):
     paired_p = serializers.FloatField(allow_null=True, help_text="Two-sided paired t-test p-value.")
     probability_improvement_paired = serializers.FloatField(
         allow_null=True, help_text="P(mean paired difference > 0), Student-t posterior from the pairs.")
+    sequential_low = serializers.FloatField(
+        allow_null=True, help_text="Always-valid 95% confidence sequence for the paired difference, low end "
+                                   "(from 5 rated pairs; valid at every look).")
+    sequential_high = serializers.FloatField(allow_null=True)
+    can_stop = serializers.CharField(
+        help_text="'enhanced better' or 'enhanced worse' once the sequence excludes 0; empty until then.")
     wilcoxon_statistic = serializers.FloatField(allow_null=True)
     wilcoxon_p = serializers.FloatField(allow_null=True)
     observed_sd_difference = serializers.FloatField(

@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 
 from analytics.abtests.report import results_text
-from analytics.abtests.results import ab_test_results
+from analytics.abtests.results import ab_test_results, results_from_rows
 from analytics.abtests.services import ab_test_refresh_results
 from tests.factories import ABTestPairFactory, PromptABTestFactory
 
@@ -77,6 +77,13 @@ def test_results_match_scipy_on_the_stored_ratings(stored):
         pytest.approx(d.mean(), abs=TOL), pytest.approx(rel_ci.low, abs=TOL), pytest.approx(rel_ci.high, abs=TOL))
     assert results.probability_improvement_paired == pytest.approx(
         stats.t.sf(-d.mean() / (d.std(ddof=1) / math.sqrt(d.size)), d.size - 1), abs=TOL)
+    rho = stored.planned_pairs * np.mean(d * d) / (-2 * math.log(0.05) + math.log(1 - 2 * math.log(0.05)))
+    spread = d.size * np.mean(d * d) + rho
+    half = math.sqrt(spread * math.log(spread / (rho * 0.05**2))) / d.size
+    assert (results.sequential_low, results.sequential_high) == (pytest.approx(d.mean() - half, abs=TOL),
+                                                                 pytest.approx(d.mean() + half, abs=TOL))
+    assert results.can_stop == ("enhanced better" if d.mean() - half > 0 else
+                                "enhanced worse" if d.mean() + half < 0 else "")
 
 
 def test_success_rates_and_two_proportion_test_match_scipy(stored):
@@ -142,3 +149,15 @@ def test_fewer_pairs_than_planned_are_reported_as_under_powered():
     results = ab_test_results(test)
 
     assert results.warnings == ["Under-powered: 2 pairs exist for the 34 the power calculation asks for."]
+
+
+def test_a_clear_effect_says_the_test_can_stop_and_a_tie_says_keep_rating():
+    better = results_from_rows([(2, "completed", 4, "completed")] * 3 + [(3, "completed", 5, "completed")] * 3
+                               + [(2, "completed", 3, "completed")] * 6, planned_pairs=40)
+    tie = results_from_rows([(3, "completed", 4, "completed"), (4, "completed", 3, "completed")] * 6,
+                            planned_pairs=40)
+    early = results_from_rows([(2, "completed", 5, "completed")] * 4, planned_pairs=40)
+
+    assert better.can_stop == "enhanced better" and better.sequential_low > 0
+    assert tie.can_stop == "" and tie.sequential_low < 0 < tie.sequential_high
+    assert (early.can_stop, early.sequential_low) == ("", None)  # under SEQUENTIAL_MIN_PAIRS

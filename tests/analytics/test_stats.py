@@ -162,3 +162,51 @@ def test_pairing_narrows_the_interval_when_prompts_differ_more_than_arms():
 def test_paired_figures_need_pairs_of_equal_length():
     with pytest.raises(ValueError):
         ab.paired_t_test([1, 2, 3], [1, 2])
+
+
+def test_the_confidence_sequence_is_the_normal_mixture_boundary():
+    d = ENHANCED - BASE
+    alpha, planned = 0.05, 23
+    variance = np.mean(d * d)
+    rho = planned * variance / (-2 * math.log(alpha) + math.log(1 - 2 * math.log(alpha)))
+    half = math.sqrt((d.size * variance + rho) * math.log((d.size * variance + rho) / (rho * alpha**2))) / d.size
+
+    interval = ab.sequential_interval(BASE, ENHANCED, planned)
+
+    assert (interval.estimate, interval.low, interval.high) == (
+        pytest.approx(d.mean(), abs=1e-12), pytest.approx(d.mean() - half, abs=1e-9),
+        pytest.approx(d.mean() + half, abs=1e-9))
+    assert ab.sequential_interval(BASE[:4], ENHANCED[:4], planned) is None  # fewer than SEQUENTIAL_MIN_PAIRS
+    fixed = ab.paired_difference_interval(BASE, ENHANCED)
+    assert interval.high - interval.low > fixed.high - fixed.low  # the price of looking at every rating
+
+
+@pytest.mark.parametrize("stars, planned", [((0.1, 0.15, 0.3, 0.3, 0.15), 23), ((0.02, 0.03, 0.1, 0.35, 0.5), 100),
+                                            ((0.6, 0.2, 0.1, 0.05, 0.05), 10)])
+def test_peeking_after_every_rating_stops_falsely_in_at_most_5_percent_of_runs(stars, planned):
+    """No effect (both arms draw stars from one distribution): a test that looks after every rated pair,
+    from the first look to 300 pairs, and stops once the sequence excludes 0, must rarely stop."""
+    rng = np.random.default_rng(11)
+    runs, pairs = 2000, 300
+    d = (rng.choice(np.arange(1, 6), size=(runs, pairs), p=stars)
+         - rng.choice(np.arange(1, 6), size=(runs, pairs), p=stars)).astype(float)
+    n = np.arange(1, pairs + 1)
+    mean, second_moment = np.cumsum(d, axis=1) / n, np.cumsum(d * d, axis=1) / n
+    half = ab.sequential_half_width(n, second_moment, planned)
+    looked = n >= ab.SEQUENTIAL_MIN_PAIRS
+
+    stopped = ((np.abs(mean) > half) & (half > 0) & looked).any(axis=1).mean()
+
+    assert stopped <= 0.05
+
+
+def test_the_sequence_stops_a_test_with_a_real_effect():
+    rng = np.random.default_rng(12)
+    a = rng.choice(np.arange(1, 6), size=(500, 200), p=(0.1, 0.2, 0.4, 0.2, 0.1)).astype(float)
+    b = np.clip(a + rng.choice([0.0, 1.0], size=a.shape, p=(0.4, 0.6)), 1, 5)  # about +0.5 stars
+    d, n = b - a, np.arange(1, 201)
+    half = ab.sequential_half_width(n, np.cumsum(d * d, axis=1) / n, 23)
+
+    stopped = ((np.cumsum(d, axis=1) / n - half > 0) & (n >= ab.SEQUENTIAL_MIN_PAIRS)).any(axis=1).mean()
+
+    assert stopped > 0.95
