@@ -59,7 +59,7 @@ ENHANCED_PROMPTS_TABLES = {
         C("test", "test_name"), C("series", "test_series"), C("model", "model_type"), C("status", "status"),
         C("pairs", "total_participants"), C("baseline", "baseline_avg_quality"),
         C("enhanced", "enhanced_avg_quality"), C("difference", "quality_improvement"),
-        C("improvement %", "improvement_percent"), C("confidence %", "confidence_percent"),
+        C("improvement %", "improvement_percent"), C("P(better) %", "confidence_percent"),
         C("complete", "is_complete"))),
 }
 

@@ -52,8 +52,7 @@ def results_text(results: dict | None) -> str:
         f"Valid at the {results['planned_pairs']} planned pairs (fixed horizon, not under repeated looks):",
         f"Paired t-test       t = {_num(results.get('paired_t'))}, p = {_p(results.get('paired_p'))}"
         f"    P(improvement) = {_num(results.get('probability_improvement_paired'), '{:.4f}')} from the pairs",
-        f"Welch t-test        t = {_num(results['welch_t'])}, p = {_p(results['welch_p'])}"
-        f"    confidence_level = {_num(results['confidence_level'], '{:.4f}')}",
+        f"Welch t-test        t = {_num(results['welch_t'])}, p = {_p(results['welch_p'])}    (unpaired)",
         f"Wilcoxon (pairs)    W = {_num(results['wilcoxon_statistic'], '{:.1f}')}, "
         f"p = {_p(results['wilcoxon_p'])}    on {results['rated_pairs']} fully rated pairs, "
         f"sd of differences {_num(results.get('observed_sd_difference'))}",

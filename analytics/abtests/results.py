@@ -115,7 +115,6 @@ def _comparison(a: np.ndarray, b: np.ndarray) -> dict:
         "difference": _finite(interval.estimate), "difference_low": _finite(interval.low),
         "difference_high": _finite(interval.high), "welch_t": _finite(welch.statistic), "welch_p": p_value,
         "probability_enhanced_better": _finite(stats.probability_b_better(a, b)),
-        "confidence_level": None if p_value is None else 1 - p_value,
     }
 
 
@@ -174,6 +173,11 @@ def results_from_rows(rows, *, planned_pairs: int) -> ABTestResults:
     enough = min(a.size, b.size) >= MIN_RATINGS
     figures = {**(_comparison(a, b) if enough else {}), **_paired(both), **_sequential(both, planned_pairs),
                **_success(baseline, enhanced)}
+    # The document's "confidence level": the probability that enhanced is better, from the pairs of the
+    # paired design when two are rated, else from the two arms. (It used to be 1 − Welch p, which is no
+    # probability of anything an operator asks.)
+    figures["confidence_level"] = figures.get("probability_improvement_paired",
+                                              figures.get("probability_enhanced_better"))
     message = "" if enough else (
         f"{NOT_ENOUGH}: {a.size} baseline and {b.size} enhanced outputs rated; each arm needs {MIN_RATINGS}.")
     return ABTestResults(

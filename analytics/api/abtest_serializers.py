@@ -131,7 +131,9 @@ class ResultsSerializer(serializers.Serializer):
     success_difference = serializers.FloatField(allow_null=True)
     success_z = serializers.FloatField(allow_null=True)
     success_p = serializers.FloatField(allow_null=True)
-    confidence_level = serializers.FloatField(allow_null=True, help_text="1 - welch_p.")
+    confidence_level = serializers.FloatField(
+        allow_null=True, help_text="P(enhanced better): probability_improvement_paired when two pairs are rated, "
+                                   "else probability_enhanced_better.")
     warnings = serializers.ListField(child=serializers.CharField())
 
 

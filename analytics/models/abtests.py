@@ -53,7 +53,9 @@ class PromptABTest(UUIDModel):
     baseline_avg_quality = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     enhanced_avg_quality = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     quality_improvement = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
-    confidence_level = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    confidence_level = models.DecimalField(
+        "P(enhanced better)", max_digits=3, decimal_places=2, null=True, blank=True,
+        help_text="Probability that the enhanced arm is better, from the rated pairs (docs/metrics.md).")
     results = models.JSONField(null=True, blank=True, editable=False)
     results_computed_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_complete = models.BooleanField(default=False)

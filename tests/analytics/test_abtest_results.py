@@ -58,7 +58,7 @@ def test_results_match_scipy_on_the_stored_ratings(stored):
     ci = welch.confidence_interval(0.95)
     assert results.welch_t == pytest.approx(welch.statistic, abs=TOL)
     assert results.welch_p == pytest.approx(welch.pvalue, abs=TOL)
-    assert results.confidence_level == pytest.approx(1 - welch.pvalue, abs=TOL)
+    assert results.confidence_level == results.probability_improvement_paired  # not 1 - p
     assert results.difference == pytest.approx(b.mean() - a.mean(), abs=TOL)
     assert (results.difference_low, results.difference_high) == (pytest.approx(ci.low, abs=TOL),
                                                                  pytest.approx(ci.high, abs=TOL))
@@ -135,7 +135,8 @@ def test_constant_ratings_leave_the_test_undefined_but_the_difference_known():
 
     results = ab_test_results(test)
 
-    assert (results.difference, results.welch_p, results.confidence_level) == (1.0, None, None)
+    assert (results.difference, results.welch_p, results.paired_p) == (1.0, None, None)
+    assert results.confidence_level == results.probability_improvement_paired == 1.0  # every pair +1
     assert results.probability_enhanced_better == 1.0
     assert results.wilcoxon_p == pytest.approx(stats.wilcoxon([1.0, 1.0, 1.0]).pvalue, abs=TOL)
     assert results.warnings == ["Every rating of both arms is the same: the t-test is undefined."]

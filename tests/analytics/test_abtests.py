@@ -334,7 +334,7 @@ def test_completion_flips_when_the_planned_pairs_are_rated_and_back_when_a_ratin
     assert refreshed.total_participants == 4
     assert (refreshed.baseline_avg_quality, refreshed.enhanced_avg_quality) == (Decimal("2.75"), Decimal("4.25"))
     assert refreshed.quality_improvement == Decimal("1.50")
-    assert refreshed.confidence_level == Decimal(str(round(1 - refreshed.results["welch_p"], 2)))
+    assert refreshed.confidence_level == Decimal(str(round(refreshed.results["probability_improvement_paired"], 2)))
     assert refreshed.results["complete"] is True and refreshed.results["rated_pairs"] == 4
     job_rate(job=pairs[0].enhanced_job, by=rater, clear_rating=True)
     refreshed = ab_test_refresh_results(ab_test=test)

@@ -144,7 +144,7 @@ def test_enhanced_prompts_compel_and_ab_tests_csv(admin_client, enhanced):
     ]
     assert ab_tests == [
         ["test", "series", "model", "status", "pairs", "baseline", "enhanced", "difference", "improvement %",
-         "confidence %", "complete"],
+         "P(better) %", "complete"],
         ["'@Couples", "couples-v1", "SDXL", "complete", "8", "4.00", "3.50", "-0.50", "-12.50", "97.00", "True"],
     ]
 
