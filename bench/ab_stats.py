@@ -45,6 +45,8 @@ def time_pure(count: int, repeat: int) -> tuple[float, float]:
     def run():
         ab.mean_interval(a), ab.mean_interval(b), ab.difference_interval(a, b), ab.welch_t_test(a, b)
         ab.wilcoxon_signed_rank(a, b), ab.probability_b_better(a, b)
+        ab.paired_t_test(a, b), ab.paired_difference_interval(a, b), ab.probability_improvement_paired(a, b)
+        ab.sequential_interval(a, b, count)
         ab.two_proportion_test(int((a >= 4).sum()), a.size, int((b >= 4).sum()), b.size)
 
     return _median_ms(run, repeat)

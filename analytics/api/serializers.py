@@ -23,3 +23,25 @@ class PromptPerformanceSerializer(serializers.Serializer):
     avg_rating_score = serializers.FloatField(allow_null=True)
     excellent_count = serializers.IntegerField()
     poor_count = serializers.IntegerField()
+
+
+class RaterAgreementSerializer(serializers.Serializer):
+    rater = serializers.CharField(help_text="Username.")
+    items = serializers.IntegerField(help_text="Outputs this rater and at least one other rated.")
+    mean_difference = serializers.FloatField(
+        allow_null=True, help_text="Mean of (this rater's stars − the others' mean) on those outputs.")
+
+
+class AgreementSerializer(serializers.Serializer):
+    """Krippendorff's α (ordinal) of the per-output ratings, with a bootstrap 95% interval."""
+
+    alpha = serializers.FloatField(allow_null=True, help_text="Null with fewer than 2 shared outputs or one value.")
+    alpha_low = serializers.FloatField(allow_null=True)
+    alpha_high = serializers.FloatField(allow_null=True)
+    items = serializers.IntegerField(help_text="Outputs rated by two raters or more.")
+    raters = serializers.IntegerField()
+    ratings = serializers.IntegerField(help_text="Ratings on those outputs.")
+    criterion = serializers.CharField()
+    test_series = serializers.CharField(allow_null=True)
+    ab_test = serializers.UUIDField(allow_null=True)
+    per_rater = RaterAgreementSerializer(many=True)

@@ -7,6 +7,7 @@ from analytics.api import abtests, dashboards, performance, views
 urlpatterns = [
     path("analytics/ratings", views.RatingDistributionApi.as_view(), name="analytics-ratings"),
     path("analytics/prompt-performance", views.PromptPerformanceApi.as_view(), name="analytics-prompt-performance"),
+    path("analytics/agreement", views.AgreementApi.as_view(), name="analytics-agreement"),
     # Dashboards (document 000 §1.5, §2, §2.5): the admin pages' figures.
     path("analytics/model-performance", dashboards.ModelAnalyticsApi.as_view(), name="analytics-model-performance"),
     path("analytics/enhanced-prompts", dashboards.EnhancedPromptAnalyticsApi.as_view(),

@@ -1,17 +1,24 @@
-"""GET /api/analytics/ratings and /api/analytics/prompt-performance."""
+"""GET /api/analytics/ratings, /api/analytics/prompt-performance and /api/analytics/agreement."""
 
-from drf_spectacular.utils import extend_schema
+import uuid
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from analytics.api.serializers import PromptPerformanceSerializer, RatingDistributionSerializer
+from analytics.agreement import agreement
+from analytics.api.serializers import AgreementSerializer, PromptPerformanceSerializer, RatingDistributionSerializer
+from analytics.models import PromptABTest
 from analytics.selectors import prompt_performance, rating_distribution
 from generations.filters import JobFilterSet
 from generations.models import Job
 from ourvidz_admin.api.filtering import FilterBackend
 from ourvidz_admin.api.permissions import require
 from ourvidz_admin.api.schema import filterset_parameters
+from ourvidz_admin.choices import RatingCriterion
 
 
 class RatingDistributionApi(GenericAPIView):
@@ -38,3 +45,25 @@ class PromptPerformanceApi(APIView):
     @extend_schema(responses={200: PromptPerformanceSerializer(many=True)})
     def get(self, request):
         return Response(PromptPerformanceSerializer(prompt_performance(), many=True).data)
+
+
+class AgreementApi(APIView):
+    """Krippendorff's α between raters over a test series' or an A/B test's outputs (one criterion)."""
+
+    permission_classes = [require("generations.view_job")]
+
+    @extend_schema(parameters=[
+        OpenApiParameter("test_series", str, description="A test series (or give ab_test)."),
+        OpenApiParameter("ab_test", OpenApiTypes.UUID, description="An A/B test id (or give test_series)."),
+        OpenApiParameter("criterion", str, description="Rating criterion (default overall)."),
+    ], responses={200: AgreementSerializer})
+    def get(self, request):
+        ab_test = None
+        if request.query_params.get("ab_test"):
+            try:
+                ab_test = PromptABTest.objects.get(pk=uuid.UUID(request.query_params["ab_test"]))
+            except (ValueError, PromptABTest.DoesNotExist):
+                raise ValidationError({"ab_test": "No A/B test has this id."}) from None
+        data = agreement(test_series=request.query_params.get("test_series") or None, ab_test=ab_test,
+                         criterion=request.query_params.get("criterion") or RatingCriterion.OVERALL)
+        return Response(AgreementSerializer(data).data)

@@ -1,0 +1,117 @@
+"""How far raters agree: Krippendorff's α (ordinal) on the per-output ratings of a series or an A/B test.
+
+The ratings are ``generation_image_rating`` rows: one per output, criterion and rater. α comes from the
+``krippendorff`` package; its 95 % interval is a percentile bootstrap over the rated outputs (items
+resampled with replacement, ``BOOTSTRAP`` times, a fixed seed so a page and the API agree). Formulas in
+docs/metrics.md.
+"""
+
+import math
+
+import krippendorff
+import numpy as np
+from django.core.exceptions import ValidationError
+
+from analytics.models import ABTestPair, PromptABTest
+from generations.models import GenerationImageRating
+from ourvidz_admin.choices import RatingCriterion
+
+BOOTSTRAP = 500
+SEED = 20261204
+STARS = np.arange(1, 6)
+
+
+def _alpha(matrix: np.ndarray) -> float | None:
+    """Ordinal α of a raters × items matrix (NaN = not rated); None where it is undefined."""
+    if matrix.shape[1] < 2 or len(np.unique(matrix[~np.isnan(matrix)])) < 2:
+        return None
+    value = float(krippendorff.alpha(reliability_data=matrix, value_domain=STARS, level_of_measurement="ordinal"))
+    return value if math.isfinite(value) else None
+
+
+def _per_rater(matrix: np.ndarray, raters: list) -> list[dict]:
+    """Each rater's mean difference from the mean of the others, over the items both they and others rated."""
+    rows = []
+    for index, rater in enumerate(raters):
+        mine = matrix[index]
+        others = np.delete(matrix, index, axis=0)
+        shared = ~np.isnan(mine) & (np.sum(~np.isnan(others), axis=0) > 0)
+        difference = float(np.mean(mine[shared] - np.nanmean(others[:, shared], axis=0))) if shared.any() else None
+        rows.append({"rater": rater, "items": int(shared.sum()), "mean_difference": difference})
+    return rows
+
+
+def _unit_coincidences(matrix: np.ndarray) -> np.ndarray:
+    """Per item, its 5 × 5 contribution to the coincidence matrix (Krippendorff 2011): n_ck(u) / (m_u − 1)."""
+    counts = np.stack([(matrix == stars).sum(axis=0) for stars in STARS], axis=1).astype(float)  # items × 5
+    pairable = counts.sum(axis=1)
+    outer = counts[:, :, None] * counts[:, None, :] - np.einsum("ic,ck->ick", counts, np.eye(len(STARS)))
+    return outer / (pairable - 1)[:, None, None]
+
+
+def _alpha_from_coincidences(o: np.ndarray) -> np.ndarray:
+    """Ordinal α from coincidence matrices (… × 5 × 5), vectorised over the leading axes."""
+    n_c = o.sum(axis=-1)
+    n = n_c.sum(axis=-1)
+    cumulative = np.cumsum(n_c, axis=-1)
+    # δ²_ck = (Σ_{g=c..k} n_g − (n_c + n_k)/2)², with Σ_{g=c..k} = cum_max − cum_min + n_min
+    c, k = np.meshgrid(np.arange(len(STARS)), np.arange(len(STARS)), indexing="ij")
+    low, high = np.minimum(c, k), np.maximum(c, k)
+    between = cumulative[..., high] - cumulative[..., low] + n_c[..., low]
+    delta = (between - (n_c[..., c] + n_c[..., k]) / 2) ** 2
+    observed = (o * delta).sum(axis=(-2, -1))
+    expected = (n_c[..., :, None] * n_c[..., None, :] * delta).sum(axis=(-2, -1)) / (n - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return 1 - observed / expected
+
+
+def agreement_from_ratings(ratings, *, bootstrap: int = BOOTSTRAP, seed: int = SEED) -> dict:
+    """α, its bootstrap interval and the counts from ``(item, rater, stars)`` triples.
+
+    Only items rated by two raters or more carry information on agreement; ``items`` counts those. The
+    point estimate is the ``krippendorff`` package's; each bootstrap replicate resamples the items and
+    recomputes the same α from the resampled coincidence matrix (one matrix product for all replicates).
+    """
+    ratings = list(ratings)
+    raters = sorted({rater for _item, rater, _stars in ratings}, key=str)
+    by_item: dict = {}
+    for item, rater, stars in ratings:
+        by_item.setdefault(item, {})[rater] = stars
+    shared = [item for item, given in by_item.items() if len(given) >= 2]
+    matrix = np.full((len(raters), len(shared)), np.nan)
+    row = {rater: index for index, rater in enumerate(raters)}
+    for column, item in enumerate(shared):
+        for rater, stars in by_item[item].items():
+            matrix[row[rater], column] = stars
+    alpha = _alpha(matrix)
+    low = high = None
+    if alpha is not None and bootstrap:
+        units = _unit_coincidences(matrix).reshape(len(shared), -1)
+        weights = np.random.default_rng(seed).multinomial(len(shared), np.full(len(shared), 1 / len(shared)),
+                                                          size=bootstrap)
+        draws = _alpha_from_coincidences((weights @ units).reshape(bootstrap, len(STARS), len(STARS)))
+        draws = draws[np.isfinite(draws)]
+        if draws.size:
+            low, high = (float(value) for value in np.percentile(draws, [2.5, 97.5]))
+    return {"alpha": alpha, "alpha_low": low, "alpha_high": high, "items": len(shared), "raters": len(raters),
+            "ratings": int(np.sum(~np.isnan(matrix))), "per_rater": _per_rater(matrix, raters)}
+
+
+def agreement(*, test_series: str | None = None, ab_test=None, criterion: str = RatingCriterion.OVERALL) -> dict:
+    """Agreement on one criterion over the outputs of a test series or of an A/B test's jobs."""
+    if bool(test_series) == (ab_test is not None):
+        raise ValidationError({"test_series": "Give a test series or an A/B test (ab_test), one of them."})
+    if criterion not in RatingCriterion.values:
+        raise ValidationError({"criterion": f"Unknown criterion {criterion!r}: one of "
+                                            f"{', '.join(RatingCriterion.values)}."})
+    ratings = GenerationImageRating.objects.filter(criteria=criterion, rated_by__isnull=False)
+    if test_series:
+        ratings = ratings.filter(output__job__test_series=test_series)
+    else:
+        pairs = ABTestPair.objects.filter(ab_test=ab_test)
+        jobs = [*pairs.values_list("baseline_job_id", flat=True), *pairs.values_list("enhanced_job_id", flat=True)]
+        ratings = ratings.filter(output__job_id__in=jobs)
+    rows = ratings.values_list("output_id", "rated_by__username", "rating")
+    result = agreement_from_ratings(rows)
+    return {**result, "criterion": criterion, "test_series": test_series or None,
+            "ab_test": str(ab_test.pk) if isinstance(ab_test, PromptABTest) else None}
