@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.apps import apps
 from django.db import connection, transaction
@@ -16,11 +17,11 @@ from demo import configs, dynamic, experiments, library
 from demo.context import DemoContext, load_context
 from demo.details import build_details, insert_details
 from demo.jobs import build_job
-from demo.keys import DETAIL_JOBS, job_uuid
+from demo.keys import DETAIL_JOBS, demo_uuid, job_uuid
 from demo.media import ensure_media
 from demo.users import seed_users
 from generations import queueing
-from generations.models import Job
+from generations.models import Job, JobRating
 from ourvidz_admin.choices import JobStatus
 from ourvidz_admin.db import insert_rows
 
@@ -65,12 +66,26 @@ def insert_job_batch(indexes: range, seed: int, ctx: DemoContext, media) -> int:
     jobs = [build_job(index, seed, ctx, now) for index in todo]
     pairs = [(index, job) for index, job in zip(todo, jobs) if index < DETAIL_JOBS]
     details = build_details(pairs, seed, ctx, media) if pairs else None
+    ratings = _rater_ratings(todo, jobs)
     with transaction.atomic():
         insert_rows(Job, jobs)
+        JobRating.objects.bulk_create(ratings, batch_size=2_000)
         if details:
             insert_details(details)
     _enqueue_queued(jobs)
     return len(jobs)
+
+
+def _rater_ratings(indexes: list[int], jobs: list[Job]) -> list[JobRating]:
+    """Each rated demo job's rating as its reviewer's own row; the job's mean and count to match."""
+    rows = []
+    for index, job in zip(indexes, jobs, strict=True):
+        if job.quality_rating is None:
+            continue
+        job.rating_count, job.rating_mean = 1, Decimal(job.quality_rating)
+        rows.append(JobRating(id=demo_uuid("job-rating", index), job_id=job.id, rater_id=job.rated_by_id,
+                              stars=job.quality_rating, notes=job.notes, rated_at=job.rated_at))
+    return rows
 
 
 def _enqueue_queued(jobs: list[Job]) -> None:

@@ -6,18 +6,18 @@ transaction; queue work is enqueued only after that transaction commits.
 
 import random
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Avg, Count, Max
 from django.utils import timezone
 
 from configs.selectors import model_backend_get, model_config_active, preset_in_use
 from generations import events, queueing
 from generations.lifecycle import job_fail
 from generations.loras import inline_loras, loras_for_job
-from generations.models import GenerationImageInput, GenerationImageOutput, Job, PromptUsage
+from generations.models import GenerationImageInput, GenerationImageOutput, Job, JobRating, PromptUsage
 from generations.policy import AUTO, strategy_allowed
 from generations.prompting import templates_missing_variables
 from generations.selectors import image_file_in_use
@@ -353,19 +353,24 @@ def job_review_check(*, job: Job, rating: int | None = None, failure_reason: str
 @transaction.atomic
 def job_rate(*, job: Job, by, rating: int | None = None, notes: str | None = None,
              failure_reason: str | None = None, clear_rating: bool = False) -> Job:
-    """Set a job's stars (1-5), notes and/or failure reason; records who rated and when.
+    """Set ``by``'s stars (1-5), notes and/or failure reason for a job: one rating per rater.
 
-    Arguments left as None are not touched; ``clear_rating`` removes the stars.
+    Arguments left as None are not touched; ``clear_rating`` removes ``by``'s stars. The job keeps the
+    raters' mean (``rating_mean``), their number (``rating_count``) and, in ``quality_rating``, the mean
+    rounded half up to whole stars, which every statistic of whole stars reads; ``rated_by``/``rated_at``
+    name the latest rater, and ``notes``/``failure_reason`` hold the latest rater's words.
     """
     job = Job.objects.select_for_update().get(pk=job.pk)
-    changed = []
-    if clear_rating and job.quality_rating is not None:
-        job.quality_rating, job.rated_by, job.rated_at = None, by, timezone.now()
-        changed += ["quality_rating", "rated_by", "rated_at"]
-    elif rating is not None and rating != job.quality_rating:
+    mine = JobRating.objects.filter(job=job, rater=by).first() if by is not None else None
+    mine = mine or JobRating(job=job, rater=by)
+    changed, mine_changed = [], False
+    if clear_rating and mine.stars is not None:
+        mine.stars, mine_changed = None, True
+    elif rating is not None and int(rating) != mine.stars:
         job_review_check(job=job, rating=rating)
-        job.quality_rating, job.rated_by, job.rated_at = int(rating), by, timezone.now()
-        changed += ["quality_rating", "rated_by", "rated_at"]
+        mine.stars, mine_changed = int(rating), True
+    if notes is not None and notes[:5000] != mine.notes:
+        mine.notes, mine_changed = notes[:5000], True
     if notes is not None and notes != job.notes:
         job.notes = notes[:5000]
         changed.append("notes")
@@ -373,14 +378,39 @@ def job_rate(*, job: Job, by, rating: int | None = None, notes: str | None = Non
         job_review_check(job=job, failure_reason=failure_reason)
         job.failure_reason = failure_reason
         changed.append("failure_reason")
+    if failure_reason is not None and failure_reason != mine.failure_reason:
+        mine.failure_reason, mine_changed = failure_reason, True
+    if mine_changed:
+        mine.rated_at = timezone.now()
+        mine.save()
+        changed += _aggregate_ratings(job, by=by, at=mine.rated_at)
     if changed:
         job.full_clean(exclude=[f.name for f in Job._meta.fields if f.name not in changed])
-        job.save(update_fields=[*changed, "updated_at"])
+        job.save(update_fields=[*dict.fromkeys(changed), "updated_at"])
         if "quality_rating" in changed:
             # The usage rating is the rating of what the prompt produced: the job's stars.
             PromptUsage.objects.filter(job=job).update(rating=job.quality_rating)
             events.job_changed(job, events.RATED)
     return job
+
+
+def _aggregate_ratings(job: Job, *, by, at) -> list[str]:
+    """The job's mean, count and whole-star rating from its raters' stars; the fields that changed."""
+    figures = JobRating.objects.filter(job=job, stars__isnull=False).aggregate(mean=Avg("stars"), count=Count("pk"))
+    mean = None if figures["mean"] is None else Decimal(str(figures["mean"])).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    stars = None if mean is None else int(mean.quantize(Decimal("1"), ROUND_HALF_UP))
+    changed = ["rating_mean", "rating_count"]
+    job.rating_mean, job.rating_count = mean, figures["count"]
+    if stars != job.quality_rating:
+        job.quality_rating = stars
+        changed.append("quality_rating")
+    job.rated_by, job.rated_at = by, at
+    return [*changed, "rated_by", "rated_at"]
+
+
+def job_rating_of(*, job: Job, rater) -> JobRating | None:
+    """``rater``'s own rating of ``job`` (None when they have not rated it)."""
+    return JobRating.objects.filter(job=job, rater=rater).first() if rater is not None else None
 
 
 def _bulk(jobs, operation, by) -> tuple[list[Job], list[str]]:

@@ -18,12 +18,29 @@ from generations.admin import actions
 from generations.admin.display import duration, stars
 from generations.export import job_csv_response
 from generations.lineage import describe_call
-from generations.models import GenerationImageInput, GenerationImageOutput, Job
+from generations.models import GenerationImageInput, GenerationImageOutput, Job, JobRating
 from generations.services import REVIEW_FIELDS, job_rate, job_review_check
 from ourvidz_admin import db, formatting
 from ourvidz_admin.admin.base import PortalAdmin
 from ourvidz_admin.admin.filters import ArchivedFilter, CreatedRangeFilter, DateRangeFilter
 from ourvidz_admin.admin.mixins import LargeTableAdminMixin, clip
+
+
+class RaterRatingsInline(admin.TabularInline):
+    """Every rater's own rating of the job (the job shows their mean)."""
+
+    model = JobRating
+    verbose_name, verbose_name_plural = "rating by rater", "ratings by rater (one each; the job keeps their mean)"
+    fields = ("rater", "stars", "notes", "failure_reason", "rated_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class OutputInline(admin.TabularInline):
@@ -104,9 +121,9 @@ class JobAdmin(LargeTableAdminMixin, PortalAdmin):
     ordering = ("-created_at", "-id")
     actions = (actions.retry_selected, actions.cancel_selected, actions.export_selected,
                actions.clear_failed_selected, actions.restore_archived)
-    inlines = (OutputInline, InputInline)
+    inlines = (RaterRatingsInline, OutputInline, InputInline)
     fieldsets = (
-        ("Review", {"fields": ("quality_rating", "notes", "failure_reason", "rated_by", "rated_at")}),
+        ("Review", {"fields": ("quality_rating", "notes", "failure_reason", "raters", "rated_by", "rated_at")}),
         (None, {"fields": ("id", "user", "model_type", "job_type", "status", "error_message", "attempts")}),
         ("Prompt", {"fields": ("original_prompt", "enhanced_prompt", "final_prompt", "negative_prompt",
                                "prompt_version", "character", "content_mode", "tags", "test_series")}),
@@ -241,6 +258,12 @@ class JobAdmin(LargeTableAdminMixin, PortalAdmin):
     def expansion(self, obj):
         value = obj.expansion_percentage
         return "—" if value is None else f"{value:+.0f}%"
+
+    @admin.display(description="raters")
+    def raters(self, obj):
+        if not obj.rating_count:
+            return "—"
+        return f"{obj.rating_count} rater(s), mean {formatting.rating(obj.rating_mean)} (your edit above sets yours)"
 
     # Read-only figures of the job page, written as every list writes them (ourvidz_admin.formatting).
     @admin.display(description="progress")

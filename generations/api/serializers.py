@@ -44,8 +44,11 @@ class JobListSerializer(serializers.ModelSerializer):
     prompt = serializers.CharField(source="original_prompt", read_only=True)
     steps = serializers.IntegerField(source="num_inference_steps", read_only=True)
     guidance = serializers.FloatField(source="guidance_scale", read_only=True)
-    rating = serializers.IntegerField(source="quality_rating", read_only=True)
+    rating = serializers.IntegerField(source="quality_rating", read_only=True,
+                                      help_text="The raters' mean, rounded half up to whole stars.")
     rating_label = serializers.SerializerMethodField()
+    rating_mean = serializers.FloatField(read_only=True, allow_null=True, help_text="Mean stars of the raters.")
+    rating_count = serializers.IntegerField(read_only=True, help_text="Raters who gave stars (one rating each).")
     inputs = InputImageSerializer(many=True, read_only=True)
     outputs = OutputImageSerializer(many=True, read_only=True)
 
@@ -54,9 +57,9 @@ class JobListSerializer(serializers.ModelSerializer):
         fields = (
             "id", "status", "model", "job_type", "strategy", "prompt", "prompt_version_id", "character_id",
             "user_id", "seed", "steps", "guidance", "width", "height", "frame_count", "test_series",
-            "content_mode", "tags", "rating", "rating_label", "notes", "rated_at", "rated_by_id",
-            "failure_reason", "progress", "attempts", "created_at", "started_at", "completed_at", "inputs",
-            "outputs",
+            "content_mode", "tags", "rating", "rating_label", "rating_mean", "rating_count", "notes", "rated_at",
+            "rated_by_id", "failure_reason", "progress", "attempts", "created_at", "started_at", "completed_at",
+            "inputs", "outputs",
         )
         read_only_fields = fields
 

@@ -2,9 +2,10 @@
 
 from generations.models.images import GenerationImageInput, GenerationImageOutput, GenerationImageRating
 from generations.models.jobs import Job
+from generations.models.ratings import JobRating
 from generations.models.telemetry import LiveJobTracking, PromptUsage, TrackedPrompt
 
 __all__ = [
-    "GenerationImageInput", "GenerationImageOutput", "GenerationImageRating", "Job", "LiveJobTracking", "PromptUsage",
-    "TrackedPrompt",
+    "GenerationImageInput", "GenerationImageOutput", "GenerationImageRating", "Job", "JobRating", "LiveJobTracking",
+    "PromptUsage", "TrackedPrompt",
 ]

@@ -116,8 +116,12 @@ class Job(UUIDModel):
     progress = models.FloatField(default=0.0)
     worker_name = models.CharField(max_length=200, blank=True)
 
-    # Review (document 001 result_rating, rated_at, rated_by, notes).
+    # Review (document 001 result_rating, rated_at, rated_by, notes). With several raters (JobRating rows)
+    # quality_rating is their mean rounded half up; rated_by / rated_at / notes are the latest rater's.
     quality_rating = models.PositiveSmallIntegerField(choices=RatingLabel.choices, null=True, blank=True)
+    rating_mean = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True, editable=False,
+                                      help_text="Mean stars of the job's raters.")
+    rating_count = models.PositiveSmallIntegerField(default=0, editable=False, help_text="Raters with stars.")
     rated_at = models.DateTimeField(null=True, blank=True)
     rated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="rated_jobs"

@@ -111,9 +111,10 @@ def test_rating_a_job_rates_its_prompt_usage_rows():
     usage = PromptUsageFactory(job=job, rating=None)
     other = PromptUsageFactory(rating=None)
 
-    job_rate(job=job, by=UserFactory(), rating=4)
+    rater = UserFactory()
+    job_rate(job=job, by=rater, rating=4)
     rated = PromptUsage.objects.get(pk=usage.pk).rating
-    job_rate(job=job, by=UserFactory(), clear_rating=True)
+    job_rate(job=job, by=rater, clear_rating=True)
 
     assert rated == 4
     assert PromptUsage.objects.get(pk=usage.pk).rating is None

@@ -101,7 +101,7 @@ def test_cancel_running_job_only_flags_it():
 def test_rating_can_be_cleared_and_failed_jobs_keep_a_reason(superuser):
     from generations.services import job_rate
 
-    rated = JobFactory(quality_rating=4)
+    rated = job_rate(job=JobFactory(), by=superuser, rating=4)
     failed = JobFactory(status="failed", failure_reason="timeout")
 
     cleared = job_rate(job=rated, by=superuser, clear_rating=True)
