@@ -149,33 +149,37 @@ def probability_improvement_paired(a: Sequence[float], b: Sequence[float]) -> fl
 SEQUENTIAL_MIN_PAIRS = 5
 
 
-def sequential_half_width(n, second_moment, planned_pairs: int, alpha: float = 0.05):
+def sequential_half_width(n, second_moment, planned_pairs: int, alpha: float = 0.05,
+                          planned_sd: float | None = None):
     """Half-width of the always-valid (1 - α) confidence sequence for the mean paired difference.
 
     The two-sided normal-mixture boundary (Robbins' mixture; Howard et al. 2021, "Time-uniform,
     nonparametric, nonasymptotic confidence sequences", eq. 14; GrowthBook's sequential engine):
-    ``|Σ dᵢ| ≤ √((V + ρ) · log((V + ρ) / (ρ α²)))`` with ``V = n σ̂²``, so the half-width of the
-    interval around ``d̄`` is that bound over ``n``. ``ρ = n* σ̂² / (−2 log α + log(1 − 2 log α))`` makes
-    the boundary tightest near ``n* = planned_pairs``. ``σ̂²`` is ``second_moment``, the mean of ``dᵢ²``
-    (the variance about zero): exact under "no effect", larger under an effect, so the sequence is
-    conservative where it is not exact. Works element-wise on arrays (a simulation peeks after every pair).
+    ``|Σ dᵢ| ≤ √((V + ρ) · log((V + ρ) / (ρ α²)))`` with ``V = Σ dᵢ² = n · second_moment`` (the
+    self-normalised form: the variance about zero, exact under "no effect", larger under an effect), so
+    the half-width around ``d̄`` is that bound over ``n``. ``ρ = n* s² / (−2 log α + log(1 − 2 log α))``
+    makes the boundary tightest near ``n* = planned_pairs``; ``s`` is the test's planned sd of the
+    differences, fixed before the first look, which keeps the sequence valid at every look for a null of
+    symmetric differences. Without a plan the observed second moment stands in (a plug-in: approximately
+    valid, checked by simulation). Works element-wise on arrays (a simulation peeks after every pair).
     """
-    n, variance = np.asarray(n, dtype=float), np.asarray(second_moment, dtype=float)
+    n, moment = np.asarray(n, dtype=float), np.asarray(second_moment, dtype=float)
+    tuning = moment if planned_sd is None else np.full_like(moment, float(planned_sd) ** 2)
     with np.errstate(divide="ignore", invalid="ignore"):
-        rho = max(planned_pairs, 1) * variance / (-2 * math.log(alpha) + math.log(1 - 2 * math.log(alpha)))
-        spread = n * variance + rho
+        rho = max(planned_pairs, 1) * tuning / (-2 * math.log(alpha) + math.log(1 - 2 * math.log(alpha)))
+        spread = n * moment + rho
         width = np.sqrt(spread * np.log(spread / (rho * alpha**2))) / n
-    return np.where(variance > 0, width, 0.0)
+    return np.where((moment > 0) & (tuning > 0), width, 0.0)
 
 
-def sequential_interval(a: Sequence[float], b: Sequence[float], planned_pairs: int,
-                        alpha: float = 0.05) -> Interval | None:
+def sequential_interval(a: Sequence[float], b: Sequence[float], planned_pairs: int, alpha: float = 0.05,
+                        planned_sd: float | None = None) -> Interval | None:
     """The confidence sequence at the pairs seen so far; None before ``SEQUENTIAL_MIN_PAIRS``."""
     xa, xb = _pairs(a, b)
     d = xb - xa
     if d.size < SEQUENTIAL_MIN_PAIRS:
         return None
-    half = float(sequential_half_width(d.size, float(np.mean(d * d)), planned_pairs, alpha))
+    half = float(sequential_half_width(d.size, float(np.mean(d * d)), planned_pairs, alpha, planned_sd))
     mean = float(d.mean())
     return Interval(mean, mean - half, mean + half)
 

@@ -17,8 +17,8 @@ _last = [0, 0]  # last millisecond used, 12-bit sequence within it
 def short_id(value) -> str:
     """The id as pages show it: its last 8 hex digits.
 
-    A version-7 id starts with its creation time, so ids made in the same minute share their
-    first 8 digits; the last 8 are random (32 bits of ``rand_b``) and tell them apart.
+    A version-7 id starts with its creation time, so ids made within about a minute (65.5 s) share
+    their first 8 digits; the last 8 are random (32 bits of ``rand_b``) and tell them apart.
     """
     return str(value)[-8:] if value else "—"
 

@@ -10,7 +10,8 @@ Every page, admin column and dashboard uses these; CSV and JSON exports carry th
 - anything unknown: an em dash.
 """
 
-from decimal import Decimal, InvalidOperation
+import numbers
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 DASH = "—"
 
@@ -18,6 +19,8 @@ DASH = "—"
 def _decimal(value) -> Decimal | None:
     if value is None or value == "":
         return None
+    if isinstance(value, numbers.Rational) and not isinstance(value, int):  # fractions.Fraction
+        return Decimal(value.numerator) / Decimal(value.denominator)
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
@@ -80,7 +83,7 @@ def ms(value) -> str:
     number_ = _decimal(value)
     if number_ is None:
         return DASH
-    sign, millis = ("−" if number_ < 0 else ""), abs(number_)
+    sign, millis = ("−" if number_ < 0 else ""), abs(number_).quantize(Decimal("1"), ROUND_HALF_UP)
     if millis < 10_000:
         return f"{sign}{millis.to_integral_value():,.0f} ms"
     if millis < 600_000:

@@ -26,6 +26,8 @@ def _p(value) -> str:
 
 
 def _stop(results: dict) -> str:
+    if "can_stop" not in results:
+        return "not in these stored results: refresh them"
     if results.get("sequential_low") is None:
         return f"monitoring starts at {SEQUENTIAL_MIN_PAIRS} rated pairs"
     return f"can stop: {results['can_stop']}" if results.get("can_stop") else "keep rating, the interval holds 0"

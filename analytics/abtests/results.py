@@ -118,9 +118,10 @@ def _comparison(a: np.ndarray, b: np.ndarray) -> dict:
     }
 
 
-def _sequential(pairs: np.ndarray, planned_pairs: int) -> dict:
+def _sequential(pairs: np.ndarray, planned_pairs: int, planned_sd: float | None) -> dict:
     """The always-valid interval, and whether it lets the test stop: only when it excludes zero."""
-    interval = stats.sequential_interval(pairs[:, 0], pairs[:, 1], planned_pairs) if len(pairs) else None
+    interval = (stats.sequential_interval(pairs[:, 0], pairs[:, 1], planned_pairs, planned_sd=planned_sd)
+                if len(pairs) else None)
     if interval is None:
         return {}
     stop = "enhanced better" if interval.low > 0 else "enhanced worse" if interval.high < 0 else ""
@@ -163,7 +164,7 @@ def _warnings(pairs: int, planned: int, figures: dict) -> list[str]:
     return notes
 
 
-def results_from_rows(rows, *, planned_pairs: int) -> ABTestResults:
+def results_from_rows(rows, *, planned_pairs: int, planned_sd: float | None = None) -> ABTestResults:
     """Figures from ``(baseline stars, baseline status, enhanced stars, enhanced status)`` per pair."""
     a = np.array([row[0] for row in rows if row[0] is not None], dtype=float)
     b = np.array([row[2] for row in rows if row[2] is not None], dtype=float)
@@ -171,7 +172,7 @@ def results_from_rows(rows, *, planned_pairs: int) -> ABTestResults:
                     dtype=float).reshape(-1, 2)
     baseline, enhanced = _arm(a, [row[1] for row in rows]), _arm(b, [row[3] for row in rows])
     enough = min(a.size, b.size) >= MIN_RATINGS
-    figures = {**(_comparison(a, b) if enough else {}), **_paired(both), **_sequential(both, planned_pairs),
+    figures = {**(_comparison(a, b) if enough else {}), **_paired(both), **_sequential(both, planned_pairs, planned_sd),
                **_success(baseline, enhanced)}
     # The document's "confidence level": the probability that enhanced is better, from the pairs of the
     # paired design when two are rated, else from the two arms. (It used to be 1 − Welch p, which is no
@@ -195,4 +196,5 @@ def ab_test_results(ab_test) -> ABTestResults:
             "enhanced_job__quality_rating", "enhanced_job__status",
         )
     )
-    return results_from_rows(rows, planned_pairs=ab_test.planned_pairs)
+    planned_sd = float(ab_test.sd_difference) if ab_test.sd_difference else None
+    return results_from_rows(rows, planned_pairs=ab_test.planned_pairs, planned_sd=planned_sd)

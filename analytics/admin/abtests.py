@@ -68,6 +68,7 @@ class PromptABTestAdmin(PortalAdmin):
     list_display = ("test_name", "test_series", "model_type", "status", "progress", "baseline_avg_quality",
                     "enhanced_avg_quality", "quality_improvement", "confidence_level", "created_at")
     list_filter = ("status", "model_type", "is_complete", "test_series")
+    column_formats = {"confidence_level": "fraction", "quality_improvement": "signed"}
     list_select_related = ()
     search_fields = ("test_name", "test_series")
     ordering = ("-created_at", "-id")

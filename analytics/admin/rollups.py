@@ -37,6 +37,7 @@ class LivePromptMetricAdmin(ReadOnlyAdminMixin, PortalAdmin):
 class UserEnhancementAdoptionAdmin(ReadOnlyAdminMixin, PortalAdmin):
     list_display = ("date", "user", "total_jobs", "jobs_with_enhancement", "enhancement_adoption_rate",
                     "avg_quality_improvement")
+    column_formats = {"avg_quality_improvement": "signed"}
     list_select_related = ("user",)
     list_filter = ("date",)
 
@@ -70,6 +71,8 @@ class JobEnhancementAnalysisAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, Port
 class EnhancementEffectivenessAdmin(ReadOnlyAdminMixin, PortalAdmin):
     list_display = ("enhancement_strategy", "total_jobs", "avg_quality", "avg_improvement", "avg_enhancement_time",
                     "success_rate", "high_quality_rate")
+    # The view's avg_enhancement_time is in milliseconds; avg_improvement is a signed change of stars.
+    column_formats = {"avg_enhancement_time": "ms", "avg_improvement": "signed"}
 
 
 @admin.register(AdminDevelopmentProgress)

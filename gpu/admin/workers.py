@@ -14,6 +14,7 @@ class WorkerHeartbeatAdmin(SystemHealthAdminMixin, ReadOnlyAdminMixin, PortalAdm
     list_display = ("name", "hostname", "pid", "queues", "device", "gpu_memory", "current_job", "current_stage",
                     "progress", "jobs_done", "heartbeat_age")
     list_select_related = ("current_job",)
+    column_formats = {"progress": "fraction"}
     ordering = ("name",)
 
     @admin.display(description="GPU memory")

@@ -77,7 +77,8 @@ def test_results_match_scipy_on_the_stored_ratings(stored):
         pytest.approx(d.mean(), abs=TOL), pytest.approx(rel_ci.low, abs=TOL), pytest.approx(rel_ci.high, abs=TOL))
     assert results.probability_improvement_paired == pytest.approx(
         stats.t.sf(-d.mean() / (d.std(ddof=1) / math.sqrt(d.size)), d.size - 1), abs=TOL)
-    rho = stored.planned_pairs * np.mean(d * d) / (-2 * math.log(0.05) + math.log(1 - 2 * math.log(0.05)))
+    rho = stored.planned_pairs * float(stored.sd_difference) ** 2 / (-2 * math.log(0.05)
+                                                                      + math.log(1 - 2 * math.log(0.05)))
     spread = d.size * np.mean(d * d) + rho
     half = math.sqrt(spread * math.log(spread / (rho * 0.05**2))) / d.size
     assert (results.sequential_low, results.sequential_high) == (pytest.approx(d.mean() - half, abs=TOL),

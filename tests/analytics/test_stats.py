@@ -166,12 +166,12 @@ def test_paired_figures_need_pairs_of_equal_length():
 
 def test_the_confidence_sequence_is_the_normal_mixture_boundary():
     d = ENHANCED - BASE
-    alpha, planned = 0.05, 23
+    alpha, planned, planned_sd = 0.05, 23, 1.2
     variance = np.mean(d * d)
-    rho = planned * variance / (-2 * math.log(alpha) + math.log(1 - 2 * math.log(alpha)))
+    rho = planned * planned_sd**2 / (-2 * math.log(alpha) + math.log(1 - 2 * math.log(alpha)))
     half = math.sqrt((d.size * variance + rho) * math.log((d.size * variance + rho) / (rho * alpha**2))) / d.size
 
-    interval = ab.sequential_interval(BASE, ENHANCED, planned)
+    interval = ab.sequential_interval(BASE, ENHANCED, planned, planned_sd=planned_sd)
 
     assert (interval.estimate, interval.low, interval.high) == (
         pytest.approx(d.mean(), abs=1e-12), pytest.approx(d.mean() - half, abs=1e-9),
@@ -181,9 +181,11 @@ def test_the_confidence_sequence_is_the_normal_mixture_boundary():
     assert interval.high - interval.low > fixed.high - fixed.low  # the price of looking at every rating
 
 
-@pytest.mark.parametrize("stars, planned", [((0.1, 0.15, 0.3, 0.3, 0.15), 23), ((0.02, 0.03, 0.1, 0.35, 0.5), 100),
-                                            ((0.6, 0.2, 0.1, 0.05, 0.05), 10)])
-def test_peeking_after_every_rating_stops_falsely_in_at_most_5_percent_of_runs(stars, planned):
+@pytest.mark.parametrize("stars, planned, planned_sd", [
+    ((0.1, 0.15, 0.3, 0.3, 0.15), 23, 1.2), ((0.02, 0.03, 0.1, 0.35, 0.5), 100, 0.8),
+    ((0.6, 0.2, 0.1, 0.05, 0.05), 10, 2.0), ((0.1, 0.15, 0.3, 0.3, 0.15), 23, None),  # None: plug-in
+])
+def test_peeking_after_every_rating_stops_falsely_in_at_most_5_percent_of_runs(stars, planned, planned_sd):
     """No effect (both arms draw stars from one distribution): a test that looks after every rated pair,
     from the first look to 300 pairs, and stops once the sequence excludes 0, must rarely stop."""
     rng = np.random.default_rng(11)
@@ -192,7 +194,7 @@ def test_peeking_after_every_rating_stops_falsely_in_at_most_5_percent_of_runs(s
          - rng.choice(np.arange(1, 6), size=(runs, pairs), p=stars)).astype(float)
     n = np.arange(1, pairs + 1)
     mean, second_moment = np.cumsum(d, axis=1) / n, np.cumsum(d * d, axis=1) / n
-    half = ab.sequential_half_width(n, second_moment, planned)
+    half = ab.sequential_half_width(n, second_moment, planned, planned_sd=planned_sd)
     looked = n >= ab.SEQUENTIAL_MIN_PAIRS
 
     stopped = ((np.abs(mean) > half) & (half > 0) & looked).any(axis=1).mean()
@@ -205,7 +207,7 @@ def test_the_sequence_stops_a_test_with_a_real_effect():
     a = rng.choice(np.arange(1, 6), size=(500, 200), p=(0.1, 0.2, 0.4, 0.2, 0.1)).astype(float)
     b = np.clip(a + rng.choice([0.0, 1.0], size=a.shape, p=(0.4, 0.6)), 1, 5)  # about +0.5 stars
     d, n = b - a, np.arange(1, 201)
-    half = ab.sequential_half_width(n, np.cumsum(d * d, axis=1) / n, 23)
+    half = ab.sequential_half_width(n, np.cumsum(d * d, axis=1) / n, 23, planned_sd=1.2)
 
     stopped = ((np.cumsum(d, axis=1) / n - half > 0) & (n >= ab.SEQUENTIAL_MIN_PAIRS)).any(axis=1).mean()
 

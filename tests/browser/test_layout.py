@@ -160,6 +160,9 @@ def test_prompt_testing_gives_the_prompt_the_width_and_submits_with_ctrl_enter(b
     focused = page.evaluate("document.activeElement.name")
     page.keyboard.press("Tab")
     after_tab = page.evaluate("document.activeElement.name")
+    for _ in range(4):  # prompts 3 to 5, then Submit batch; every other control follows in page order
+        page.keyboard.press("Tab")
+    after_last_prompt = page.evaluate("document.activeElement.value")
     series = page.input_value("input[name=test_series]")
     browser.snap("prompt-testing")
 
@@ -167,6 +170,7 @@ def test_prompt_testing_gives_the_prompt_the_width_and_submits_with_ctrl_enter(b
     assert all(prompt_width > width for name, width in widths if name != "row-0-prompt"), widths
     assert prompt_width > VIEWPORT["width"] / 3
     assert (focused, after_tab, series) == ("row-0-prompt", "row-1-prompt", "prompt-testing")
+    assert after_last_prompt == "Submit batch"
     page.fill("textarea[name=row-0-prompt]", "")
     page.keyboard.press("Control+Enter")  # an empty batch: the page answers without creating anything
     page.wait_for_selector("text=Type at least one prompt.")

@@ -2,6 +2,7 @@
 columns written with it."""
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from django.contrib import admin
@@ -25,6 +26,8 @@ from tests.factories import JobFactory
     (formatting.ms, -2_500, "−2,500 ms"), (formatting.seconds, 42.2, "42.2 s"), (formatting.seconds, 0.4, "400 ms"),
     (formatting.usd, 1234.5, "$1,234.50"), (formatting.usd, 0.000949, "$0.000949"), (formatting.usd, 0, "$0.00"),
     (formatting.number, float("nan"), "—"), (formatting.count, "not a number", "—"),
+    (formatting.percent, Fraction(200, 3), "66.7%"), (formatting.ms, Fraction(23083, 2), "11.5 s"),
+    (formatting.ms, 9_999.6, "10.0 s"), (formatting.ms, 9_999.4, "9,999 ms"),
 ])
 def test_each_kind_of_figure_is_written_one_way(function, value, expected):
     assert function(value) == expected
@@ -33,8 +36,8 @@ def test_each_kind_of_figure_is_written_one_way(function, value, expected):
 def test_ids_made_in_the_same_second_show_different_short_ids():
     ids = [db.uuid7() for _ in range(10)]
 
-    assert len({str(i)[:8] for i in ids}) == 1  # the time prefix a UUIDv7 starts with is shared...
-    assert len({db.short_id(i) for i in ids}) == 10  # ...its random tail is not
+    assert len({str(i)[:8] for i in ids}) <= 2  # the time prefix of a UUIDv7 changes every 65.5 s...
+    assert len({db.short_id(i) for i in ids}) == 10  # ...its random tail differs for every id
 
 
 @pytest.mark.django_db
@@ -63,3 +66,14 @@ def test_every_project_admin_writes_its_columns_with_the_helper():
                if model._meta.app_label in {"prompts", "configs", "generations", "analytics", "gpu"}]
 
     assert project and all(isinstance(model_admin, PortalAdmin) for model_admin in project)
+
+
+@pytest.mark.django_db
+def test_list_cells_are_written_by_the_helper(admin_client):
+    from tests.factories import PromptABTestFactory
+
+    PromptABTestFactory(test_name="Formats", confidence_level=Decimal("0.97"), quality_improvement=Decimal("0.50"))
+
+    tests = admin_client.get("/admin/analytics/promptabtest/").content.decode()
+
+    assert '<span class="num">97.0%</span>' in tests and '<span class="num">+0.50</span>' in tests
