@@ -1,6 +1,7 @@
-"""How far raters agree: Krippendorff's α (ordinal) on the per-output ratings of a series or an A/B test.
+"""How far raters agree: Krippendorff's α (ordinal) on the ratings of a series' or an A/B test's jobs.
 
-The ratings are ``generation_image_rating`` rows: one per output, criterion and rater. α comes from the
+The ratings are ``job_ratings`` rows (one per job and rater: the stars) or, for one criterion,
+``generation_image_rating`` rows (one per output, criterion and rater). α comes from the
 ``krippendorff`` package; its 95 % interval is a percentile bootstrap over the rated outputs (items
 resampled with replacement, ``BOOTSTRAP`` times, a fixed seed so a page and the API agree). Formulas in
 docs/metrics.md.
@@ -13,7 +14,7 @@ import numpy as np
 from django.core.exceptions import ValidationError
 
 from analytics.models import ABTestPair, PromptABTest
-from generations.models import GenerationImageRating
+from generations.models import GenerationImageRating, JobRating
 from ourvidz_admin.choices import RatingCriterion
 
 BOOTSTRAP = 500
@@ -97,21 +98,33 @@ def agreement_from_ratings(ratings, *, bootstrap: int = BOOTSTRAP, seed: int = S
             "ratings": int(np.sum(~np.isnan(matrix))), "per_rater": _per_rater(matrix, raters)}
 
 
-def agreement(*, test_series: str | None = None, ab_test=None, criterion: str = RatingCriterion.OVERALL) -> dict:
-    """Agreement on one criterion over the outputs of a test series or of an A/B test's jobs."""
+JOB_STARS = "stars"
+
+
+def agreement(*, test_series: str | None = None, ab_test=None, criterion: str = JOB_STARS) -> dict:
+    """Agreement over the jobs of a test series or of an A/B test.
+
+    ``criterion="stars"`` (the default) reads the job stars of each rater (``job_ratings``: what the rating
+    pages and ``PATCH /api/generations/{id}/rating`` write); a rating criterion (``overall``,
+    ``composition`` ...) reads the per-output ratings of that criterion instead.
+    """
     if bool(test_series) == (ab_test is not None):
         raise ValidationError({"test_series": "Give a test series or an A/B test (ab_test), one of them."})
-    if criterion not in RatingCriterion.values:
+    if criterion != JOB_STARS and criterion not in RatingCriterion.values:
         raise ValidationError({"criterion": f"Unknown criterion {criterion!r}: one of "
-                                            f"{', '.join(RatingCriterion.values)}."})
-    ratings = GenerationImageRating.objects.filter(criteria=criterion, rated_by__isnull=False)
-    if test_series:
-        ratings = ratings.filter(output__job__test_series=test_series)
-    else:
+                                            f"{', '.join([JOB_STARS, *RatingCriterion.values])}."})
+    if ab_test is not None:
         pairs = ABTestPair.objects.filter(ab_test=ab_test)
         jobs = [*pairs.values_list("baseline_job_id", flat=True), *pairs.values_list("enhanced_job_id", flat=True)]
-        ratings = ratings.filter(output__job_id__in=jobs)
-    rows = ratings.values_list("output_id", "rated_by__username", "rating")
+    if criterion == JOB_STARS:
+        ratings = JobRating.objects.filter(stars__isnull=False, rater__isnull=False)
+        ratings = ratings.filter(job__test_series=test_series) if test_series else ratings.filter(job_id__in=jobs)
+        rows = ratings.values_list("job_id", "rater__username", "stars")
+    else:
+        ratings = GenerationImageRating.objects.filter(criteria=criterion, rated_by__isnull=False)
+        ratings = (ratings.filter(output__job__test_series=test_series) if test_series
+                   else ratings.filter(output__job_id__in=jobs))
+        rows = ratings.values_list("output_id", "rated_by__username", "rating")
     result = agreement_from_ratings(rows)
     return {**result, "criterion": criterion, "test_series": test_series or None,
             "ab_test": str(ab_test.pk) if isinstance(ab_test, PromptABTest) else None}

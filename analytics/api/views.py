@@ -9,7 +9,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from analytics.agreement import agreement
+from analytics.agreement import JOB_STARS, agreement
 from analytics.api.serializers import AgreementSerializer, PromptPerformanceSerializer, RatingDistributionSerializer
 from analytics.models import PromptABTest
 from analytics.selectors import prompt_performance, rating_distribution
@@ -18,7 +18,6 @@ from generations.models import Job
 from ourvidz_admin.api.filtering import FilterBackend
 from ourvidz_admin.api.permissions import require
 from ourvidz_admin.api.schema import filterset_parameters
-from ourvidz_admin.choices import RatingCriterion
 
 
 class RatingDistributionApi(GenericAPIView):
@@ -55,7 +54,8 @@ class AgreementApi(APIView):
     @extend_schema(parameters=[
         OpenApiParameter("test_series", str, description="A test series (or give ab_test)."),
         OpenApiParameter("ab_test", OpenApiTypes.UUID, description="An A/B test id (or give test_series)."),
-        OpenApiParameter("criterion", str, description="Rating criterion (default overall)."),
+        OpenApiParameter("criterion", str, description="'stars' (default: each rater's job stars) or a rating "
+                                                        "criterion of the outputs (overall, composition, ...)."),
     ], responses={200: AgreementSerializer})
     def get(self, request):
         ab_test = None
@@ -65,5 +65,5 @@ class AgreementApi(APIView):
             except (ValueError, PromptABTest.DoesNotExist):
                 raise ValidationError({"ab_test": "No A/B test has this id."}) from None
         data = agreement(test_series=request.query_params.get("test_series") or None, ab_test=ab_test,
-                         criterion=request.query_params.get("criterion") or RatingCriterion.OVERALL)
+                         criterion=request.query_params.get("criterion") or JOB_STARS)
         return Response(AgreementSerializer(data).data)

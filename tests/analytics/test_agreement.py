@@ -90,29 +90,50 @@ def test_one_rater_or_one_value_leaves_alpha_undefined():
 
 
 @pytest.mark.django_db
-def test_the_api_gives_alpha_for_a_series_and_for_an_ab_test(api):
-    ann, bob = UserFactory(username="ann"), UserFactory(username="bob")
+def test_alpha_of_a_series_rated_through_the_api_by_three_raters(api):
+    from rest_framework.test import APIClient
+
+    raters = []
+    for name in ("ann", "bob", "cem"):
+        client = APIClient()
+        client.force_authenticate(UserFactory(username=name, is_superuser=True))
+        raters.append(client)
     test = PromptABTestFactory()
-    scores = [(4, 4), (2, 3), (5, 5), (1, 2)]
-    units = []
-    for index, (a, b) in enumerate(scores):
+    stars = [(4, 4, 5), (2, 3, 2), (5, 5, 4), (1, 2, 1), (3, 3, None)]
+    for index, given in enumerate(stars):
         job = JobFactory(test_series="agree")
-        output = OutputFactory(job=job)
-        ImageRatingFactory(output=output, rating=a, rated_by=ann)
-        ImageRatingFactory(output=output, rating=b, rated_by=bob)
-        units.append([a, b])
         ABTestPairFactory(ab_test=test, baseline_job=job, position=index)
-    ImageRatingFactory(output=OutputFactory(job=JobFactory(test_series="other")), rating=1, rated_by=ann)
+        for client, value in zip(raters, given, strict=True):
+            if value is not None:
+                assert client.patch(f"/api/generations/{job.pk}/rating", {"rating": value},
+                                    format="json").status_code == 200
+    JobFactory(test_series="other")
 
     series = api.get(URL, {"test_series": "agree"})
     by_test = api.get(URL, {"ab_test": str(test.pk)})
 
     assert series.status_code == by_test.status_code == 200
-    assert series.json()["alpha"] == pytest.approx(_alpha_ordinal(units), abs=1e-9)
-    assert {key: series.json()[key] for key in ("items", "raters", "ratings", "criterion")} == {
-        "items": 4, "raters": 2, "ratings": 8, "criterion": "overall"}
-    assert by_test.json()["alpha"] == series.json()["alpha"] and by_test.json()["ab_test"] == str(test.pk)
-    assert {"alpha", "alpha_low", "alpha_high", "items", "raters"} <= set(series.json())
+    body = series.json()
+    assert body["alpha"] == pytest.approx(_alpha_ordinal([[v for v in given if v] for given in stars]), abs=1e-9)
+    assert {key: body[key] for key in ("items", "raters", "ratings", "criterion")} == {
+        "items": 5, "raters": 3, "ratings": 14, "criterion": "stars"}
+    assert body["alpha_low"] <= body["alpha"] <= body["alpha_high"]
+    assert by_test.json()["alpha"] == body["alpha"] and by_test.json()["ab_test"] == str(test.pk)
+
+
+@pytest.mark.django_db
+def test_alpha_of_one_output_criterion(api):
+    ann, bob = UserFactory(username="ann"), UserFactory(username="bob")
+    scores = [(4, 4), (2, 3), (5, 5), (1, 2)]
+    for a, b in scores:
+        output = OutputFactory(job=JobFactory(test_series="agree"))
+        ImageRatingFactory(output=output, rating=a, rated_by=ann, criteria="composition")
+        ImageRatingFactory(output=output, rating=b, rated_by=bob, criteria="composition")
+
+    response = api.get(URL, {"test_series": "agree", "criterion": "composition"})
+
+    assert response.json()["alpha"] == pytest.approx(_alpha_ordinal([list(s) for s in scores]), abs=1e-9)
+    assert (response.json()["items"], response.json()["criterion"]) == (4, "composition")
 
 
 @pytest.mark.django_db
