@@ -24,9 +24,11 @@ from analytics.abtests.services import (
     ab_test_start,
 )
 from analytics.admin.abtest_pages import abtest_urls, add_page, cancel_confirm_page, report_messages
+from analytics.agreement import agreement
 from analytics.choices import ABTestStatus
 from analytics.models import ABTestPair, PromptABTest
 from generations.admin.display import stars
+from ourvidz_admin import formatting
 from ourvidz_admin.admin.base import PortalAdmin
 from ourvidz_admin.admin.mixins import clip
 
@@ -80,7 +82,7 @@ class PromptABTestAdmin(PortalAdmin):
         ("Arms", {"fields": ("baseline_arm", "enhanced_arm")}),
         ("Power calculation", {"fields": ("target_lift", "alpha", "power", "sd_difference", "planned_pairs",
                                           "prompt_counts")}),
-        ("Results", {"fields": ("results_table", "total_participants", "baseline_avg_quality",
+        ("Results", {"fields": ("results_table", "rater_agreement", "total_participants", "baseline_avg_quality",
                                 "enhanced_avg_quality", "quality_improvement", "confidence_level",
                                 "results_computed_at")}),
         ("Dates", {"fields": ("created_by", "created_at", "started_at", "completed_at")}),
@@ -182,6 +184,21 @@ class PromptABTestAdmin(PortalAdmin):
             return "—"
         pairs = obj.pairs.count()
         return f"{pairs} pairs, {ab_test_distinct_prompts(ab_test=obj)} distinct prompts"
+
+    @admin.display(description="rater agreement")
+    def rater_agreement(self, obj):
+        """Krippendorff's α of the raters' job stars over the test's jobs (docs/metrics.md)."""
+        if not obj.pk:
+            return "—"
+        found = agreement(ab_test=obj)
+        if found["alpha"] is None:
+            return (f"α undefined: {formatting.count(found['items'])} output(s) rated by two raters or more "
+                    f"({formatting.count(found['raters'])} rater(s)); it needs two such outputs with different stars.")
+        interval = (f" [{formatting.number(found['alpha_low'], 3)}, {formatting.number(found['alpha_high'], 3)}]"
+                    if found["alpha_low"] is not None else "")
+        items, raters = formatting.count(found["items"]), formatting.count(found["raters"])
+        return (f"Krippendorff's α (ordinal) {formatting.number(found['alpha'], 3)}{interval} over {items} "
+                f"outputs rated by two or more of {raters} raters")
 
     @admin.display(description="results")
     def results_table(self, obj):

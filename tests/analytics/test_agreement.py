@@ -159,3 +159,20 @@ def test_the_bootstrap_replicates_use_the_same_alpha_as_the_package():
     matrix = matrix[:, np.sum(~np.isnan(matrix), axis=0) >= 2]
 
     assert _alpha_from_coincidences(_unit_coincidences(matrix).sum(axis=0)) == pytest.approx(_alpha(matrix), abs=1e-9)
+
+
+@pytest.mark.django_db
+def test_the_ab_test_page_shows_the_raters_agreement(admin_client):
+    from generations.services import job_rate
+
+    ann, bob = UserFactory(username="ann"), UserFactory(username="bob")
+    test = PromptABTestFactory()
+    for index, (a, b) in enumerate([(4, 4), (2, 3), (5, 5), (1, 2)]):
+        pair = ABTestPairFactory(ab_test=test, position=index)
+        job_rate(job=pair.baseline_job, by=ann, rating=a)
+        job_rate(job=pair.baseline_job, by=bob, rating=b)
+
+    page = admin_client.get(f"/admin/analytics/promptabtest/{test.pk}/change/").content.decode()
+
+    expected = f"{_alpha_ordinal([[4, 4], [2, 3], [5, 5], [1, 2]]):.3f}"
+    assert f"Krippendorff&#x27;s α (ordinal) {expected}" in page and "over 4 outputs rated by two or more of 2" in page
