@@ -42,6 +42,7 @@ class AlertMetric(models.TextChoices):
     RESPONSE_TIME = "response_time", "Mean response time, ms (per prompt)"
     ERROR_RATE = "error_rate", "Error rate % (per prompt)"
     ENHANCEMENT_SUCCESS_DROP = "enhancement_success_drop", "Enhancement success-rate drop, points (per strategy)"
+    AB_GUARDRAIL = "ab_guardrail", "A/B test guardrails crossed (per running or complete test)"
 
 
 class Comparison(models.TextChoices):

@@ -145,7 +145,8 @@ def get_performance_alerts(period: Period = "week", *, now: datetime | None = No
     name, window = _window(period, now)
     cache = {} if cache is None else cache
     result = []
-    rules = AlertRule.objects.filter(is_enabled=True).exclude(metric=AlertMetric.ENHANCEMENT_SUCCESS_DROP)
+    rules = AlertRule.objects.filter(is_enabled=True).exclude(
+        metric__in=(AlertMetric.ENHANCEMENT_SUCCESS_DROP, AlertMetric.AB_GUARDRAIL))
     for rule in rules.order_by("name"):
         evaluation = evaluate_rule(rule, now=window.end, window_hours=window.hours, cache=cache)
         result += [{

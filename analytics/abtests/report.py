@@ -64,6 +64,10 @@ def results_text(results: dict | None) -> str:
         f"Rated pairs         {results['rated_pairs']} of {results['planned_pairs']} planned "
         f"({results['pairs']} pairs){' — complete' if results['complete'] else ''}",
     ]
+    for row in results.get("guardrails", []):
+        value = "not measured yet" if row["value"] is None else f"{row['value']:.1f}"
+        lines.append(f"Guardrail           {row['label']}: {value} (limit {row['limit']:.1f})"
+                     f"{' — CROSSED' if row['breached'] else ''}")
     lines += [f"Note: {text}" for text in ([results["message"]] if results["message"] else [])]
     lines += [f"Note: {text}" for text in results.get("warnings", [])]
     return "\n".join(lines)

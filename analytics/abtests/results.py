@@ -1,6 +1,6 @@
-"""The statistics of one A/B test, from the ratings and statuses of its pairs' jobs.
+"""The statistics of one A/B test, from the ratings, statuses and times of its pairs' jobs.
 
-One query reads two columns per job (stars and status) for every pair; the
+One query reads three columns per job (stars, status, inference time) for every pair; the
 figures come from ``analytics.stats`` (formulas and assumptions in
 docs/metrics.md). Undefined figures (too few ratings, zero variance) are
 ``None``, never NaN, so the result can be stored as JSON on any database.
@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from analytics import stats
+from analytics.abtests.guardrails import guardrail_figures
 from analytics.models import ABTestPair
 from ourvidz_admin.choices import JobStatus
 
@@ -30,6 +31,7 @@ class ArmFigures:
     ci_high: float | None
     completed: int
     failed: int
+    mean_time_ms: float | None = None  # mean inference time of the arm's completed jobs
 
     @property
     def success_rate(self) -> float | None:
@@ -71,6 +73,8 @@ class ABTestResults:
     success_z: float | None = None
     success_p: float | None = None
     confidence_level: float | None = None
+    guardrails: list[dict] = field(default_factory=list)
+    guardrail_breached: bool = False
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -91,12 +95,15 @@ def _finite(value) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _arm(ratings: np.ndarray, statuses: list) -> ArmFigures:
+def _arm(ratings: np.ndarray, statuses: list, times: list | None = None) -> ArmFigures:
     interval = stats.mean_interval(ratings) if ratings.size >= MIN_RATINGS else None
+    timed = [time for time, status in zip(times or [], statuses, strict=False)
+             if time is not None and status == JobStatus.COMPLETED]
     return ArmFigures(
         rated=int(ratings.size), mean=_finite(ratings.mean()) if ratings.size else None,
         ci_low=_finite(interval.low) if interval else None, ci_high=_finite(interval.high) if interval else None,
         completed=statuses.count(JobStatus.COMPLETED), failed=statuses.count(JobStatus.FAILED),
+        mean_time_ms=float(np.mean(timed)) if timed else None,
     )
 
 
@@ -164,13 +171,17 @@ def _warnings(pairs: int, planned: int, figures: dict) -> list[str]:
     return notes
 
 
-def results_from_rows(rows, *, planned_pairs: int, planned_sd: float | None = None) -> ABTestResults:
-    """Figures from ``(baseline stars, baseline status, enhanced stars, enhanced status)`` per pair."""
+def results_from_rows(rows, *, planned_pairs: int, planned_sd: float | None = None,
+                      guardrails: dict | None = None) -> ABTestResults:
+    """Figures from ``(baseline stars, baseline status, enhanced stars, enhanced status)`` per pair, and
+    optionally ``(…, baseline inference ms, enhanced inference ms)`` for the time guardrail."""
     a = np.array([row[0] for row in rows if row[0] is not None], dtype=float)
     b = np.array([row[2] for row in rows if row[2] is not None], dtype=float)
     both = np.array([(row[0], row[2]) for row in rows if row[0] is not None and row[2] is not None],
                     dtype=float).reshape(-1, 2)
-    baseline, enhanced = _arm(a, [row[1] for row in rows]), _arm(b, [row[3] for row in rows])
+    timed = bool(rows) and len(rows[0]) > 4
+    baseline = _arm(a, [row[1] for row in rows], [row[4] for row in rows] if timed else None)
+    enhanced = _arm(b, [row[3] for row in rows], [row[5] for row in rows] if timed else None)
     enough = min(a.size, b.size) >= MIN_RATINGS
     figures = {**(_comparison(a, b) if enough else {}), **_paired(both), **_sequential(both, planned_pairs, planned_sd),
                **_success(baseline, enhanced)}
@@ -179,6 +190,10 @@ def results_from_rows(rows, *, planned_pairs: int, planned_sd: float | None = No
     # probability of anything an operator asks.)
     figures["confidence_level"] = figures.get("probability_improvement_paired",
                                               figures.get("probability_enhanced_better"))
+    figures["guardrails"] = guardrail_figures(
+        guardrails or {}, success_a=baseline.success_rate, success_b=enhanced.success_rate,
+        time_a=baseline.mean_time_ms, time_b=enhanced.mean_time_ms)
+    figures["guardrail_breached"] = any(row["breached"] for row in figures["guardrails"])
     message = "" if enough else (
         f"{NOT_ENOUGH}: {a.size} baseline and {b.size} enhanced outputs rated; each arm needs {MIN_RATINGS}.")
     return ABTestResults(
@@ -194,7 +209,9 @@ def ab_test_results(ab_test) -> ABTestResults:
         ABTestPair.objects.filter(ab_test_id=ab_test.pk).order_by().values_list(
             "baseline_job__quality_rating", "baseline_job__status",
             "enhanced_job__quality_rating", "enhanced_job__status",
+            "baseline_job__inference_time_ms", "enhanced_job__inference_time_ms",
         )
     )
     planned_sd = float(ab_test.sd_difference) if ab_test.sd_difference else None
-    return results_from_rows(rows, planned_pairs=ab_test.planned_pairs, planned_sd=planned_sd)
+    return results_from_rows(rows, planned_pairs=ab_test.planned_pairs, planned_sd=planned_sd,
+                             guardrails=ab_test.guardrails)

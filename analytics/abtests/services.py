@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from analytics.abtests.arms import Arm, arms_resolve
+from analytics.abtests.guardrails import guardrails_check
 from analytics.abtests.results import ab_test_results
 from analytics.abtests.selectors import LABELS, ab_test_unfinished_jobs, pair_jobs_by_label
 from analytics.choices import ABTestStatus
@@ -142,7 +143,7 @@ def _collect(errors: dict, check, *args, **kwargs):
 @transaction.atomic
 def ab_test_create(*, test_name: str, test_series: str, model_type: str, baseline: dict, enhanced: dict,
                    prompts: list[str], target_lift, alpha, power, sd_difference, created_by=None,
-                   description: str = "", input_image=None) -> PromptABTest:
+                   description: str = "", input_image=None, guardrails=None) -> PromptABTest:
     """Create a draft test with its pairs: plan, arms and prompts checked together, nothing written on error.
 
     ``input_image`` (an upload) is the image every pair's two jobs start from, so both arms see the same one.
@@ -156,6 +157,10 @@ def ab_test_create(*, test_name: str, test_series: str, model_type: str, baselin
     arms = _collect(errors, arms_resolve, baseline=baseline, enhanced=enhanced, model_type=model_type) \
         if "model_type" not in errors else None
     texts = _collect(errors, _prompt_texts, prompts, plan.planned_pairs if plan else 0)
+    try:
+        limits = guardrails_check(guardrails)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     checked = None
     if input_image is not None:
         try:
@@ -171,6 +176,7 @@ def ab_test_create(*, test_name: str, test_series: str, model_type: str, baselin
         model_type=model_type, baseline_config=arms[0].as_json(), enhanced_config=arms[1].as_json(),
         status=ABTestStatus.DRAFT, target_lift=plan.target_lift, alpha=plan.alpha, power=plan.power,
         sd_difference=plan.sd_difference, planned_pairs=plan.planned_pairs, created_by=created_by,
+        guardrails=limits,
     )
     test.full_clean()
     test.save()
@@ -266,6 +272,8 @@ def ab_test_refresh_results(*, ab_test: PromptABTest) -> PromptABTest:
     both = results.baseline.mean is not None and results.enhanced.mean is not None
     test.quality_improvement = _cents(results.enhanced.mean - results.baseline.mean) if both else None
     test.confidence_level = _cents(results.confidence_level)
+    newly_breached = results.guardrail_breached and not test.guardrail_breached
+    test.guardrail_breached = results.guardrail_breached
     test.total_participants = results.rated_pairs
     if test.status in (ABTestStatus.RUNNING, ABTestStatus.COMPLETE):
         test.is_complete = results.complete
@@ -273,7 +281,16 @@ def ab_test_refresh_results(*, ab_test: PromptABTest) -> PromptABTest:
         test.completed_at = (test.completed_at or now) if results.complete else None
     test.full_clean()
     test.save()
+    if newly_breached:  # open its alert now, not at the next scheduled evaluation
+        transaction.on_commit(_evaluate_guardrail_alerts)
     return test
+
+
+def _evaluate_guardrail_alerts() -> None:
+    from analytics.alerts.services import alerts_evaluate
+    from analytics.choices import AlertMetric
+
+    alerts_evaluate(metrics=[AlertMetric.AB_GUARDRAIL])
 
 
 def ab_pair_job(pair: ABTestPair, label: str) -> Job:

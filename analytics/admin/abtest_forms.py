@@ -56,6 +56,12 @@ class ABTestCreateForm(forms.Form):
     sd_difference = forms.DecimalField(
         max_digits=3, decimal_places=2, initial=Decimal("1.00"),
         help_text="Expected sd of the paired differences (stars); from earlier tests or a guess.")
+    guardrails_success_rate_drop = forms.DecimalField(
+        required=False, min_value=0, max_value=100, decimal_places=1, label="Guardrail: max success-rate drop",
+        help_text="Points the enhanced arm's success rate may fall below the baseline's (empty: no guardrail).")
+    guardrails_time_increase_pct = forms.DecimalField(
+        required=False, min_value=0, max_value=1000, decimal_places=1, label="Guardrail: max time increase",
+        help_text="Percent the enhanced arm's mean inference time may exceed the baseline's (empty: none).")
 
     def __init__(self, *args, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,6 +90,9 @@ class ABTestCreateForm(forms.Form):
                 "description": data["description"], "model_type": data["model_type"],
                 "baseline": self.arm("baseline"), "enhanced": self.arm("enhanced"),
                 "prompts": data["prompts"].splitlines(), "input_image": data.get("input_image"),
+                "guardrails": {metric: data[f"guardrails_{metric}"] for metric in ("success_rate_drop",
+                                                                                     "time_increase_pct")
+                               if data.get(f"guardrails_{metric}") is not None},
                 **self.plan_values()}
 
     def add_service_errors(self, exc: ValidationError) -> None:

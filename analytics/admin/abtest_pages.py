@@ -98,6 +98,7 @@ def add_page(request, model_admin):
         "test_fields": [form[name] for name in ("test_name", "test_series", "description", "model_type",
                                                  "input_image")],
         "plan_fields": [form[name] for name in PLAN_FIELDS],
+        "guardrail_fields": [form["guardrails_success_rate_drop"], form["guardrails_time_increase_pct"]],
     }
     return TemplateResponse(request, "admin/analytics/promptabtest/add_form.html", context)
 

@@ -82,6 +82,7 @@ class PromptABTestAdmin(PortalAdmin):
         ("Arms", {"fields": ("baseline_arm", "enhanced_arm")}),
         ("Power calculation", {"fields": ("target_lift", "alpha", "power", "sd_difference", "planned_pairs",
                                           "prompt_counts")}),
+        ("Guardrails", {"fields": ("guardrails", "guardrail_breached")}),
         ("Results", {"fields": ("results_table", "rater_agreement", "total_participants", "baseline_avg_quality",
                                 "enhanced_avg_quality", "quality_improvement", "confidence_level",
                                 "results_computed_at")}),

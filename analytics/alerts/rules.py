@@ -37,7 +37,7 @@ from ourvidz_admin import formatting
 from ourvidz_admin.choices import ENHANCED_STRATEGIES, EnhancementStrategy, JobStatus
 from prompts.choices import PromptStatus
 
-PROMPT, STRATEGY = "prompt", "strategy"
+PROMPT, STRATEGY, AB_TEST = "prompt", "strategy", "ab_test"
 
 
 @dataclass(frozen=True)
@@ -167,6 +167,24 @@ def _drop_findings(rule: AlertRule, now: datetime) -> Evaluation:
     return Evaluation(rule, findings, frozenset(str(s) for s in ENHANCED_STRATEGIES))
 
 
+def _guardrail_findings(rule: AlertRule) -> Evaluation:
+    """Per running or complete A/B test with guardrails: how many its stored results cross."""
+    from analytics.models import PromptABTest  # the A/B app reads alerts' choices; import where used
+
+    tests = PromptABTest.objects.filter(status__in=("running", "complete")).exclude(guardrails={}).only(
+        "id", "test_name", "results")
+    findings = []
+    for test in tests:
+        rows = (test.results or {}).get("guardrails", [])
+        crossed = [row for row in rows if row.get("breached")]
+        value = Fraction(len(crossed))
+        described = "; ".join(f"{row['label']} {formatting.number(row['value'], 1)} over the limit "
+                              f"{formatting.number(row['limit'], 1)}" for row in crossed) or "none crossed"
+        findings.append(Finding(AB_TEST, str(test.pk), test.test_name, _round(value), len(rows), fires(rule, value),
+                                f"{test.test_name}: {len(crossed)} of {len(rows)} guardrails crossed ({described})."))
+    return Evaluation(rule, findings, frozenset(str(test.pk) for test in tests))
+
+
 def evaluate_rule(rule: AlertRule, *, now: datetime, window_hours: int | None = None,
                   cache: dict | None = None) -> Evaluation:
     """Judge every subject of ``rule`` at ``now``.
@@ -178,6 +196,8 @@ def evaluate_rule(rule: AlertRule, *, now: datetime, window_hours: int | None = 
     """
     if rule.metric == AlertMetric.ENHANCEMENT_SUCCESS_DROP:
         return _drop_findings(rule, now)
+    if rule.metric == AlertMetric.AB_GUARDRAIL:
+        return _guardrail_findings(rule)
     window = Window.ending(window_hours or rule.window_hours, now)
     cache = {} if cache is None else cache
     return _prompt_findings(rule, window, cached_totals(window, cache), library_prompts(cache))

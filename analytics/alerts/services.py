@@ -77,8 +77,9 @@ def _save_changes(changes: dict, now: datetime) -> None:
                                                                 resolved_by=None)
 
 
-def alerts_evaluate(*, now: datetime | None = None) -> dict[str, int]:
-    """Evaluate every enabled rule at ``now`` (default: the current time) in one transaction.
+def alerts_evaluate(*, now: datetime | None = None, metrics=None) -> dict[str, int]:
+    """Evaluate every enabled rule (of ``metrics`` only, when given) at ``now`` (default: the current
+    time) in one transaction.
 
     Returns ``{"rules": n, "opened": n, "updated": n, "resolved": n, "notified": n}``; ``notified``
     counts webhook deliveries, made after commit (still 0 when an outer transaction is open).
@@ -87,7 +88,8 @@ def alerts_evaluate(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     counts = {"rules": 0, "opened": 0, "updated": 0, "resolved": 0, "notified": 0}
     with transaction.atomic():
-        rules = list(AlertRule.objects.select_for_update().filter(is_enabled=True).order_by("metric", "name"))
+        rules = AlertRule.objects.select_for_update().filter(is_enabled=True).order_by("metric", "name")
+        rules = list(rules.filter(metric__in=metrics) if metrics else rules)
         cache: dict = {}
         changes = {"opened": 0, "refreshed": [], "resolved": []}
         for rule in rules:

@@ -81,6 +81,9 @@ class ABTestCreateSerializer(PlanSerializer):
     )
     input_output_id = serializers.UUIDField(required=False, allow_null=True, default=None, help_text=(
         "An existing output image every pair's two jobs start from (image-to-image / image-to-video)."))
+    guardrails = serializers.DictField(
+        child=serializers.JSONField(), required=False, default=dict,
+        help_text='Limits the enhanced arm must not cross: {"success_rate_drop": points, "time_increase_pct": %}.')
 
 
 class ArmFiguresSerializer(serializers.Serializer):
@@ -131,6 +134,9 @@ class ResultsSerializer(serializers.Serializer):
     success_difference = serializers.FloatField(allow_null=True)
     success_z = serializers.FloatField(allow_null=True)
     success_p = serializers.FloatField(allow_null=True)
+    guardrails = serializers.ListField(child=serializers.DictField(), required=False, help_text=(
+        "Per guardrail: metric, label, limit, value (null until measured) and breached."))
+    guardrail_breached = serializers.BooleanField(required=False)
     confidence_level = serializers.FloatField(
         allow_null=True, help_text="P(enhanced better): probability_improvement_paired when two pairs are rated, "
                                    "else probability_enhanced_better.")
@@ -157,11 +163,12 @@ class ABTestDetailSerializer(ABTestListSerializer):
     baseline_config = serializers.JSONField(read_only=True, help_text="The baseline arm (all four settings).")
     enhanced_config = serializers.JSONField(read_only=True, help_text="The enhanced arm (all four settings).")
     results = ResultsSerializer(read_only=True, source="live_results")
+    guardrails = serializers.JSONField(read_only=True, help_text="The test's guardrails: {metric: limit}.")
 
     class Meta(ABTestListSerializer.Meta):
         fields = ABTestListSerializer.Meta.fields + (
             "description", "baseline_config", "enhanced_config", "target_lift", "alpha", "power", "sd_difference",
-            "results", "results_computed_at", "created_by_id",
+            "guardrails", "guardrail_breached", "results", "results_computed_at", "created_by_id",
         )
         read_only_fields = fields
 

@@ -57,6 +57,11 @@ class PromptABTest(UUIDModel):
         "P(enhanced better)", max_digits=3, decimal_places=2, null=True, blank=True,
         help_text="Probability that the enhanced arm is better, from the rated pairs (docs/metrics.md).")
     results = models.JSONField(null=True, blank=True, editable=False)
+    guardrails = models.JSONField(default=dict, blank=True, help_text=(
+        'Limits the enhanced arm must not cross, e.g. {"success_rate_drop": 5, "time_increase_pct": 20} '
+        "(points, percent; analytics/abtests/guardrails.py)."))
+    guardrail_breached = models.BooleanField(default=False, editable=False,
+                                             help_text="A guardrail was crossed at the last computation.")
     results_computed_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_complete = models.BooleanField(default=False)
     created_by = models.ForeignKey(

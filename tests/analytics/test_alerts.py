@@ -52,7 +52,7 @@ def test_low_usage_fires_for_active_prompts_with_fewer_than_5_uses_and_recovers(
 
     counts = _evaluate()
 
-    assert counts == {"rules": 6, "opened": 2, "updated": 0, "resolved": 0, "notified": 0}
+    assert counts == {"rules": 7, "opened": 2, "updated": 0, "resolved": 0, "notified": 0}
     alerts = {a.subject_key: a for a in _active(rule)}
     assert set(alerts) == {str(prompt.pk), str(unused.pk)}
     low = alerts[str(prompt.pk)]
@@ -348,5 +348,5 @@ def test_command_and_job_print_and_return_counts(default_rules, prompt):
     call_command("evaluate_alerts", stdout=out)
     result = evaluate_alerts_job()
 
-    assert out.getvalue().startswith("rules 6, opened 1, updated 0, resolved 0")
+    assert out.getvalue().startswith("rules 7, opened 1, updated 0, resolved 0")
     assert (result["opened"], result["updated"]) == (0, 1)
