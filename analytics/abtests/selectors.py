@@ -13,7 +13,7 @@ from django.db.models import Prefetch, Q
 
 from analytics.abtests.filters import ABTestFilterSet
 from analytics.models import ABTestPair, PromptABTest
-from generations.models import GenerationImageOutput, Job
+from generations.models import GenerationImageOutput, Job, JobRating
 from ourvidz_admin.choices import ACTIVE_STATUSES, JobStatus
 
 LABELS = ("A", "B")
@@ -59,10 +59,23 @@ def ab_test_list(*, filters: dict | None = None):
     return ABTestFilterSet(filters or {}, queryset=queryset).qs
 
 
-def _side(label: str, job: Job | None) -> BlindSide:
+def _side(label: str, job: Job | None, mine: dict | None) -> BlindSide:
     if job is None:
         return BlindSide(label, NOT_STARTED, None, None)
-    return BlindSide(label, job.status, job.quality_rating, next(iter(job.outputs.all()), None))
+    stars = job.quality_rating if mine is None else mine.get(job.pk)
+    return BlindSide(label, job.status, stars, next(iter(job.outputs.all()), None))
+
+
+def rater_stars(rater, jobs) -> dict | None:
+    """``{job id: stars}`` of ``rater``'s own ratings of ``jobs`` (None without a rater: the jobs' means).
+
+    Raters see their own stars only: another rater's opinion never shows on a blind page.
+    """
+    if rater is None:
+        return None
+    ids = [job.pk for job in jobs if job is not None]
+    return dict(JobRating.objects.filter(rater=rater, job_id__in=ids, stars__isnull=False)
+                .values_list("job_id", "stars"))
 
 
 def pair_jobs_by_label(pair: ABTestPair) -> dict[str, Job | None]:
@@ -71,9 +84,13 @@ def pair_jobs_by_label(pair: ABTestPair) -> dict[str, Job | None]:
     return dict(zip(LABELS, jobs, strict=True))
 
 
-def blind_pair(pair: ABTestPair) -> BlindPair:
-    """``pair`` with its jobs as A and B (A is the enhanced job when ``enhanced_first``)."""
-    sides = tuple(_side(label, job) for label, job in pair_jobs_by_label(pair).items())
+def blind_pair(pair: ABTestPair, rater=None, mine: dict | None = None) -> BlindPair:
+    """``pair`` with its jobs as A and B (A is the enhanced job when ``enhanced_first``); with ``rater``,
+    each side's stars are that rater's own (``mine`` when already read)."""
+    jobs = pair_jobs_by_label(pair)
+    if rater is not None and mine is None:
+        mine = rater_stars(rater, jobs.values())
+    sides = tuple(_side(label, job, mine) for label, job in jobs.items())
     return BlindPair(pair.pk, pair.position, pair.prompt_text, sides)
 
 
@@ -91,9 +108,11 @@ def ab_test_pairs(*, ab_test: PromptABTest):
     )
 
 
-def ab_test_blind_pairs(*, ab_test: PromptABTest) -> list[BlindPair]:
-    """Every pair of a test as raters see it."""
-    return [blind_pair(pair) for pair in ab_test_pairs(ab_test=ab_test)]
+def ab_test_blind_pairs(*, ab_test: PromptABTest, rater=None) -> list[BlindPair]:
+    """Every pair of a test as ``rater`` sees it (their own stars only; one more query)."""
+    pairs = list(ab_test_pairs(ab_test=ab_test))
+    mine = rater_stars(rater, [job for pair in pairs for job in (pair.baseline_job, pair.enhanced_job)])
+    return [blind_pair(pair, rater, mine) for pair in pairs]
 
 
 def ab_test_pair_get(*, ab_test: PromptABTest, pair_id) -> ABTestPair | None:

@@ -193,7 +193,7 @@ def rate_view(request, model_admin, object_id):
         model_admin.message_user(request, f"Test {db.short_id(test.pk)} is cancelled; its outputs can no longer be "
                                           "rated.", messages.WARNING)
         return redirect(reverse("admin:analytics_promptabtest_rate_index"))
-    cards = [_card(test.pk, pair) for pair in ab_test_blind_pairs(ab_test=test)]
+    cards = [_card(test.pk, pair) for pair in ab_test_blind_pairs(ab_test=test, rater=request.user)]
     # Named by short id only (the random tail, so tests started together differ): test names and series
     # often say what is being compared.
     context = {**model_admin.admin_site.each_context(request), "title": f"Blind rating: test {db.short_id(test.pk)}",
@@ -215,7 +215,7 @@ def rate_pair_view(request, model_admin, object_id, pair_id):
     except ValidationError as exc:
         return JsonResponse({"errors": _errors(exc)}, status=400)
     model_admin.log_change(request, job, f"Rated {job.quality_rating}★ blind in A/B test {test.test_name!r}.")
-    return JsonResponse(_card(test.pk, blind_pair(pair)))
+    return JsonResponse(_card(test.pk, blind_pair(pair, request.user)))
 
 
 @require_GET

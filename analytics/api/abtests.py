@@ -198,7 +198,8 @@ class ABTestPairsApi(APIView):
     def get(self, request, pk):
         test = get_object_or_404(PromptABTest, pk=pk)
         context = {"request": request, "test_id": test.pk}
-        return Response(BlindPairSerializer(ab_test_blind_pairs(ab_test=test), many=True, context=context).data)
+        return Response(BlindPairSerializer(ab_test_blind_pairs(ab_test=test, rater=request.user), many=True,
+                                               context=context).data)
 
 
 class ABTestPairRateApi(APIView):
@@ -221,7 +222,7 @@ class ABTestPairRateApi(APIView):
         except ValidationError as exc:
             raise nested_errors(exc) from exc
         context = {"request": request, "test_id": test.pk}
-        return Response(BlindPairSerializer(blind_pair(pair), context=context).data)
+        return Response(BlindPairSerializer(blind_pair(pair, request.user), context=context).data)
 
 
 class ABTestPairMediaApi(APIView):

@@ -344,3 +344,24 @@ def test_the_add_page_takes_an_input_image_for_both_arms(admin_client, settings,
     assert response.status_code == 302
     test = PromptABTest.objects.get()
     assert all(pair.input_image for pair in test.pairs.all())
+
+
+def test_each_rater_sees_only_their_own_stars_on_the_blind_page(client, role_user, pair):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory
+
+    first, second = role_user("moderator"), UserFactory(username="second-moderator")
+    second.groups.add(Group.objects.get(name="moderator"))
+    client.force_login(first)
+    client.post(_url("rate_pair", pair.ab_test.pk, pair.pk), {"label": "A", "rating": "5"})
+
+    client.force_login(second)
+    before = client.get(_url("rate", pair.ab_test.pk)).context["cards"][0]["sides"][0]["rating"]
+    answered = client.post(_url("rate_pair", pair.ab_test.pk, pair.pk), {"label": "A", "rating": "3"}).json()
+    client.force_login(first)
+    mine = client.get(_url("rate", pair.ab_test.pk)).context["cards"][0]["sides"][0]["rating"]
+
+    pair.enhanced_job.refresh_from_db()
+    assert (before, answered["sides"][0]["rating"], mine) == (None, 3, 5)  # never the other rater's stars
+    assert (pair.enhanced_job.rating_count, pair.enhanced_job.quality_rating) == (2, 4)  # their mean
