@@ -11,6 +11,7 @@ import uuid
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 
@@ -19,7 +20,7 @@ from generations.admin.display import duration, stars
 from generations.export import job_csv_response
 from generations.lineage import describe_call
 from generations.models import GenerationImageInput, GenerationImageOutput, Job, JobRating
-from generations.services import REVIEW_FIELDS, job_rate, job_review_check
+from generations.services import REVIEW_FIELDS, job_rate, job_rating_of, job_review_check
 from ourvidz_admin import db, formatting
 from ourvidz_admin.admin.base import PortalAdmin
 from ourvidz_admin.admin.filters import ArchivedFilter, CreatedRangeFilter, DateRangeFilter
@@ -103,6 +104,9 @@ class ReviewListForm(ReviewForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["quality_rating"].choices = [("", "—"), *((value, stars(value)) for value in range(1, 6))]
+        self.fields["quality_rating"].label = "your stars"
+        if hasattr(self.instance, "my_stars"):  # the list annotates the reviewer's own stars
+            self.initial["quality_rating"] = self.instance.my_stars
 
 
 @admin.register(Job)
@@ -169,6 +173,21 @@ class JobAdmin(LargeTableAdminMixin, PortalAdmin):
     def get_changelist_form(self, request, **kwargs):
         return ReviewListForm
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The job page's editors start from the reviewer's own stars (the raters are listed below)."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None or "quality_rating" not in form.base_fields:
+            return form
+        mine = job_rating_of(job=obj, rater=request.user)
+
+        class OwnStarsForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.initial["quality_rating"] = mine.stars if mine else None
+                self.fields["quality_rating"].label = "Your stars"
+
+        return OwnStarsForm
+
     # --- saving goes through the review service ----------------------------
     def save_model(self, request, obj, form, change):
         if not change or not self.has_rate_permission(request):
@@ -228,7 +247,9 @@ class JobAdmin(LargeTableAdminMixin, PortalAdmin):
         queryset = super().get_queryset(request)
         match = request.resolver_match
         if match is not None and match.url_name == "generations_job_changelist":
-            queryset = queryset.list_columns()
+            # Each reviewer edits (and sees) their own stars: another rater's opinion is not shown beside it.
+            mine = JobRating.objects.filter(job=OuterRef("pk"), rater=request.user).values("stars")[:1]
+            queryset = queryset.list_columns().annotate(my_stars=Subquery(mine))
         return queryset
 
     # --- columns ---------------------------------------------------------------

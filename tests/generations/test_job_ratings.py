@@ -63,3 +63,24 @@ def test_existing_ratings_become_their_raters_first_row():
         (rated.pk, reviewer.pk, 3, "fine")]
     assert (rated.rating_count, rated.rating_mean) == (1, Decimal("3.00"))
     assert Job.objects.filter(rating_count=0).count() == 1
+
+
+def test_the_jobs_list_and_the_job_page_start_from_the_reviewers_own_stars(client):
+    ann = UserFactory(username="ann", is_superuser=True)
+    bob = UserFactory(username="bob", is_superuser=True)
+    job = JobFactory(status="completed")
+    job_rate(job=job, by=ann, rating=5)
+
+    client.force_login(bob)
+    listed = client.get("/admin/generations/job/")
+    form = next(form for form in listed.context["cl"].formset.forms if form.instance.pk == job.pk)
+    page = client.get(f"/admin/generations/job/{job.pk}/change/")
+    client.post("/admin/generations/job/", {
+        "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-id": str(job.pk),
+        "form-0-quality_rating": "3", "form-0-notes": "", "form-0-failure_reason": "", "_save": "Save"})
+
+    job.refresh_from_db()
+    assert form.initial["quality_rating"] is None  # bob has not rated: ann's 5 is not put in his editor
+    assert page.context["adminform"].form.initial["quality_rating"] is None
+    assert (job.rating_count, job.rating_mean) == (2, Decimal("4.00"))
+    assert job_rating_of(job=job, rater=ann).stars == 5 and job_rating_of(job=job, rater=bob).stars == 3
