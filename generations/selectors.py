@@ -7,13 +7,20 @@ from generations.models import GenerationImageInput, GenerationImageOutput, Job
 QUEUE_FILTERS = ("model_type", "enhancement_strategy", "test_series")
 
 
-def job_rating_queue(*, filters: dict, limit: int = 50, after=None) -> QuerySet:
+def job_rating_queue(*, filters: dict, limit: int = 50, after=None, queue=None, rater=None) -> QuerySet:
     """Completed, unrated, unarchived jobs oldest first (document 001's "find unrated"), with outputs.
 
     ``filters`` may narrow by model type, strategy and test series; ``after``
-    continues after a given (created_at, id) so a reviewer can page through.
+    continues after a given (created_at, id) so a reviewer can page through. With a rating ``queue``,
+    the jobs are those assigned to ``rater`` that they have not rated (others may have).
     """
-    queryset = Job.objects.unrated().unarchived().filter(
+    if queue is not None:
+        from generations.rating_queues import rating_queue_jobs_for
+
+        base = rating_queue_jobs_for(queue=queue, rater=rater).unarchived()
+    else:
+        base = Job.objects.unrated().unarchived()
+    queryset = base.filter(
         **{key: value for key, value in filters.items() if key in QUEUE_FILTERS and value}
     )
     if after is not None:

@@ -7,6 +7,7 @@ reason, left/right arrows move back and forth (see the template's script).
 import uuid
 from datetime import datetime
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
@@ -14,7 +15,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
-from generations.models import GenerationImageOutput, Job
+from generations.models import GenerationImageOutput, Job, RatingQueue
+from generations.rating_queues import rating_queue_jobs_for
 from generations.selectors import QUEUE_FILTERS, job_rating_card, job_rating_queue, job_status_rows
 from generations.services import job_rate, output_rate
 from ourvidz_admin.choices import EnhancementStrategy, FailureReason, ModelType
@@ -56,11 +58,32 @@ def rating_urls(model_admin) -> list:
     ]
 
 
+def _queue(request) -> RatingQueue | None:
+    """``?queue=<id>``: a rating queue, or None; a bad or unknown id is a ValidationError."""
+    raw = request.GET.get("queue", "")
+    if not raw:
+        return None
+    try:
+        return RatingQueue.objects.get(pk=uuid.UUID(raw))
+    except (ValueError, RatingQueue.DoesNotExist):
+        raise ValidationError("No rating queue has this id.") from None
+
+
 @require_GET
 def rating_queue_view(request, model_admin):
-    cards = [job_rating_card(job) for job in job_rating_queue(filters=_filters(request))]
+    try:
+        queue = _queue(request)
+    except ValidationError as exc:
+        model_admin.message_user(request, exc.messages[0], messages.ERROR)
+        queue = None
+    jobs = job_rating_queue(filters=_filters(request), queue=queue, rater=request.user)
+    cards = [job_rating_card(job) for job in jobs]
+    title = "Rate unrated outputs"
+    if queue is not None:
+        left = rating_queue_jobs_for(queue=queue, rater=request.user).count()
+        title = f"Rating queue {queue.name}: {left:,} item(s) left for you"
     context = {
-        **model_admin.admin_site.each_context(request), "title": "Rate unrated outputs", "opts": Job._meta,
+        **model_admin.admin_site.each_context(request), "title": title, "opts": Job._meta, "queue": queue,
         "cards": cards, "filters": _filters(request),
         "model_types": ModelType.choices, "strategies": EnhancementStrategy.choices,
         "failure_reasons": FailureReason.choices,
@@ -71,10 +94,11 @@ def rating_queue_view(request, model_admin):
 @require_GET
 def rating_queue_more_view(request, model_admin):
     try:
-        after = _after(request)
+        after, queue = _after(request), _queue(request)
     except ValidationError as exc:
         return JsonResponse({"error": exc.messages[0]}, status=400)
-    cards = [job_rating_card(job) for job in job_rating_queue(filters=_filters(request), after=after)]
+    jobs = job_rating_queue(filters=_filters(request), after=after, queue=queue, rater=request.user)
+    cards = [job_rating_card(job) for job in jobs]
     return JsonResponse({"cards": cards})
 
 

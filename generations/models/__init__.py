@@ -2,10 +2,10 @@
 
 from generations.models.images import GenerationImageInput, GenerationImageOutput, GenerationImageRating
 from generations.models.jobs import Job
-from generations.models.ratings import JobRating
+from generations.models.ratings import JobRating, RatingAssignment, RatingQueue
 from generations.models.telemetry import LiveJobTracking, PromptUsage, TrackedPrompt
 
 __all__ = [
     "GenerationImageInput", "GenerationImageOutput", "GenerationImageRating", "Job", "JobRating", "LiveJobTracking",
-    "PromptUsage", "TrackedPrompt",
+    "PromptUsage", "RatingAssignment", "RatingQueue", "TrackedPrompt",
 ]

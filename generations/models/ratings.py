@@ -35,3 +35,39 @@ class JobRating(UUIDModel):
 
     def __str__(self):
         return f"{self.rater or 'unknown rater'}: {self.stars or '—'}★"
+
+
+class RatingQueue(UUIDModel):
+    """Items (jobs) handed to raters, a share of them to two (overlap): a test series' completed jobs, or
+    any set of jobs the caller gives (an A/B test's two arms, from the analytics side).
+
+    The items are fixed when the queue is made; ``RatingAssignment`` rows say who rates what, so "next
+    item for me" is one indexed query.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    test_series = models.CharField(max_length=100, blank=True)
+    source = models.CharField(max_length=200, help_text="What the items are, e.g. 'series portraits'.")
+    overlap = models.DecimalField(max_digits=3, decimal_places=2, default=0,
+                                  help_text="Share of the items rated by two raters (0-1), for agreement.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "rating_queues"
+        ordering = ("-created_at",)
+        constraints = [between("overlap", 0, 1, "rating_queues_overlap_0_1", nullable=False)]
+
+    def __str__(self):
+        return self.name
+
+
+class RatingAssignment(UUIDModel):
+    queue = models.ForeignKey(RatingQueue, on_delete=models.CASCADE, related_name="assignments")
+    job = models.ForeignKey("generations.Job", on_delete=models.CASCADE, related_name="+")
+    rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "rating_assignments"
+        constraints = [models.UniqueConstraint("queue", "rater", "job", name="rating_assignments_unique")]

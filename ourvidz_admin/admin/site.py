@@ -17,7 +17,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "analytics.promptperformancedaily",
     ),
     "Jobs": (
-        "generations.job", "generations.generationimageoutput", "generations.generationimageinput",
+        "generations.job", "generations.ratingqueue", "generations.generationimageoutput",
+        "generations.generationimageinput",
         "generations.generationimagerating", "generations.livejobtracking", "prompts.promptlog",
     ),
     "Model Configuration": (
