@@ -45,3 +45,23 @@ class AgreementSerializer(serializers.Serializer):
     test_series = serializers.CharField(allow_null=True)
     ab_test = serializers.UUIDField(allow_null=True)
     per_rater = RaterAgreementSerializer(many=True)
+
+
+class RatingQueueCreateSerializer(serializers.Serializer):
+    """A rating queue over a test series or an A/B test (both arms)."""
+
+    name = serializers.CharField(max_length=100)
+    test_series = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    ab_test = serializers.UUIDField(required=False, allow_null=True, default=None)
+    raters = serializers.ListField(child=serializers.CharField(max_length=150), allow_empty=False,
+                                   help_text="Usernames of staff raters.")
+    overlap = serializers.DecimalField(max_digits=3, decimal_places=2, required=False, default=0,
+                                       help_text="Share of the items rated by two raters (0-1).")
+
+
+class RatingQueueSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    source = serializers.CharField()
+    overlap = serializers.FloatField()
+    progress = serializers.ListField(child=serializers.DictField(), help_text="Per rater: assigned, rated, left.")

@@ -2,19 +2,28 @@
 
 import uuid
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics.agreement import JOB_STARS, agreement
-from analytics.api.serializers import AgreementSerializer, PromptPerformanceSerializer, RatingDistributionSerializer
+from analytics.api.serializers import (
+    AgreementSerializer,
+    PromptPerformanceSerializer,
+    RatingDistributionSerializer,
+    RatingQueueCreateSerializer,
+    RatingQueueSerializer,
+)
 from analytics.models import PromptABTest
 from analytics.selectors import prompt_performance, rating_distribution
 from generations.filters import JobFilterSet
-from generations.models import Job
+from generations.models import Job, RatingQueue
+from generations.rating_queues import rating_queue_create, rating_queue_progress
 from ourvidz_admin.api.filtering import FilterBackend
 from ourvidz_admin.api.permissions import require
 from ourvidz_admin.api.schema import filterset_parameters
@@ -67,3 +76,52 @@ class AgreementApi(APIView):
         data = agreement(test_series=request.query_params.get("test_series") or None, ab_test=ab_test,
                          criterion=request.query_params.get("criterion") or JOB_STARS)
         return Response(AgreementSerializer(data).data)
+
+
+def _queue_data(queue) -> dict:
+    return {"id": queue.pk, "name": queue.name, "source": queue.source, "overlap": float(queue.overlap),
+            "progress": rating_queue_progress(queue=queue)}
+
+
+class RatingQueueCreateApi(APIView):
+    """Make a rating queue: a series' completed jobs, or both arms of an A/B test, shared among raters."""
+
+    permission_classes = [require("generations.rate_job")]
+
+    @extend_schema(request=RatingQueueCreateSerializer, responses={201: RatingQueueSerializer})
+    def post(self, request):
+        serializer = RatingQueueCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        users = {user.username: user for user in get_user_model().objects.filter(
+            username__in=data["raters"], is_staff=True, is_active=True)}
+        unknown = [name for name in data["raters"] if name not in users]
+        if unknown:
+            raise ValidationError({"raters": f"Not an active staff user: {', '.join(unknown)}."})
+        jobs, source = None, ""
+        if data["ab_test"]:
+            test = PromptABTest.objects.filter(pk=data["ab_test"]).first()
+            if test is None:
+                raise ValidationError({"ab_test": "No A/B test has this id."})
+            if data["test_series"]:
+                raise ValidationError({"test_series": "Give a test series or an A/B test, one of them."})
+            jobs = [*test.pairs.values_list("baseline_job_id", flat=True),
+                    *test.pairs.values_list("enhanced_job_id", flat=True)]
+            jobs, source = [job for job in jobs if job], f"A/B test {test.test_name}"
+        queue = rating_queue_create(name=data["name"], raters=[users[name] for name in data["raters"]],
+                                    test_series=data["test_series"], jobs=jobs, source=source,
+                                    overlap=data["overlap"], created_by=request.user)
+        return Response(RatingQueueSerializer(_queue_data(queue)).data, status=201)
+
+
+class RatingQueueDetailApi(APIView):
+    """A rating queue with each rater's progress."""
+
+    permission_classes = [require("generations.view_job")]
+
+    @extend_schema(responses={200: RatingQueueSerializer})
+    def get(self, request, pk):
+        queue = RatingQueue.objects.filter(pk=pk).first()
+        if queue is None:
+            raise NotFound("No rating queue has this id.")
+        return Response(RatingQueueSerializer(_queue_data(queue)).data)

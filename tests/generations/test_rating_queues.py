@@ -89,3 +89,19 @@ def test_the_admin_makes_a_queue_and_the_rating_page_streams_it(admin_client, ra
     assert page.context["title"] == "Rating queue Mine: 4 item(s) left for you"
     assert refused.status_code == 200 and "Overlap needs two raters or more." in refused.content.decode()
     assert not RatingQueue.objects.filter(name="Bad").exists()
+
+
+def test_the_api_makes_a_queue_over_an_ab_test_and_reports_progress(api, raters):
+    test = PromptABTestFactory()
+    ABTestPairFactory.create_batch(2, ab_test=test, baseline_job__status="completed",
+                                   enhanced_job__status="completed")
+
+    made = api.post("/api/rating-queues/", {"name": "AB queue", "ab_test": str(test.pk), "raters": ["ann", "bob"],
+                                            "overlap": "0.5"}, format="json")
+    detail = api.get(f"/api/rating-queues/{made.json()['id']}/")
+    unknown = api.post("/api/rating-queues/", {"name": "X", "test_series": "queue", "raters": ["nobody"]},
+                       format="json")
+
+    assert made.status_code == 201 and made.json()["source"] == f"A/B test {test.test_name}"
+    assert sum(row["assigned"] for row in detail.json()["progress"]) == 6  # 4 jobs, half of them twice
+    assert unknown.status_code == 400 and "raters" in unknown.json()
