@@ -5,6 +5,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 from redis.exceptions import RedisError
@@ -21,7 +22,8 @@ from demo.keys import DETAIL_JOBS, demo_uuid, job_uuid
 from demo.media import ensure_media
 from demo.users import seed_users
 from generations import queueing
-from generations.models import Job, JobRating
+from generations.models import Job, JobRating, RatingQueue
+from generations.rating_queues import rating_queue_create
 from ourvidz_admin.choices import JobStatus
 from ourvidz_admin.db import insert_rows
 
@@ -88,6 +90,20 @@ def _rater_ratings(indexes: list[int], jobs: list[Job]) -> list[JobRating]:
     return rows
 
 
+DEMO_QUEUE = "Demo review: lighting-sweep"
+
+
+def _review_queue(ctx: DemoContext) -> str:
+    """One rating queue over the demo's largest series, shared by the first three reviewers, 20% overlap."""
+    if RatingQueue.objects.filter(name=DEMO_QUEUE).exists():
+        return "Demo rating queue: present."
+    raters = list(get_user_model().objects.filter(pk__in=ctx.reviewer_ids).order_by("username")[:3])
+    if len(raters) < 2 or not Job.objects.filter(test_series="lighting-sweep", status=JobStatus.COMPLETED).exists():
+        return "Demo rating queue: skipped (no reviewers or no completed job in the series)."
+    queue = rating_queue_create(name=DEMO_QUEUE, raters=raters, test_series="lighting-sweep", overlap="0.2")
+    return f"Demo rating queue: {queue.assignments.count()} assignments for {len(raters)} reviewers."
+
+
 def _enqueue_queued(jobs: list[Job]) -> None:
     """Put the demo's queued jobs on their RQ queues, so the first worker runs them like real ones.
 
@@ -134,6 +150,7 @@ def seed_demo(*, jobs: int, seed: int, progress: bool = True, log: Callable[[str
     log(f"Jobs inserted: {new_jobs} of {jobs}.")
     with transaction.atomic():
         log("A/B test pairs linked to demo jobs: {ab_pairs}.".format(**experiments.seed_ab_pairs()))
+    log(_review_queue(ctx))
     if new_jobs and connection.vendor == "postgresql":
         # Fresh statistics after a bulk load: the planner's row estimates drive the admin's page counts.
         with connection.cursor() as cursor:

@@ -131,6 +131,15 @@ class InputFactory(factory.django.DjangoModelFactory):
     order_index = factory.Sequence(lambda n: n)
 
 
+class RatingQueueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = generations.RatingQueue
+
+    name = factory.Sequence(lambda n: f"queue {n}")
+    test_series = "queue-series"
+    source = "series queue-series"
+
+
 class ImageRatingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = generations.GenerationImageRating
