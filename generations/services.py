@@ -361,8 +361,9 @@ def job_rate(*, job: Job, by, rating: int | None = None, notes: str | None = Non
     name the latest rater, and ``notes``/``failure_reason`` hold the latest rater's words.
     """
     job = Job.objects.select_for_update().get(pk=job.pk)
-    mine = JobRating.objects.filter(job=job, rater=by).first() if by is not None else None
-    mine = mine or JobRating(job=job, rater=by)
+    # With no rater (a script, an import), the job's one unattributed rating is the one changed.
+    mine = (JobRating.objects.filter(job=job, rater=by) if by is not None
+            else JobRating.objects.filter(job=job, rater__isnull=True)).first() or JobRating(job=job, rater=by)
     changed, mine_changed = [], False
     if clear_rating and mine.stars is not None:
         mine.stars, mine_changed = None, True

@@ -84,3 +84,13 @@ def test_the_jobs_list_and_the_job_page_start_from_the_reviewers_own_stars(clien
     assert page.context["adminform"].form.initial["quality_rating"] is None
     assert (job.rating_count, job.rating_mean) == (2, Decimal("4.00"))
     assert job_rating_of(job=job, rater=ann).stars == 5 and job_rating_of(job=job, rater=bob).stars == 3
+
+
+def test_a_rating_without_a_rater_replaces_the_unattributed_one():
+    job = JobFactory()
+
+    job_rate(job=job, by=None, rating=2)
+    again = job_rate(job=job, by=None, rating=4)
+
+    assert list(JobRating.objects.filter(job=job).values_list("rater_id", "stars")) == [(None, 4)]
+    assert (again.rating_count, again.quality_rating) == (1, 4)
