@@ -3,6 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from generations.models import GenerationImageInput, GenerationImageOutput, Job
+from generations.rating_queues import rating_queue_jobs_for
 
 QUEUE_FILTERS = ("model_type", "enhancement_strategy", "test_series")
 
@@ -15,8 +16,6 @@ def job_rating_queue(*, filters: dict, limit: int = 50, after=None, queue=None, 
     the jobs are those assigned to ``rater`` that they have not rated (others may have).
     """
     if queue is not None:
-        from generations.rating_queues import rating_queue_jobs_for
-
         base = rating_queue_jobs_for(queue=queue, rater=rater).unarchived()
     else:
         base = Job.objects.unrated().unarchived()

@@ -34,14 +34,16 @@ class ImpactChangeList(ChangeList):
             change.impact = config_change_impact(change=change)
 
 
+# The measured figures of a change: label on its page, key in ``config_change_impact``, how it is written.
+FIGURES = (("jobs", "jobs", formatting.count), ("success rate", "success_rate", formatting.fraction),
+           ("mean rating", "mean_rating", formatting.rating), ("mean time", "mean_time_s", formatting.seconds))
+
+
 def _before_after(change, key: str, show) -> str:
     impact = getattr(change, "impact", None) or config_change_impact(change=change)
     # Each figure on one line; the pair may break after the arrow in a narrow column.
     return format_html('<span class="num">{}</span> → <span class="num">{}</span>', show(impact["before"][key]),
                        show(impact["after"][key]))
-
-
-_rate, _rating, _seconds = formatting.fraction, formatting.rating, formatting.seconds
 
 
 @admin.register(ConfigChangeHistory)
@@ -74,26 +76,22 @@ class ConfigChangeHistoryAdmin(ReadOnlyAdminMixin, PortalAdmin):
 
     @admin.display(description="success (before → after)")
     def success_before_after(self, obj):
-        return _before_after(obj, "success_rate", _rate)
+        return _before_after(obj, "success_rate", formatting.fraction)
 
     @admin.display(description="rating (before → after)")
     def rating_before_after(self, obj):
-        return _before_after(obj, "mean_rating", _rating)
+        return _before_after(obj, "mean_rating", formatting.rating)
 
     @admin.display(description="time (before → after)")
     def time_before_after(self, obj):
-        return _before_after(obj, "mean_time_s", _seconds)
+        return _before_after(obj, "mean_time_s", formatting.seconds)
 
     @admin.display(description="impact (7 days either side)")
     def impact_table(self, obj):
         impact = config_change_impact(change=obj)
-        rows = [
-            ("window", f"{impact['before']['start']:%Y-%m-%d %H:%M} → {impact['after']['end']:%Y-%m-%d %H:%M}"),
-            ("jobs", f"{formatting.count(impact['before']['jobs'])} → {formatting.count(impact['after']['jobs'])}"),
-            ("success rate", f"{_rate(impact['before']['success_rate'])} → {_rate(impact['after']['success_rate'])}"),
-            ("mean rating", f"{_rating(impact['before']['mean_rating'])} → {_rating(impact['after']['mean_rating'])}"),
-            ("mean time", f"{_seconds(impact['before']['mean_time_s'])} → {_seconds(impact['after']['mean_time_s'])}"),
-        ]
+        rows = [("window", f"{impact['before']['start']:%Y-%m-%d %H:%M} → {impact['after']['end']:%Y-%m-%d %H:%M}"),
+                *((label, f"{show(impact['before'][key])} → {show(impact['after'][key])}")
+                  for label, key, show in FIGURES)]
         return format_html("<table>{}</table>", format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows))
 
     @admin.action(description="Refresh measured impact from jobs", permissions=("refresh_impact",))

@@ -30,7 +30,7 @@ from fractions import Fraction
 from django.db.models import Count, Q
 
 from analytics.choices import AlertMetric, Comparison
-from analytics.models import AlertRule
+from analytics.models import AlertRule, PromptABTest
 from analytics.prompt_windows import Totals, Window, cached_totals, library_prompts
 from generations.models import Job
 from ourvidz_admin import formatting
@@ -169,8 +169,6 @@ def _drop_findings(rule: AlertRule, now: datetime) -> Evaluation:
 
 def _guardrail_findings(rule: AlertRule) -> Evaluation:
     """Per running or complete A/B test with guardrails: how many its stored results cross."""
-    from analytics.models import PromptABTest  # the A/B app reads alerts' choices; import where used
-
     tests = PromptABTest.objects.filter(status__in=("running", "complete")).exclude(guardrails={}).only(
         "id", "test_name", "results")
     findings = []

@@ -24,10 +24,10 @@ from generations.services import REVIEW_FIELDS, job_rate, job_rating_of, job_rev
 from ourvidz_admin import db, formatting
 from ourvidz_admin.admin.base import PortalAdmin
 from ourvidz_admin.admin.filters import ArchivedFilter, CreatedRangeFilter, DateRangeFilter
-from ourvidz_admin.admin.mixins import LargeTableAdminMixin, clip
+from ourvidz_admin.admin.mixins import LargeTableAdminMixin, ReadOnlyAdminMixin, clip
 
 
-class RaterRatingsInline(admin.TabularInline):
+class RaterRatingsInline(ReadOnlyAdminMixin, admin.TabularInline):
     """Every rater's own rating of the job (the job shows their mean)."""
 
     model = JobRating
@@ -35,13 +35,9 @@ class RaterRatingsInline(admin.TabularInline):
     fields = ("rater", "stars", "notes", "failure_reason", "rated_at")
     readonly_fields = fields
     extra = 0
-    can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("rater")
 
 
 class OutputInline(admin.TabularInline):
