@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from analytics.models import ABTestPair, PromptABTest
 from generations.models import GenerationImageRating, JobRating
 from ourvidz_admin.choices import RatingCriterion
+from ourvidz_admin.db import stored_value_problem
 
 BOOTSTRAP = 500
 SEED = 20261204
@@ -110,6 +111,9 @@ def agreement(*, test_series: str | None = None, ab_test=None, criterion: str = 
     """
     if bool(test_series) == (ab_test is not None):
         raise ValidationError({"test_series": "Give a test series or an A/B test (ab_test), one of them."})
+    for name, value in (("test_series", test_series), ("criterion", criterion)):
+        if value and (problem := stored_value_problem(value)):
+            raise ValidationError({name: problem})
     if criterion != JOB_STARS and criterion not in RatingCriterion.values:
         raise ValidationError({"criterion": f"Unknown criterion {criterion!r}: one of "
                                             f"{', '.join([JOB_STARS, *RatingCriterion.values])}."})

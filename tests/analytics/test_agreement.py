@@ -176,3 +176,10 @@ def test_the_ab_test_page_shows_the_raters_agreement(admin_client):
 
     expected = f"{_alpha_ordinal([[4, 4], [2, 3], [5, 5], [1, 2]]):.3f}"
     assert f"Krippendorff&#x27;s α (ordinal) {expected}" in page and "over 4 outputs rated by two or more of 2" in page
+
+
+@pytest.mark.django_db
+def test_a_series_name_the_database_cannot_hold_is_refused_by_name(api):
+    response = api.get(URL, {"test_series": "a\x00b"})
+
+    assert response.status_code == 400 and "test_series" in response.json()
