@@ -141,3 +141,10 @@ def ab_test_unfinished_jobs(*, ab_test: PromptABTest):
     pairs = ABTestPair.objects.filter(ab_test_id=ab_test.pk)
     return (Job.objects.filter(Q(pk__in=pairs.values("baseline_job_id")) | Q(pk__in=pairs.values("enhanced_job_id")),
                                status__in=ACTIVE_STATUSES).order_by("pk"))
+
+
+def ab_test_job_ids(*, ab_test: PromptABTest) -> list:
+    """The ids of every started job of a test, all arms (what agreement, queues and correlations read)."""
+    pairs = ABTestPair.objects.filter(ab_test_id=ab_test.pk).order_by("position")
+    ids = [job for row in pairs.values_list("baseline_job_id", "enhanced_job_id") for job in row]
+    return [job for job in ids if job is not None]
