@@ -13,7 +13,8 @@ import krippendorff
 import numpy as np
 from django.core.exceptions import ValidationError
 
-from analytics.models import ABTestPair, PromptABTest
+from analytics.abtests.selectors import ab_test_job_ids
+from analytics.models import PromptABTest
 from generations.models import GenerationImageRating, JobRating
 from ourvidz_admin.choices import RatingCriterion
 from ourvidz_admin.db import stored_value_problem
@@ -118,8 +119,7 @@ def agreement(*, test_series: str | None = None, ab_test=None, criterion: str = 
         raise ValidationError({"criterion": f"Unknown criterion {criterion!r}: one of "
                                             f"{', '.join([JOB_STARS, *RatingCriterion.values])}."})
     if ab_test is not None:
-        pairs = ABTestPair.objects.filter(ab_test=ab_test)
-        jobs = [*pairs.values_list("baseline_job_id", flat=True), *pairs.values_list("enhanced_job_id", flat=True)]
+        jobs = ab_test_job_ids(ab_test=ab_test)
     if criterion == JOB_STARS:
         ratings = JobRating.objects.filter(stars__isnull=False, rater__isnull=False)
         ratings = ratings.filter(job__test_series=test_series) if test_series else ratings.filter(job_id__in=jobs)

@@ -1,10 +1,13 @@
-"""The two arms of an A/B test: what each may name, how it is checked, what it submits.
+"""The arms of an A/B test: what each may name, how it is checked, what it submits.
 
 An arm is a JSON object with any of the keys in ``ARM_KEYS``; stored arms
 always carry all four (unset ones as null, the strategy defaulting to
 ``none``), so two arms compare equal exactly when they would run the same.
-Errors are keyed ``<arm>.<setting>`` (``baseline.compel_config``) so forms and
-the API can put each message next to its field.
+Arm 0 is the baseline, arm 1 the enhanced arm, arms 2… the test's
+``variants`` (each with a ``name`` as well), up to ``MAX_ARMS`` in all.
+Errors are keyed ``<arm>.<setting>`` (``baseline.compel_config``,
+``variants.0.prompt_version``) so forms and the API can put each message next
+to its field.
 """
 
 import uuid
@@ -18,6 +21,8 @@ from prompts.models import PromptVersion
 
 ARM_KEYS = ("prompt_version", "enhancement_strategy", "compel_config", "model_config")
 ARMS = ("baseline", "enhanced")
+MAX_ARMS = 6  # baseline, enhanced and four variants: six outputs per prompt is as many as a rater compares
+MAX_NAME = 40
 COMPEL_STRATEGIES = (EnhancementStrategy.COMPEL, EnhancementStrategy.HYBRID)
 _REFERENCES = {
     "prompt_version": (PromptVersion, "prompt version"),
@@ -109,6 +114,76 @@ def arms_resolve(*, baseline, enhanced, model_type: str) -> tuple[Arm, Arm]:
     if arms["baseline"].as_json() == arms["enhanced"].as_json():
         raise ValidationError({"enhanced": "The two arms are identical; change at least one setting."})
     return arms["baseline"], arms["enhanced"]
+
+
+def _variant_name(value, index: int, taken: set, errors: dict) -> str:
+    name = str(value if value is not None else "").strip() or f"variant {index + 2}"
+    field = f"variants.{index}.name"
+    if len(name) > MAX_NAME:
+        errors[field] = f"A variant name has at most {MAX_NAME} characters."
+    elif name.lower() in taken:
+        errors[field] = f"Another arm is already called {name!r}; give each arm its own name."
+    taken.add(name.lower())
+    return name
+
+
+def variants_resolve(variants, *, model_type: str, taken=ARMS) -> list[tuple[str, Arm]]:
+    """Check the test's further arms (all errors at once): ``[(name, Arm), …]`` in arm order from 2."""
+    if variants in (None, ""):
+        return []
+    if not isinstance(variants, list | tuple):
+        raise ValidationError({"variants": "Give a list of arms, each an object with a name and its settings."})
+    if len(variants) > MAX_ARMS - 2:
+        raise ValidationError({"variants": f"At most {MAX_ARMS - 2} variants: {MAX_ARMS} arms with the baseline "
+                                           "and the enhanced arm."})
+    names, resolved, errors = {name.lower() for name in taken}, [], {}
+    for index, variant in enumerate(variants):
+        field = f"variants.{index}"
+        if not isinstance(variant, dict):
+            errors[field] = f"An arm is an object with a name and any of: {', '.join(ARM_KEYS)}."
+            continue
+        name = _variant_name(variant.get("name"), index, names, errors)
+        try:
+            resolved.append((name, arm_resolve({k: v for k, v in variant.items() if k != "name"},
+                                               model_type=model_type, name=field)))
+        except ValidationError as exc:
+            errors.update({key: messages[0] if len(messages) == 1 else messages
+                           for key, messages in exc.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    return resolved
+
+
+def arms_all_resolve(*, baseline, enhanced, variants, model_type: str) -> list[tuple[str, Arm]]:
+    """Every arm of a test checked together, in arm order, and no two of them alike."""
+    errors, arms = {}, []
+    try:
+        arms = list(zip(ARMS, arms_resolve(baseline=baseline, enhanced=enhanced, model_type=model_type)))
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        more = variants_resolve(variants, model_type=model_type)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        more = []
+    if errors:
+        raise ValidationError(errors)
+    seen = {}
+    for index, (name, arm) in enumerate([*arms, *more]):
+        key = str(sorted(arm.as_json().items()))
+        if key in seen:
+            errors[f"variants.{index - 2}"] = f"Arm {name!r} runs the same settings as {seen[key]!r}."
+        seen.setdefault(key, name)
+    if errors:
+        raise ValidationError(errors)
+    return [*arms, *more]
+
+
+def test_arms(test) -> list[tuple[str, dict]]:
+    """``[(name, stored arm), …]`` of a test in arm order: baseline, enhanced, then its variants."""
+    return [("baseline", test.baseline_config), ("enhanced", test.enhanced_config),
+            *((variant["name"], {key: value for key, value in variant.items() if key != "name"})
+              for variant in test.variants or [])]
 
 
 def arm_summary(arm: dict) -> str:

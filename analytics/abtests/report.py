@@ -33,6 +33,34 @@ def _stop(results: dict) -> str:
     return f"can stop: {results['can_stop']}" if results.get("can_stop") else "keep rating, the interval holds 0"
 
 
+def _guardrail(row: dict) -> str:
+    value = "not measured yet" if row["value"] is None else f"{row['value']:.1f}"
+    return f"{row['label']}: {value} (limit {row['limit']:.1f}){' — CROSSED' if row['breached'] else ''}"
+
+
+def _variant_lines(variants: list[dict]) -> list[str]:
+    """With more than two arms: one line per arm against the baseline, Holm-adjusted p-values beside."""
+    if len(variants) < 2:
+        return []
+    lines = ["", f"Every arm against the baseline (paired; Holm over the {len(variants)} comparisons; "
+                 f"sequential at α/{len(variants)}):",
+             f"{'arm':<18}{'rated':>7}  {'mean':>6}  {'paired b − a':>12}  {'95% CI':<16}{'p':>9} {'p Holm':>9}"
+             f" {'Wilcoxon Holm':>14}  {'P(better)':>9}  sequential"]
+    for row in variants:
+        figures = row["figures"]
+        stop = f"can stop: {row['can_stop']}" if row.get("can_stop") else "holds 0" \
+            if row.get("sequential_low") is not None else "—"
+        lines.append(
+            f"{row['name'][:17]:<18}{figures['rated']:>7}  {_num(figures['mean']):>6}  "
+            f"{_num(row.get('paired_difference'), '{:+.2f}'):>12}  "
+            f"{_interval(row.get('paired_low'), row.get('paired_high'), '{:+.2f}'):<16}"
+            f"{_p(row.get('paired_p')):>9} {_p(row.get('paired_p_holm')):>9} {_p(row.get('wilcoxon_p_holm')):>14}  "
+            f"{_num(row.get('probability_improvement_paired'), '{:.4f}'):>9}  "
+            f"{_interval(row.get('sequential_low'), row.get('sequential_high'), '{:+.2f}')} {stop}")
+        lines += [f"  guardrail {_guardrail(guard)}" for guard in row.get("guardrails", []) if row["arm"] > 1]
+    return lines
+
+
 def results_text(results: dict | None) -> str:
     """``ab_test_results(...).as_json()`` as fixed-width lines; "no results yet" for None."""
     if not results:
@@ -64,10 +92,8 @@ def results_text(results: dict | None) -> str:
         f"Rated pairs         {results['rated_pairs']} of {results['planned_pairs']} planned "
         f"({results['pairs']} pairs){' — complete' if results['complete'] else ''}",
     ]
-    for row in results.get("guardrails", []):
-        value = "not measured yet" if row["value"] is None else f"{row['value']:.1f}"
-        lines.append(f"Guardrail           {row['label']}: {value} (limit {row['limit']:.1f})"
-                     f"{' — CROSSED' if row['breached'] else ''}")
+    lines += _variant_lines(results.get("variants") or [])
+    lines += [f"Guardrail           {_guardrail(row)}" for row in results.get("guardrails", [])]
     lines += [f"Note: {text}" for text in ([results["message"]] if results["message"] else [])]
     lines += [f"Note: {text}" for text in results.get("warnings", [])]
     return "\n".join(lines)

@@ -1,8 +1,8 @@
 """The statistics of one A/B test, from the ratings, statuses and times of its pairs' jobs.
 
-One query reads three columns per job (stars, status, inference time) for every pair; the
-figures come from ``analytics.stats`` (formulas and assumptions in
-docs/metrics.md). Undefined figures (too few ratings, zero variance) are
+One query reads three columns per job (stars, status, inference time) for every pair (a second one the
+variants' jobs of a test with more than two arms); the figures come from ``analytics.stats`` (formulas and
+assumptions in docs/metrics.md). Undefined figures (too few ratings, zero variance) are
 ``None``, never NaN, so the result can be stored as JSON on any database.
 """
 
@@ -13,12 +13,14 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from analytics import stats
+from analytics.abtests.arms import test_arms
 from analytics.abtests.guardrails import guardrail_figures
-from analytics.models import ABTestPair
+from analytics.models import ABTestArmJob, ABTestPair
 from ourvidz_admin.choices import JobStatus
 
 MIN_RATINGS = 2  # per arm, for a mean's interval and the tests; and rated pairs for Wilcoxon
 NOT_ENOUGH = "not enough ratings"
+SEQUENTIAL_ALPHA = 0.05  # the confidence sequence's error, shared among the comparisons with the baseline
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class ABTestResults:
     guardrails: list[dict] = field(default_factory=list)
     guardrail_breached: bool = False
     warnings: list[str] = field(default_factory=list)
+    variants: list[dict] = field(default_factory=list)  # one row per arm against the baseline, enhanced first
 
     @property
     def enough_ratings(self) -> bool:
@@ -125,10 +128,10 @@ def _comparison(a: np.ndarray, b: np.ndarray) -> dict:
     }
 
 
-def _sequential(pairs: np.ndarray, planned_pairs: int, planned_sd: float | None) -> dict:
+def _sequential(pairs: np.ndarray, planned_pairs: int, planned_sd: float | None, alpha: float = 0.05) -> dict:
     """The always-valid interval, and whether it lets the test stop: only when it excludes zero."""
-    interval = (stats.sequential_interval(pairs[:, 0], pairs[:, 1], planned_pairs, planned_sd=planned_sd)
-                if len(pairs) else None)
+    interval = (stats.sequential_interval(pairs[:, 0], pairs[:, 1], planned_pairs, alpha=alpha,
+                                          planned_sd=planned_sd) if len(pairs) else None)
     if interval is None:
         return {}
     stop = "enhanced better" if interval.low > 0 else "enhanced worse" if interval.high < 0 else ""
@@ -171,47 +174,119 @@ def _warnings(pairs: int, planned: int, figures: dict) -> list[str]:
     return notes
 
 
-def results_from_rows(rows, *, planned_pairs: int, planned_sd: float | None = None,
-                      guardrails: dict | None = None) -> ABTestResults:
-    """Figures from ``(baseline stars, baseline status, enhanced stars, enhanced status)`` per pair, and
-    optionally ``(…, baseline inference ms, enhanced inference ms)`` for the time guardrail."""
-    a = np.array([row[0] for row in rows if row[0] is not None], dtype=float)
-    b = np.array([row[2] for row in rows if row[2] is not None], dtype=float)
-    both = np.array([(row[0], row[2]) for row in rows if row[0] is not None and row[2] is not None],
+@dataclass(frozen=True)
+class ArmRows:
+    """One arm's jobs across the pairs, in pair order: stars (None when unrated), status, inference ms."""
+
+    name: str
+    stars: list
+    statuses: list
+    times: list | None = None
+
+
+def _comparison_figures(base: ArmRows, arm: ArmRows, *, planned_pairs: int, planned_sd: float | None,
+                        guardrails: dict, alpha: float) -> tuple[ArmFigures, ArmFigures, dict]:
+    """Every figure of ``arm`` against the baseline, with its own rated pairs; the sequence at ``alpha``."""
+    a = np.array([x for x in base.stars if x is not None], dtype=float)
+    b = np.array([x for x in arm.stars if x is not None], dtype=float)
+    both = np.array([(x, y) for x, y in zip(base.stars, arm.stars, strict=True) if x is not None and y is not None],
                     dtype=float).reshape(-1, 2)
-    timed = bool(rows) and len(rows[0]) > 4
-    baseline = _arm(a, [row[1] for row in rows], [row[4] for row in rows] if timed else None)
-    enhanced = _arm(b, [row[3] for row in rows], [row[5] for row in rows] if timed else None)
+    base_figures, arm_figures = _arm(a, base.statuses, base.times), _arm(b, arm.statuses, arm.times)
     enough = min(a.size, b.size) >= MIN_RATINGS
-    figures = {**(_comparison(a, b) if enough else {}), **_paired(both), **_sequential(both, planned_pairs, planned_sd),
-               **_success(baseline, enhanced)}
+    figures = {**(_comparison(a, b) if enough else {}), **_paired(both),
+               **_sequential(both, planned_pairs, planned_sd, alpha), **_success(base_figures, arm_figures)}
+    figures["guardrails"] = guardrail_figures(
+        guardrails or {}, success_a=base_figures.success_rate, success_b=arm_figures.success_rate,
+        time_a=base_figures.mean_time_ms, time_b=arm_figures.mean_time_ms)
+    figures["guardrail_breached"] = any(row["breached"] for row in figures["guardrails"])
+    figures["rated_pairs"] = len(both)
+    return base_figures, arm_figures, figures
+
+
+def _variants(arms: list[ArmRows], comparisons: list[tuple[ArmFigures, dict]]) -> list[dict]:
+    """Per non-baseline arm: its name, its figures against the baseline, and Holm-adjusted p-values.
+
+    Holm runs over the family of comparisons with the baseline (one per variant), separately for the
+    paired t-test and for Wilcoxon; a comparison whose p-value is undefined is left out of its family.
+    """
+    rows = [{"arm": index, "name": arm.name, "figures": asdict(figures) | {"success_rate": figures.success_rate},
+             **values}
+            for index, (arm, (figures, values)) in enumerate(zip(arms[1:], comparisons, strict=True), start=1)]
+    for key, adjusted_key in (("paired_p", "paired_p_holm"), ("wilcoxon_p", "wilcoxon_p_holm")):
+        defined = [row for row in rows if row.get(key) is not None]
+        for row, value in zip(defined, stats.holm_adjust([row[key] for row in defined]), strict=True):
+            row[adjusted_key] = _finite(value)
+    return rows
+
+
+def results_from_arms(arms: list[ArmRows], *, planned_pairs: int, planned_sd: float | None = None,
+                      guardrails: dict | None = None) -> ABTestResults:
+    """Figures of a test with a baseline (``arms[0]``) and one or more further arms, each paired by prompt.
+
+    The headline figures compare the enhanced arm (``arms[1]``) with the baseline; ``variants`` holds the
+    same figures for every further arm. With m comparisons, each arm's confidence sequence runs at α/m
+    (Bonferroni), so "can stop" stays valid for the family; the fixed-horizon p-values are Holm-adjusted.
+    """
+    base = arms[0]
+    comparisons = len(arms) - 1
+    computed = [_comparison_figures(base, arm, planned_pairs=planned_pairs, planned_sd=planned_sd,
+                                    guardrails=guardrails, alpha=SEQUENTIAL_ALPHA / comparisons)
+                for arm in arms[1:]]
+    baseline, enhanced, figures = computed[0]
+    figures = dict(figures)
+    rated_pairs = figures.pop("rated_pairs")
+    variants = _variants(arms, [(arm_figures, values) for _base, arm_figures, values in computed])
     # The document's "confidence level": the probability that enhanced is better, from the pairs of the
     # paired design when two are rated, else from the two arms. (It used to be 1 − Welch p, which is no
     # probability of anything an operator asks.)
     figures["confidence_level"] = figures.get("probability_improvement_paired",
                                               figures.get("probability_enhanced_better"))
-    figures["guardrails"] = guardrail_figures(
-        guardrails or {}, success_a=baseline.success_rate, success_b=enhanced.success_rate,
-        time_a=baseline.mean_time_ms, time_b=enhanced.mean_time_ms)
-    figures["guardrail_breached"] = any(row["breached"] for row in figures["guardrails"])
+    figures["guardrail_breached"] = any(row["guardrail_breached"] for row in variants)
+    enough = min(baseline.rated, enhanced.rated) >= MIN_RATINGS
     message = "" if enough else (
-        f"{NOT_ENOUGH}: {a.size} baseline and {b.size} enhanced outputs rated; each arm needs {MIN_RATINGS}.")
+        f"{NOT_ENOUGH}: {baseline.rated} baseline and {enhanced.rated} enhanced outputs rated; "
+        f"each arm needs {MIN_RATINGS}.")
+    complete = planned_pairs > 0 and all(row["rated_pairs"] >= planned_pairs for row in variants)
     return ABTestResults(
-        pairs=len(rows), planned_pairs=planned_pairs, rated_pairs=len(both),
-        complete=planned_pairs > 0 and len(both) >= planned_pairs, message=message,
-        baseline=baseline, enhanced=enhanced, warnings=_warnings(len(rows), planned_pairs, figures), **figures,
+        pairs=len(base.stars), planned_pairs=planned_pairs, rated_pairs=rated_pairs, complete=complete,
+        message=message, baseline=baseline, enhanced=enhanced,
+        warnings=_warnings(len(base.stars), planned_pairs, figures),
+        variants=variants, **figures,
     )
+
+
+def results_from_rows(rows, *, planned_pairs: int, planned_sd: float | None = None,
+                      guardrails: dict | None = None) -> ABTestResults:
+    """Figures of a two-arm test from ``(baseline stars, baseline status, enhanced stars, enhanced status)`` per
+    pair, and optionally ``(…, baseline inference ms, enhanced inference ms)`` for the time guardrail."""
+    timed = bool(rows) and len(rows[0]) > 4
+    arms = [ArmRows(name, [row[offset] for row in rows], [row[offset + 1] for row in rows],
+                    [row[4 + index] for row in rows] if timed else None)
+            for index, (name, offset) in enumerate((("baseline", 0), ("enhanced", 2)))]
+    return results_from_arms(arms, planned_pairs=planned_pairs, planned_sd=planned_sd, guardrails=guardrails)
+
+
+_JOB_COLUMNS = ("quality_rating", "status", "inference_time_ms")
+
+
+def _stored_arms(ab_test) -> list[ArmRows]:
+    """Every arm's rows of a stored test, in pair order: one query, two with variants."""
+    columns = [f"{arm}_job__{name}" for arm in ("baseline", "enhanced") for name in _JOB_COLUMNS]
+    pairs = list(ABTestPair.objects.filter(ab_test_id=ab_test.pk).order_by("position").values_list("id", *columns))
+    names = [name for name, _arm in test_arms(ab_test)]
+    arms = [ArmRows(name, [row[1 + 3 * index] for row in pairs], [row[2 + 3 * index] for row in pairs],
+                    [row[3 + 3 * index] for row in pairs]) for index, name in enumerate(names[:2])]
+    if len(names) > 2:
+        found = {(pair, arm): values for pair, arm, *values in ABTestArmJob.objects.filter(
+            pair__ab_test_id=ab_test.pk).values_list("pair_id", "arm", *(f"job__{name}" for name in _JOB_COLUMNS))}
+        for arm, name in enumerate(names[2:], start=2):
+            values = [found.get((row[0], arm), (None, None, None)) for row in pairs]
+            arms.append(ArmRows(name, [v[0] for v in values], [v[1] for v in values], [v[2] for v in values]))
+    return arms
 
 
 def ab_test_results(ab_test) -> ABTestResults:
-    """The figures of ``ab_test`` as its jobs stand now: one query, two columns per job."""
-    rows = list(
-        ABTestPair.objects.filter(ab_test_id=ab_test.pk).order_by().values_list(
-            "baseline_job__quality_rating", "baseline_job__status",
-            "enhanced_job__quality_rating", "enhanced_job__status",
-            "baseline_job__inference_time_ms", "enhanced_job__inference_time_ms",
-        )
-    )
+    """The figures of ``ab_test`` as its jobs stand now: one query (two with variants), three columns per job."""
     planned_sd = float(ab_test.sd_difference) if ab_test.sd_difference else None
-    return results_from_rows(rows, planned_pairs=ab_test.planned_pairs, planned_sd=planned_sd,
+    return results_from_arms(_stored_arms(ab_test), planned_pairs=ab_test.planned_pairs, planned_sd=planned_sd,
                              guardrails=ab_test.guardrails)

@@ -1,8 +1,8 @@
 """Reads of A/B tests: the filtered list, and the blind view of a test's pairs.
 
 The blind view is what raters get, in the admin and through the API: per pair
-the original prompt and two outputs labelled A and B in ``enhanced_first``
-order. It carries no arm, strategy, configuration, enhanced prompt, job id or
+the original prompt and its outputs labelled A, B (C, … with more arms) in the
+pair's blind order (``pair_arm_order``). It carries no arm, strategy, configuration, enhanced prompt, job id or
 file name; media is served by label (``analytics.abtests.media``).
 """
 
@@ -12,11 +12,11 @@ from uuid import UUID
 from django.db.models import Prefetch, Q
 
 from analytics.abtests.filters import ABTestFilterSet
-from analytics.models import ABTestPair, PromptABTest
+from analytics.models import ABTestArmJob, ABTestPair, PromptABTest
 from generations.models import GenerationImageOutput, Job, JobRating
 from ourvidz_admin.choices import ACTIVE_STATUSES, JobStatus
 
-LABELS = ("A", "B")
+LABELS = ("A", "B", "C", "D", "E", "F")  # one per arm, at most MAX_ARMS
 NOT_STARTED = "not_started"
 
 
@@ -41,12 +41,12 @@ class BlindSide:
 
 @dataclass(frozen=True)
 class BlindPair:
-    """A pair as a rater sees it: its prompt and outputs A and B."""
+    """A pair as a rater sees it: its prompt and outputs A, B, …"""
 
     id: UUID
     position: int
     prompt: str
-    sides: tuple[BlindSide, BlindSide]
+    sides: tuple[BlindSide, ...]
 
     @property
     def rated(self) -> bool:
@@ -78,10 +78,26 @@ def rater_stars(rater, jobs) -> dict | None:
                 .values_list("job_id", "stars"))
 
 
+def pair_arm_order(pair: ABTestPair) -> list[int]:
+    """The arms of ``pair`` (0 baseline, 1 enhanced, 2… variants) in the order raters see them."""
+    if pair.arm_order:
+        return list(pair.arm_order)
+    return [1, 0] if pair.enhanced_first else [0, 1]
+
+
+def pair_arm_jobs(pair: ABTestPair) -> dict[int, Job | None]:
+    """``{arm: job}`` of a pair, every arm of its test (variants from the prefetched ``arm_jobs``)."""
+    jobs = {0: pair.baseline_job, 1: pair.enhanced_job}
+    if pair.arm_order:
+        jobs |= {row.arm: row.job for row in pair.arm_jobs.all()}
+        jobs |= {arm: None for arm in pair.arm_order if arm not in jobs}
+    return jobs
+
+
 def pair_jobs_by_label(pair: ABTestPair) -> dict[str, Job | None]:
-    """The jobs of ``pair`` by blind label in ``LABELS`` order; A is the enhanced job when ``enhanced_first``."""
-    jobs = (pair.enhanced_job, pair.baseline_job) if pair.enhanced_first else (pair.baseline_job, pair.enhanced_job)
-    return dict(zip(LABELS, jobs, strict=True))
+    """The jobs of ``pair`` by blind label (A first), in the pair's blind order."""
+    jobs = pair_arm_jobs(pair)
+    return {label: jobs[arm] for label, arm in zip(LABELS, pair_arm_order(pair))}
 
 
 def blind_pair(pair: ABTestPair, rater=None, mine: dict | None = None) -> BlindPair:
@@ -95,23 +111,28 @@ def blind_pair(pair: ABTestPair, rater=None, mine: dict | None = None) -> BlindP
 
 
 def ab_test_pairs(*, ab_test: PromptABTest):
-    """The pairs of a test in position order, with only the job columns the blind view needs (3 queries)."""
+    """The pairs of a test in position order, with only the job columns the blind view needs (3 queries,
+    5 with variants)."""
     outputs = GenerationImageOutput.objects.order_by("order_index")
     job_columns = [f"{arm}_job__{name}" for arm in ("baseline", "enhanced") for name in ("id", "status",
                                                                                            "quality_rating")]
+    variant_jobs = (ABTestArmJob.objects.select_related("job").only("id", "pair_id", "arm", *(
+        f"job__{name}" for name in ("id", "status", "quality_rating"))).prefetch_related(
+        Prefetch("job__outputs", queryset=outputs)))
     return (
         ABTestPair.objects.filter(ab_test_id=ab_test.pk).order_by("position")
         .select_related("baseline_job", "enhanced_job")
-        .only("id", "ab_test_id", "position", "prompt_text", "enhanced_first", *job_columns)
+        .only("id", "ab_test_id", "position", "prompt_text", "enhanced_first", "arm_order", *job_columns)
         .prefetch_related(Prefetch("baseline_job__outputs", queryset=outputs),
-                          Prefetch("enhanced_job__outputs", queryset=outputs))
+                          Prefetch("enhanced_job__outputs", queryset=outputs),
+                          Prefetch("arm_jobs", queryset=variant_jobs))
     )
 
 
 def ab_test_blind_pairs(*, ab_test: PromptABTest, rater=None) -> list[BlindPair]:
     """Every pair of a test as ``rater`` sees it (their own stars only; one more query)."""
     pairs = list(ab_test_pairs(ab_test=ab_test))
-    mine = rater_stars(rater, [job for pair in pairs for job in (pair.baseline_job, pair.enhanced_job)])
+    mine = rater_stars(rater, [job for pair in pairs for job in pair_arm_jobs(pair).values()])
     return [blind_pair(pair, rater, mine) for pair in pairs]
 
 
@@ -125,7 +146,8 @@ def ab_test_blind_side(*, ab_test: PromptABTest, pair_id, label: str) -> BlindSi
     if label not in LABELS:
         return None
     pair = ab_test_pair_get(ab_test=ab_test, pair_id=pair_id)
-    return None if pair is None else blind_pair(pair).sides[LABELS.index(label)]
+    sides = {} if pair is None else {side.label: side for side in blind_pair(pair).sides}
+    return sides.get(label)
 
 
 def ab_test_distinct_prompts(*, ab_test: PromptABTest) -> int:
@@ -139,12 +161,24 @@ def ab_test_unfinished_jobs(*, ab_test: PromptABTest):
     Ordered by id so that two sessions locking them one by one take the locks in the same order.
     """
     pairs = ABTestPair.objects.filter(ab_test_id=ab_test.pk)
-    return (Job.objects.filter(Q(pk__in=pairs.values("baseline_job_id")) | Q(pk__in=pairs.values("enhanced_job_id")),
-                               status__in=ACTIVE_STATUSES).order_by("pk"))
+    variants = ABTestArmJob.objects.filter(pair__ab_test_id=ab_test.pk)
+    return (Job.objects.filter(Q(pk__in=pairs.values("baseline_job_id")) | Q(pk__in=pairs.values("enhanced_job_id"))
+                               | Q(pk__in=variants.values("job_id")), status__in=ACTIVE_STATUSES).order_by("pk"))
 
 
 def ab_test_job_ids(*, ab_test: PromptABTest) -> list:
     """The ids of every started job of a test, all arms (what agreement, queues and correlations read)."""
     pairs = ABTestPair.objects.filter(ab_test_id=ab_test.pk).order_by("position")
     ids = [job for row in pairs.values_list("baseline_job_id", "enhanced_job_id") for job in row]
+    ids += ABTestArmJob.objects.filter(pair__ab_test_id=ab_test.pk).order_by("pair__position", "arm").values_list(
+        "job_id", flat=True)
     return [job for job in ids if job is not None]
+
+
+def ab_test_id_for_job(job_id):
+    """The id of the test one of whose arms ran job ``job_id``, or None."""
+    test_id = (ABTestPair.objects.filter(Q(baseline_job_id=job_id) | Q(enhanced_job_id=job_id))
+               .values_list("ab_test_id", flat=True).first())
+    if test_id is None:
+        test_id = ABTestArmJob.objects.filter(job_id=job_id).values_list("pair__ab_test_id", flat=True).first()
+    return test_id

@@ -1,10 +1,12 @@
 """Writes of A/B tests: plan, create, start, cancel, rate by blind label, refresh the stored results.
 
 Seeds: pair ``position`` of test ``id`` runs with seed
-``int(sha256(f"{id}:{position}")[:4 bytes])`` (0 to 2³²-1) on both arms, so a
-test's seeds can be recomputed from its id. Blind order: ``enhanced_first`` is
-balanced (half the pairs, the odd one drawn) and shuffled with the system's
-random source. Fewer prompts than the plan asks for are cycled, each repeat
+``int(sha256(f"{id}:{position}")[:4 bytes])`` (0 to 2³²-1) on every arm, so a
+test's seeds can be recomputed from its id. Blind order: with two arms,
+``enhanced_first`` is balanced (half the pairs, the odd one drawn) and shuffled
+with the system's random source; with more, each pair's ``arm_order`` is a
+rotation of one random order, rotations used in turn (each arm as often in each
+place, up to one) and shuffled across the pairs. Fewer prompts than the plan asks for are cycled, each repeat
 with its own seed, until ``planned_pairs`` pairs exist. See docs/metrics.md.
 """
 
@@ -16,15 +18,19 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from analytics.abtests.arms import Arm, arms_resolve
+from analytics.abtests.arms import ARMS, Arm, arms_all_resolve, test_arms
 from analytics.abtests.guardrails import guardrails_check
 from analytics.abtests.results import ab_test_results
-from analytics.abtests.selectors import LABELS, ab_test_unfinished_jobs, pair_jobs_by_label
+from analytics.abtests.selectors import (
+    ab_test_id_for_job,
+    ab_test_unfinished_jobs,
+    pair_arm_order,
+    pair_jobs_by_label,
+)
 from analytics.choices import ABTestStatus
-from analytics.models import ABTestPair, PromptABTest
+from analytics.models import ABTestArmJob, ABTestPair, PromptABTest
 from analytics.stats import paired_sample_size
 from generations.models import Job
 from generations.services import job_rate, job_submit, jobs_cancel
@@ -73,8 +79,12 @@ def _decimal(name: str, value) -> Decimal:
     return number
 
 
-def ab_test_plan(*, target_lift, alpha, power, sd_difference) -> Plan:
-    """Check the power inputs (per-field errors) and compute the number of pairs (``paired_sample_size``)."""
+def ab_test_plan(*, target_lift, alpha, power, sd_difference, comparisons: int = 1) -> Plan:
+    """Check the power inputs (per-field errors) and compute the number of pairs (``paired_sample_size``).
+
+    A test comparing ``comparisons`` arms with the baseline plans at ``alpha / comparisons`` (Bonferroni,
+    which Holm's adjusted p-values never need more pairs than).
+    """
     values, errors = {}, {}
     for name, raw in (("target_lift", target_lift), ("alpha", alpha), ("power", power),
                       ("sd_difference", sd_difference)):
@@ -86,7 +96,7 @@ def ab_test_plan(*, target_lift, alpha, power, sd_difference) -> Plan:
         raise ValidationError(errors)
     try:
         pairs = paired_sample_size(lift=float(values["target_lift"]), sd_difference=float(values["sd_difference"]),
-                                   alpha=float(values["alpha"]), power=float(values["power"]))
+                                   alpha=float(values["alpha"]) / max(1, comparisons), power=float(values["power"]))
     except ValueError as exc:
         raise ValidationError({"target_lift": str(exc)}) from None
     if pairs > MAX_PAIRS:
@@ -109,6 +119,18 @@ def _blind_order(count: int) -> list[bool]:
         order[-1] = True
     chooser.shuffle(order)
     return order
+
+
+def _arm_orders(count: int, arms: int) -> list[list[int] | None]:
+    """``arm_order`` per pair: None for two arms (``enhanced_first`` says it), else balanced rotations."""
+    if arms <= 2:
+        return [None] * count
+    chooser = random.SystemRandom()
+    base = list(range(arms))
+    chooser.shuffle(base)
+    orders = [base[index % arms:] + base[:index % arms] for index in range(count)]
+    chooser.shuffle(orders)
+    return orders
 
 
 def _prompt_texts(prompts, planned: int) -> list[str]:
@@ -143,19 +165,21 @@ def _collect(errors: dict, check, *args, **kwargs):
 @transaction.atomic
 def ab_test_create(*, test_name: str, test_series: str, model_type: str, baseline: dict, enhanced: dict,
                    prompts: list[str], target_lift, alpha, power, sd_difference, created_by=None,
-                   description: str = "", input_image=None, guardrails=None) -> PromptABTest:
+                   description: str = "", input_image=None, guardrails=None, variants=None) -> PromptABTest:
     """Create a draft test with its pairs: plan, arms and prompts checked together, nothing written on error.
 
-    ``input_image`` (an upload) is the image every pair's two jobs start from, so both arms see the same one.
+    ``variants`` are further arms (``[{"name": …, <arm settings>}, …]``) compared with the baseline like the
+    enhanced arm. ``input_image`` (an upload) is the image every pair's jobs start from, so all arms see
+    the same one.
     """
     errors: dict[str, list[str]] = {name: ["This field cannot be blank."] for name, value in (
         ("test_name", test_name), ("test_series", test_series)) if not (value or "").strip()}
     if model_type not in ModelType.values:
         errors["model_type"] = [f"Unknown model_type {model_type!r}; use one of: {', '.join(ModelType.values)}."]
+    arms = _collect(errors, arms_all_resolve, baseline=baseline, enhanced=enhanced, variants=variants,
+                    model_type=model_type) if "model_type" not in errors else None
     plan = _collect(errors, ab_test_plan, target_lift=target_lift, alpha=alpha, power=power,
-                    sd_difference=sd_difference)
-    arms = _collect(errors, arms_resolve, baseline=baseline, enhanced=enhanced, model_type=model_type) \
-        if "model_type" not in errors else None
+                    sd_difference=sd_difference, comparisons=1 + len(variants or []))
     texts = _collect(errors, _prompt_texts, prompts, plan.planned_pairs if plan else 0)
     try:
         limits = guardrails_check(guardrails)
@@ -173,16 +197,20 @@ def ab_test_create(*, test_name: str, test_series: str, model_type: str, baselin
     stored = image_store(checked, prefix="abtests").name if checked is not None else ""
     test = PromptABTest(
         test_name=(test_name or "").strip(), test_series=(test_series or "").strip(), description=description,
-        model_type=model_type, baseline_config=arms[0].as_json(), enhanced_config=arms[1].as_json(),
+        model_type=model_type, baseline_config=arms[0][1].as_json(), enhanced_config=arms[1][1].as_json(),
+        variants=[{"name": name, **arm.as_json()} for name, arm in arms[2:]],
         status=ABTestStatus.DRAFT, target_lift=plan.target_lift, alpha=plan.alpha, power=plan.power,
         sd_difference=plan.sd_difference, planned_pairs=plan.planned_pairs, created_by=created_by,
         guardrails=limits,
     )
     test.full_clean()
     test.save()
+    orders = _arm_orders(len(texts), len(arms))
+    firsts = (_blind_order(len(texts)) if len(arms) == 2
+              else [order.index(1) < order.index(0) for order in orders])
     pairs = [ABTestPair(ab_test=test, position=position, prompt_text=text, seed=pair_seed(test.pk, position),
-                        enhanced_first=first, input_image=stored)
-             for position, (text, first) in enumerate(zip(texts, _blind_order(len(texts))), start=1)]
+                        enhanced_first=first, arm_order=order, input_image=stored)
+             for position, (text, first, order) in enumerate(zip(texts, firsts, orders), start=1)]
     for pair in pairs:
         pair.full_clean(exclude=["ab_test", "baseline_job", "enhanced_job"], validate_unique=False)
     ABTestPair.objects.bulk_create(pairs, batch_size=500)
@@ -212,17 +240,24 @@ def ab_test_start(*, ab_test: PromptABTest, user) -> PromptABTest:
     test = PromptABTest.objects.select_for_update().get(pk=ab_test.pk)
     if test.status != ABTestStatus.DRAFT:
         raise ValidationError({"status": f"Only a draft test can be started; this one is {test.status}."})
-    baseline, enhanced = arms_resolve(baseline=test.baseline_config, enhanced=test.enhanced_config,
-                                      model_type=test.model_type)
+    stored = test_arms(test)
+    arms = arms_all_resolve(baseline=stored[0][1], enhanced=stored[1][1],
+                            variants=[{"name": name, **arm} for name, arm in stored[2:]], model_type=test.model_type)
     pairs = list(test.pairs.order_by("position"))
     if not pairs:
         raise ValidationError({"prompts": "This test has no prompts."})
+    variant_jobs = []
     for pair in pairs:
-        # Submitted in the blind order, so neither arm is always queued first.
-        order = (("enhanced", enhanced), ("baseline", baseline))
-        for name, arm in order if pair.enhanced_first else order[::-1]:
-            setattr(pair, f"{name}_job", _submit(test, pair, arm, name, user))
+        # Submitted in the blind order, so no arm is always queued first.
+        for index in pair_arm_order(pair):
+            name, arm = arms[index]
+            job = _submit(test, pair, arm, name, user)
+            if index < 2:
+                setattr(pair, f"{ARMS[index]}_job", job)
+            else:
+                variant_jobs.append(ABTestArmJob(pair=pair, arm=index, job=job))
     ABTestPair.objects.bulk_update(pairs, ["baseline_job", "enhanced_job"], batch_size=500)
+    ABTestArmJob.objects.bulk_create(variant_jobs, batch_size=500)
     test.status, test.started_at = ABTestStatus.RUNNING, timezone.now()
     test.full_clean()
     test.save(update_fields=["status", "started_at"])
@@ -294,18 +329,19 @@ def _evaluate_guardrail_alerts() -> None:
 
 
 def ab_pair_job(pair: ABTestPair, label: str) -> Job:
-    """The job shown as ``label`` (A is the first output shown, B the second) of a pair."""
+    """The job shown as ``label`` (A is the first output shown, B the second, …) of a pair."""
     label = str(label).strip().upper()
-    if label not in LABELS:
-        raise ValidationError({"label": "label is A or B."})
-    job = pair_jobs_by_label(pair)[label]
+    jobs = pair_jobs_by_label(pair)
+    if label not in jobs:
+        raise ValidationError({"label": f"label is {', '.join(list(jobs)[:-1])} or {list(jobs)[-1]}."})
+    job = jobs[label]
     if job is None:
         raise ValidationError({"label": "This pair has not been started yet."})
     return job
 
 
 def ab_pair_rate(*, pair: ABTestPair, label: str, rating: int, by) -> Job:
-    """Rate output A or B of a pair through ``job_rate``; only completed outputs of a test not cancelled.
+    """Rate output A, B, … of a pair through ``job_rate``; only completed outputs of a test not cancelled.
 
     The pair's own job takes the new stars too, so ``blind_pair(pair)`` answers without reading the pair again.
     """
@@ -322,8 +358,7 @@ def ab_pair_rate(*, pair: ABTestPair, label: str, rating: int, by) -> Job:
 
 def ab_tests_refresh_for_job(*, job_id) -> PromptABTest | None:
     """Refresh the test whose pair holds job ``job_id`` (rated or finished); None when it is in no test."""
-    test_id = (ABTestPair.objects.filter(Q(baseline_job_id=job_id) | Q(enhanced_job_id=job_id))
-               .values_list("ab_test_id", flat=True).first())
+    test_id = ab_test_id_for_job(job_id)
     if test_id is None:
         return None
     return ab_test_refresh_results(ab_test=PromptABTest(pk=test_id))

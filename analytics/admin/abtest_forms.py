@@ -1,4 +1,8 @@
-"""The form of the "Add A/B test" page: two arms, the prompts, and the power calculation's inputs."""
+"""The form of the "Add A/B test" page: the arms, the prompts, and the power calculation's inputs.
+
+Besides the baseline and the enhanced arm it has ``VARIANT_SLOTS`` optional variant arms
+(``variants_<n>_<setting>``); a slot is used when its name is filled in.
+"""
 
 from decimal import Decimal
 
@@ -6,7 +10,7 @@ from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from analytics.abtests.arms import ARM_KEYS, ARMS
+from analytics.abtests.arms import ARM_KEYS, ARMS, MAX_ARMS, MAX_NAME
 from configs.models import CompelConfig, EnhancedModelConfig
 from generations.models import Job
 from ourvidz_admin.choices import EnhancementStrategy, ModelType
@@ -14,6 +18,7 @@ from prompts.models import PromptVersion
 
 PLAN_FIELDS = ("target_lift", "alpha", "power", "sd_difference")
 INITIAL_STRATEGY = {"baseline": EnhancementStrategy.NONE, "enhanced": EnhancementStrategy.QWEN}
+VARIANT_SLOTS = [f"variants_{index}" for index in range(MAX_ARMS - 2)]
 
 
 def _arm_fields(name: str, admin_site) -> dict[str, forms.Field]:
@@ -25,7 +30,8 @@ def _arm_fields(name: str, admin_site) -> dict[str, forms.Field]:
             widget=AutocompleteSelect(Job._meta.get_field("prompt_version"), admin_site),
         ),
         f"{name}_enhancement_strategy": forms.ChoiceField(
-            choices=EnhancementStrategy.choices, initial=INITIAL_STRATEGY[name], label="Strategy"),
+            choices=EnhancementStrategy.choices, initial=INITIAL_STRATEGY.get(name, EnhancementStrategy.NONE),
+            label="Strategy"),
         f"{name}_compel_config": forms.ModelChoiceField(
             queryset=CompelConfig.objects.order_by("config_name"), required=False, label="Compel configuration",
             help_text="compel and hybrid only"),
@@ -67,9 +73,20 @@ class ABTestCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ARMS:
             self.fields.update(_arm_fields(name, admin_site))
+        for slot in VARIANT_SLOTS:
+            self.fields[f"{slot}_name"] = forms.CharField(
+                max_length=MAX_NAME, required=False, label="Name",
+                help_text="Fill in to compare this arm with the baseline too; results only, never raters.")
+            self.fields.update(_arm_fields(slot, admin_site))
+            self.fields[f"{slot}_enhancement_strategy"].required = False
 
     def arm_field_names(self, name: str) -> list[str]:
-        return [f"{name}_{key}" for key in ARM_KEYS]
+        return [*([f"{name}_name"] if name in VARIANT_SLOTS else []), *(f"{name}_{key}" for key in ARM_KEYS)]
+
+    def variants(self) -> list[dict]:
+        """The named variant slots as the service takes them."""
+        return [{"name": self.cleaned_data[f"{slot}_name"].strip(), **self.arm(slot)} for slot in VARIANT_SLOTS
+                if (self.cleaned_data.get(f"{slot}_name") or "").strip()]
 
     def arm(self, name: str) -> dict:
         """Arm ``name`` as the service takes it (ids as strings, unset settings left out)."""
@@ -81,19 +98,19 @@ class ABTestCreateForm(forms.Form):
         return data
 
     def plan_values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in PLAN_FIELDS}
+        return {**{name: self.cleaned_data[name] for name in PLAN_FIELDS}, "comparisons": 1 + len(self.variants())}
 
     def service_values(self) -> dict:
         """Keyword arguments of ``ab_test_create`` (without ``created_by``)."""
         data = self.cleaned_data
         return {"test_name": data["test_name"], "test_series": data["test_series"],
                 "description": data["description"], "model_type": data["model_type"],
-                "baseline": self.arm("baseline"), "enhanced": self.arm("enhanced"),
+                "baseline": self.arm("baseline"), "enhanced": self.arm("enhanced"), "variants": self.variants(),
                 "prompts": data["prompts"].splitlines(), "input_image": data.get("input_image"),
                 "guardrails": {metric: data[f"guardrails_{metric}"] for metric in ("success_rate_drop",
                                                                                      "time_increase_pct")
                                if data.get(f"guardrails_{metric}") is not None},
-                **self.plan_values()}
+                **{name: data[name] for name in PLAN_FIELDS}}
 
     def add_service_errors(self, exc: ValidationError) -> None:
         """Put a service error on its field: ``baseline.compel_config`` → ``baseline_compel_config``."""

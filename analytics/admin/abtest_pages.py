@@ -1,10 +1,11 @@
 """Custom pages of the A/B test admin: create with a power preview, start/refresh/cancel, and blind rating.
 
-The blind pages show a pair's original prompt and two outputs labelled A and
-B (``enhanced_first`` order); they never carry the arm, strategy,
-configuration, enhanced prompt, job id or file name. Media is served by label.
-Keys on the rating page: 1-5 rate the selected output (A, then B, then the
-next pair), ``a``/``b`` select an output, left/right arrows move between pairs.
+The blind pages show a pair's original prompt and its outputs labelled A, B
+(C, … with more arms) in the pair's blind order; they never carry the arm,
+strategy, configuration, enhanced prompt, job id or file name. Media is served
+by label. Keys on the rating page: 1-5 rate the selected output (A, then B, …,
+then the next pair), ``a``/``b``/… select an output, left/right arrows move
+between pairs.
 """
 
 from django.contrib import messages
@@ -35,7 +36,7 @@ from analytics.abtests.services import (
     ab_test_refresh_results,
     ab_test_start,
 )
-from analytics.admin.abtest_forms import PLAN_FIELDS, ABTestCreateForm
+from analytics.admin.abtest_forms import PLAN_FIELDS, VARIANT_SLOTS, ABTestCreateForm
 from analytics.choices import ABTestStatus
 from analytics.models import PromptABTest
 from ourvidz_admin import db
@@ -94,7 +95,12 @@ def add_page(request, model_admin):
     context = {
         **model_admin.admin_site.each_context(request), "title": "Add A/B test", "opts": PromptABTest._meta,
         "form": form, "plan": plan, "media": model_admin.media + form.media,
+        "plan_jobs": plan.planned_pairs * (2 + len(form.variants() if form.is_bound and form.is_valid() else []))
+        if plan else None,
         "arms": [(name, [form[field] for field in form.arm_field_names(name)]) for name in ("baseline", "enhanced")],
+        "variant_slots": [(index + 2, [form[field] for field in form.arm_field_names(slot)])
+                          for index, slot in enumerate(VARIANT_SLOTS)],
+        "variants_open": form.is_bound and any(form.data.get(f"{slot}_name") for slot in VARIANT_SLOTS),
         "test_fields": [form[name] for name in ("test_name", "test_series", "description", "model_type",
                                                  "input_image")],
         "plan_fields": [form[name] for name in PLAN_FIELDS],
@@ -115,7 +121,9 @@ def _plan_or_errors(form):
 def plan_view(request, model_admin):
     """The power calculation for the add page's live preview."""
     try:
-        plan = ab_test_plan(**{name: request.GET.get(name, "") for name in PLAN_FIELDS})
+        comparisons = request.GET.get("comparisons", "1")
+        plan = ab_test_plan(**{name: request.GET.get(name, "") for name in PLAN_FIELDS},
+                            comparisons=int(comparisons) if comparisons.isdigit() and 0 < int(comparisons) < 10 else 1)
     except ValidationError as exc:
         return JsonResponse({"errors": _errors(exc)}, status=400)
     return JsonResponse({"planned_pairs": plan.planned_pairs, "effect_size": round(plan.effect_size, 4)})
@@ -188,7 +196,7 @@ def _card(test_id, pair) -> dict:
 @require_GET
 def rate_view(request, model_admin, object_id):
     """The blind rating page of one test: every pair as a card, the script shows one at a time."""
-    test = get_object_or_404(PromptABTest.objects.only("id", "planned_pairs", "status"), pk=object_id)
+    test = get_object_or_404(PromptABTest.objects.only("id", "planned_pairs", "status", "variants"), pk=object_id)
     if test.status == ABTestStatus.CANCELLED:
         model_admin.message_user(request, f"Test {db.short_id(test.pk)} is cancelled; its outputs can no longer be "
                                           "rated.", messages.WARNING)
@@ -197,7 +205,8 @@ def rate_view(request, model_admin, object_id):
     # Named by short id only (the random tail, so tests started together differ): test names and series
     # often say what is being compared.
     context = {**model_admin.admin_site.each_context(request), "title": f"Blind rating: test {db.short_id(test.pk)}",
-               "opts": PromptABTest._meta, "test": test, "cards": cards}
+               "opts": PromptABTest._meta, "test": test, "cards": cards,
+               "labels": LABELS[:2 + len(test.variants or [])], "columns": min(3, 2 + len(test.variants or []))}
     return TemplateResponse(request, "admin/analytics/promptabtest/rate.html", context)
 
 
@@ -222,7 +231,7 @@ def rate_pair_view(request, model_admin, object_id, pair_id):
 def media_view(request, model_admin, object_id, pair_id, label):
     """Output A or B of a pair, served by label (see ``analytics.abtests.media``)."""
     if label not in LABELS:
-        raise Http404("The label is A or B.")
+        raise Http404(f"The label is a letter from A to {LABELS[-1]}.")
     side = ab_test_blind_side(ab_test=get_object_or_404(PromptABTest.objects.only("id"), pk=object_id),
                               pair_id=pair_id, label=label)
     if side is None or not side.ready:

@@ -79,7 +79,7 @@ class PromptABTestAdmin(PortalAdmin):
     change_form_template = "admin/analytics/promptabtest/change_form.html"
     fieldsets = (
         (None, {"fields": ("test_name", "test_series", "description", "model_type", "status", "is_complete")}),
-        ("Arms", {"fields": ("baseline_arm", "enhanced_arm")}),
+        ("Arms", {"fields": ("baseline_arm", "enhanced_arm", "variant_arms")}),
         ("Power calculation", {"fields": ("target_lift", "alpha", "power", "sd_difference", "planned_pairs",
                                           "prompt_counts")}),
         ("Guardrails", {"fields": ("guardrails", "guardrail_breached")}),
@@ -96,7 +96,8 @@ class PromptABTestAdmin(PortalAdmin):
         queryset = super().get_queryset(request)
         match = request.resolver_match
         if match is not None and match.url_name == "analytics_promptabtest_changelist":
-            queryset = queryset.defer("results", "description", "baseline_config", "enhanced_config")
+            queryset = queryset.defer("results", "description", "baseline_config", "enhanced_config",
+                                      "variants")
         return queryset
 
     # --- pages and services ------------------------------------------------------
@@ -178,6 +179,14 @@ class PromptABTestAdmin(PortalAdmin):
     @admin.display(description="enhanced arm")
     def enhanced_arm(self, obj):
         return arm_summary(obj.enhanced_config or {})
+
+    @admin.display(description="more arms")
+    def variant_arms(self, obj):
+        """Each further arm by name (arm 3 onwards), compared with the baseline like the enhanced arm."""
+        rows = [format_html("<li>{}: {}</li>", variant.get("name"), arm_summary(variant))
+                for variant in obj.variants or []]
+        return format_html("<ul style='margin:0;padding-left:1.2em'>{}</ul>", format_html("".join(rows))) \
+            if rows else "none: baseline against enhanced"
 
     @admin.display(description="prompts")
     def prompt_counts(self, obj):

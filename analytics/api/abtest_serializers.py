@@ -11,6 +11,8 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from analytics.abtests.arms import MAX_ARMS
+from analytics.abtests.selectors import LABELS
 from analytics.abtests.services import MAX_PAIRS
 from analytics.models import PromptABTest
 from generations.api.serializers import RatingValueField, UpperChoiceField
@@ -45,6 +47,13 @@ class ArmSerializer(StrictSerializer):
                                          help_text="An enhanced model configuration of the test's model type.")
 
 
+class VariantSerializer(ArmSerializer):
+    """A further arm, compared with the baseline like the enhanced arm."""
+
+    name = serializers.CharField(max_length=40, required=False, allow_blank=True, default="",
+                                 help_text="Shown on the results (never to raters); 'variant N' when blank.")
+
+
 class PlanSerializer(StrictSerializer):
     """The power calculation's inputs (stars, probabilities)."""
 
@@ -55,6 +64,9 @@ class PlanSerializer(StrictSerializer):
     power = serializers.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0.80"))
     sd_difference = serializers.DecimalField(max_digits=3, decimal_places=2, default=Decimal("1.00"),
                                              help_text="Expected sd of the paired differences (stars).")
+    comparisons = serializers.IntegerField(
+        min_value=1, max_value=MAX_ARMS - 1, default=1, write_only=True,
+        help_text="Arms compared with the baseline (1 + variants); the plan runs at alpha / comparisons.")
 
 
 class PlanResultSerializer(serializers.Serializer):
@@ -67,7 +79,9 @@ class PlanResultSerializer(serializers.Serializer):
 
 
 class ABTestCreateSerializer(PlanSerializer):
-    """A new test: two arms, a series, the prompts and the power inputs."""
+    """A new test: a baseline, an enhanced arm and optional variants, a series, the prompts and the power inputs."""
+
+    comparisons = None  # follows from the variants
 
     test_name = serializers.CharField(max_length=100)
     test_series = serializers.CharField(max_length=100)
@@ -75,6 +89,8 @@ class ABTestCreateSerializer(PlanSerializer):
     model_type = ModelTypeField(choices=ModelType.values)
     baseline = ArmSerializer()
     enhanced = ArmSerializer()
+    variants = VariantSerializer(many=True, required=False, default=list, max_length=MAX_ARMS - 2, help_text=(
+        f"Up to {MAX_ARMS - 2} further arms, each paired with the baseline on the same prompts and seeds."))
     prompts = serializers.ListField(
         child=serializers.CharField(max_length=MAX_PROMPT_CHARS), allow_empty=False, max_length=MAX_PAIRS,
         help_text="Cycled (each repeat with its own seed) when fewer than the planned pairs.",
@@ -94,6 +110,42 @@ class ArmFiguresSerializer(serializers.Serializer):
     completed = serializers.IntegerField()
     failed = serializers.IntegerField()
     success_rate = serializers.FloatField(allow_null=True, help_text="completed / (completed + failed).")
+
+
+class VariantResultsSerializer(serializers.Serializer):
+    """One arm against the baseline, on the pairs where both are rated."""
+
+    arm = serializers.IntegerField(help_text="1 for the enhanced arm, 2… for the variants.")
+    name = serializers.CharField()
+    figures = ArmFiguresSerializer(help_text="This arm's own ratings and outcomes.")
+    rated_pairs = serializers.IntegerField(help_text="Pairs with this arm and the baseline both rated.")
+    difference = serializers.FloatField(allow_null=True, required=False)
+    difference_low = serializers.FloatField(allow_null=True, required=False)
+    difference_high = serializers.FloatField(allow_null=True, required=False)
+    welch_t = serializers.FloatField(allow_null=True, required=False)
+    welch_p = serializers.FloatField(allow_null=True, required=False)
+    paired_difference = serializers.FloatField(allow_null=True, required=False)
+    paired_low = serializers.FloatField(allow_null=True, required=False)
+    paired_high = serializers.FloatField(allow_null=True, required=False)
+    paired_t = serializers.FloatField(allow_null=True, required=False)
+    paired_p = serializers.FloatField(allow_null=True, required=False)
+    paired_p_holm = serializers.FloatField(allow_null=True, required=False,
+                                           help_text="paired_p adjusted by Holm over the arms compared.")
+    wilcoxon_statistic = serializers.FloatField(allow_null=True, required=False)
+    wilcoxon_p = serializers.FloatField(allow_null=True, required=False)
+    wilcoxon_p_holm = serializers.FloatField(allow_null=True, required=False)
+    probability_improvement_paired = serializers.FloatField(allow_null=True, required=False)
+    probability_enhanced_better = serializers.FloatField(allow_null=True, required=False)
+    observed_sd_difference = serializers.FloatField(allow_null=True, required=False)
+    sequential_low = serializers.FloatField(allow_null=True, required=False, help_text=(
+        "Always-valid interval at alpha / (arms compared), so stopping stays valid for the family."))
+    sequential_high = serializers.FloatField(allow_null=True, required=False)
+    can_stop = serializers.CharField(required=False, help_text="'enhanced better'/'enhanced worse' for this arm.")
+    success_difference = serializers.FloatField(allow_null=True, required=False)
+    success_z = serializers.FloatField(allow_null=True, required=False)
+    success_p = serializers.FloatField(allow_null=True, required=False)
+    guardrails = serializers.ListField(child=serializers.DictField(), required=False)
+    guardrail_breached = serializers.BooleanField(required=False)
 
 
 class ResultsSerializer(serializers.Serializer):
@@ -141,6 +193,8 @@ class ResultsSerializer(serializers.Serializer):
         allow_null=True, help_text="P(enhanced better): probability_improvement_paired when two pairs are rated, "
                                    "else probability_enhanced_better.")
     warnings = serializers.ListField(child=serializers.CharField())
+    variants = VariantResultsSerializer(many=True, required=False, help_text=(
+        "Every arm against the baseline (the enhanced arm first), with Holm-adjusted p-values across them."))
 
 
 class ABTestListSerializer(serializers.ModelSerializer):
@@ -163,18 +217,19 @@ class ABTestDetailSerializer(ABTestListSerializer):
     baseline_config = serializers.JSONField(read_only=True, help_text="The baseline arm (all four settings).")
     enhanced_config = serializers.JSONField(read_only=True, help_text="The enhanced arm (all four settings).")
     results = ResultsSerializer(read_only=True, source="live_results")
+    variants = serializers.JSONField(read_only=True, help_text="Further arms: name and the four settings each.")
     guardrails = serializers.JSONField(read_only=True, help_text="The test's guardrails: {metric: limit}.")
 
     class Meta(ABTestListSerializer.Meta):
         fields = ABTestListSerializer.Meta.fields + (
-            "description", "baseline_config", "enhanced_config", "target_lift", "alpha", "power", "sd_difference",
-            "guardrails", "guardrail_breached", "results", "results_computed_at", "created_by_id",
+            "description", "baseline_config", "enhanced_config", "variants", "target_lift", "alpha", "power",
+            "sd_difference", "guardrails", "guardrail_breached", "results", "results_computed_at", "created_by_id",
         )
         read_only_fields = fields
 
 
 class BlindOutputSerializer(serializers.Serializer):
-    label = serializers.CharField(help_text="A (shown first) or B.")
+    label = serializers.CharField(help_text="A (shown first), B, … one per arm, in the pair's blind order.")
     state = serializers.CharField(help_text="The job's status, or not_started.")
     ready = serializers.BooleanField(help_text="Completed with an output: can be rated.")
     is_video = serializers.BooleanField()
@@ -192,12 +247,12 @@ class BlindOutputSerializer(serializers.Serializer):
 
 
 class BlindPairSerializer(serializers.Serializer):
-    """A pair as raters see it: the original prompt and outputs A and B."""
+    """A pair as raters see it: the original prompt and outputs A, B (C, … with more arms)."""
 
     id = serializers.UUIDField()
     position = serializers.IntegerField()
     prompt = serializers.CharField(help_text="The prompt as typed for the test (never the enhanced one).")
-    rated = serializers.BooleanField(help_text="Both outputs rated.")
+    rated = serializers.BooleanField(help_text="Every output rated.")
     outputs = serializers.SerializerMethodField()
 
     def get_outputs(self, pair) -> BlindOutputSerializer(many=True):
@@ -207,5 +262,5 @@ class BlindPairSerializer(serializers.Serializer):
 class BlindRatingSerializer(StrictSerializer):
     """``{"label": "A", "rating": 4}``: rate one output of a pair by its blind label."""
 
-    label = UpperChoiceField(choices=["A", "B"])
+    label = UpperChoiceField(choices=list(LABELS))
     rating = RatingValueField()

@@ -50,17 +50,21 @@ ADD = "analytics.add_promptabtest"
 
 
 def nested_errors(exc: ValidationError) -> serializers.ValidationError:
-    """A service error as DRF's: dotted keys (``baseline.compel_config``) become nested objects."""
-    flat = validation_detail(exc)
+    """A service error as DRF's: dotted keys (``baseline.compel_config``, ``variants.0.name``) become nested
+    objects; a key's own messages sit under ``non_field_errors`` where it also has nested ones."""
     detail: dict = {}
-    for key in sorted(flat, key=lambda name: "." not in name):
-        head, _dot, tail = key.partition(".")
-        if tail:
-            detail.setdefault(head, {}).setdefault(tail, []).extend(flat[key])
-        elif isinstance(detail.get(head), dict):
-            detail[head].setdefault(NON_FIELD, []).extend(flat[key])
+    for key, messages in validation_detail(exc).items():
+        node, *path = key.split(".")
+        target, name = detail, node
+        for part in path:
+            child = target.get(name)
+            if not isinstance(child, dict):
+                child = target[name] = {NON_FIELD: child} if child else {}
+            target, name = child, part
+        if isinstance(target.get(name), dict):
+            target[name].setdefault(NON_FIELD, []).extend(messages)
         else:
-            detail.setdefault(head, []).extend(flat[key])
+            target.setdefault(name, []).extend(messages)
     return serializers.ValidationError(detail)
 
 
@@ -237,7 +241,7 @@ class ABTestPairMediaApi(APIView):
                               404: OpenApiResponse(description="No such pair, or the output is not ready.")})
     def get(self, request, pk, pair_id, label):
         if label not in LABELS:
-            raise Http404("The label is A or B.")
+            raise Http404(f"The label is a letter from A to {LABELS[-1]}.")
         side = ab_test_blind_side(ab_test=get_object_or_404(PromptABTest.objects.only("id"), pk=pk),
                                   pair_id=pair_id, label=label)
         if side is None or not side.ready:

@@ -1,11 +1,13 @@
-"""Paired A/B tests of a baseline against an enhanced configuration (``prompt_ab_tests``).
+"""Paired A/B tests of a baseline against one enhanced configuration or several (``prompt_ab_tests``).
 
-Each test has two arms. An arm is a JSON object naming any mix of
-``prompt_version``, ``enhancement_strategy``, ``compel_config`` and
-``model_config`` (ids or values; validated by the A/B service). Both arms run
-on the same prompts with the same seeds, one ``ABTestPair`` per prompt, so the
-ratings come in pairs. Raters see a pair's two outputs in the order
-``enhanced_first`` says, without the arm names.
+A test has a baseline arm, an enhanced arm and optionally more ``variants``.
+An arm is a JSON object naming any mix of ``prompt_version``,
+``enhancement_strategy``, ``compel_config`` and ``model_config`` (ids or
+values; validated by the A/B service). Every arm runs on the same prompts with
+the same seeds, one ``ABTestPair`` per prompt, so the ratings come paired. The
+baseline's and the enhanced arm's jobs are the pair's own columns; a variant's
+are ``ABTestArmJob`` rows. Raters see a pair's outputs in the pair's blind
+order (``arm_order``, or ``enhanced_first`` for two arms), without the arm names.
 """
 
 from decimal import Decimal
@@ -57,6 +59,9 @@ class PromptABTest(UUIDModel):
         "P(enhanced better)", max_digits=3, decimal_places=2, null=True, blank=True,
         help_text="Probability that the enhanced arm is better, from the rated pairs (docs/metrics.md).")
     results = models.JSONField(null=True, blank=True, editable=False)
+    variants = models.JSONField(default=list, blank=True, editable=False, help_text=(
+        "More arms compared with the baseline, each {name, prompt_version, enhancement_strategy, "
+        "compel_config, model_config}; arm 2 onwards (analytics/abtests/arms.py)."))
     guardrails = models.JSONField(default=dict, blank=True, help_text=(
         'Limits the enhanced arm must not cross, e.g. {"success_rate_drop": 5, "time_increase_pct": 20} '
         "(points, percent; analytics/abtests/guardrails.py)."))
@@ -116,6 +121,9 @@ class ABTestPair(UUIDModel):
         "generations.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="ab_enhanced_pair"
     )
     enhanced_first = models.BooleanField(help_text="Blind order: the enhanced output is shown first.")
+    arm_order = models.JSONField(null=True, blank=True, editable=False, help_text=(
+        "Blind order of a test with more than two arms: arm numbers (0 baseline, 1 enhanced, 2… variants) "
+        "in the order raters see them; null for two arms (enhanced_first says it)."))
     input_image = models.CharField(max_length=255, blank=True, help_text=(
         "Stored input image both arms start from (image-to-image on SDXL, image-to-video on WAN)."))
     created_at = models.DateTimeField(default=timezone.now)
@@ -130,3 +138,25 @@ class ABTestPair(UUIDModel):
 
     def __str__(self):
         return f"{self.ab_test} #{self.position}"
+
+
+class ABTestArmJob(models.Model):
+    """The job of arm ``arm`` (2 onwards: a test's ``variants``) for one pair (``prompt_ab_test_arm_jobs``)."""
+
+    pair = models.ForeignKey(ABTestPair, on_delete=models.CASCADE, related_name="arm_jobs")
+    arm = models.PositiveSmallIntegerField(help_text="2 for the test's first variant, 3 for the next, …")
+    job = models.OneToOneField("generations.Job", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="ab_arm_job")
+
+    class Meta:
+        db_table = "prompt_ab_test_arm_jobs"
+        ordering = ("pair", "arm")
+        verbose_name = "A/B test variant job"
+        constraints = [
+            models.UniqueConstraint("pair", "arm", name="prompt_ab_test_arm_jobs_unique_arm"),
+            models.CheckConstraint(condition=Q(arm__gte=2), name="prompt_ab_test_arm_jobs_arm_range",
+                                   violation_error_message="Variant arms are numbered from 2."),
+        ]
+
+    def __str__(self):
+        return f"{self.pair} arm {self.arm}"

@@ -155,7 +155,8 @@ def test_rating_by_label_and_blind_media(role_client, pair):
 
     rated = moderator.post(f"/api/ab-tests/{pair.ab_test.pk}/pairs/{pair.pk}/rating", {"label": "b", "rating": "GOOD"})
     media = moderator.get(f"/api/ab-tests/{pair.ab_test.pk}/pairs/{pair.pk}/B/media")
-    wrong = moderator.get(f"/api/ab-tests/{pair.ab_test.pk}/pairs/{pair.pk}/C/media")
+    wrong = moderator.get(f"/api/ab-tests/{pair.ab_test.pk}/pairs/{pair.pk}/Z/media")
+    no_arm = moderator.get(f"/api/ab-tests/{pair.ab_test.pk}/pairs/{pair.pk}/C/media")
 
     pair.enhanced_job.refresh_from_db()
     assert rated.status_code == 200 and pair.enhanced_job.quality_rating == 4
@@ -163,7 +164,8 @@ def test_rating_by_label_and_blind_media(role_client, pair):
     body = b"".join(media.streaming_content) if media.streaming else media.content
     assert media.status_code == 200 and SECRET.encode() not in body and b"tEXt" not in body
     assert media["Content-Disposition"] == 'inline; filename="B.png"'
-    assert wrong.status_code == 404 and wrong.json() == {"detail": "The label is A or B."}
+    assert wrong.status_code == 404 and wrong.json() == {"detail": "The label is a letter from A to F."}
+    assert no_arm.status_code == 404 and no_arm.json() == {"detail": "No output to show."}
 
 
 def test_media_404s_for_an_unknown_pair_or_an_output_not_ready(role_client, pair):
@@ -197,7 +199,8 @@ def test_rating_errors(role_client, pair):
     moderator = role_client("moderator")
     url = f"/api/ab-tests/{pair.ab_test.pk}/pairs/{pair.pk}/rating"
 
-    assert moderator.post(url, {"label": "C", "rating": 3}).json() == {"label": ['"C" is not a valid choice.']}
+    assert moderator.post(url, {"label": "Z", "rating": 3}).json() == {"label": ['"Z" is not a valid choice.']}
+    assert moderator.post(url, {"label": "C", "rating": 3}).json() == {"label": ["label is A or B."]}
     assert moderator.post(url, {"label": "A", "rating": 3, "arm": "x"}).json() == {"arm": ["Unknown field."]}
     assert moderator.post(f"/api/ab-tests/{pair.ab_test.pk}/pairs/{uuid.uuid4()}/rating",
                           {"label": "A", "rating": 3}).status_code == 404
@@ -301,3 +304,46 @@ def test_create_with_an_existing_output_as_the_input_image(admin_api, settings, 
     assert created.status_code == 201, created.json()
     assert all(ABTestPair.objects.filter(ab_test_id=created.json()["id"]).values_list("input_image", flat=True))
     assert unknown.status_code == 400 and "input_output_id" in unknown.json()
+
+
+def test_a_three_arm_test_through_the_api_rates_blind_and_reports_holm(admin_api, backends):
+    from analytics.abtests.results import ab_test_results
+
+    body = {**BODY, "target_lift": 1.5, "variants": [{"name": "compel", "enhancement_strategy": "compel"}]}
+    created = admin_api.post("/api/ab-tests/", body, format="json")
+    test_id = created.json()["id"]
+    admin_api.post(f"/api/ab-tests/{test_id}/start", {})
+    Job.objects.filter(test_series="ab-api").update(status="completed")
+    pairs = admin_api.get(f"/api/ab-tests/{test_id}/pairs").json()
+    for pair in pairs:
+        for output, stars in zip(pair["outputs"], (2, 3, 4), strict=True):
+            rated = admin_api.post(f"/api/ab-tests/{test_id}/pairs/{pair['id']}/rating",
+                                   {"label": output["label"], "rating": stars}, format="json")
+            assert rated.status_code == 200, rated.json()
+    detail = admin_api.get(f"/api/ab-tests/{test_id}/").json()
+
+    assert created.status_code == 201 and created.json()["variants"] == [
+        {"name": "compel", "prompt_version": None, "enhancement_strategy": "compel", "compel_config": None,
+         "model_config": None}]
+    assert Job.objects.filter(test_series="ab-api").count() == 3 * len(pairs)
+    assert all([o["label"] for o in pair["outputs"]] == ["A", "B", "C"] for pair in pairs)
+    variants = detail["results"]["variants"]
+    assert [(row["arm"], row["name"], row["rated_pairs"]) for row in variants] == [
+        (1, "enhanced", len(pairs)), (2, "compel", len(pairs))]
+    expected = ab_test_results(PromptABTest.objects.get(pk=test_id)).as_json()["variants"]
+    assert [row.get("paired_p_holm") for row in variants] == [row.get("paired_p_holm") for row in expected]
+
+
+def test_variant_errors_are_nested_by_position_and_field(admin_api):
+    body = {**BODY, "variants": [{"name": "ok", "enhancement_strategy": "compel"},
+                                 {"name": "bad", "enhancement_strategy": "compel", "compel_config": "x"}]}
+
+    response = admin_api.post("/api/ab-tests/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"variants": {"1": {"compel_config": ["Must be a valid UUID."]}}} or \
+        response.json() == {"variants": [{}, {"compel_config": ["Must be a valid UUID."]}]}
+    assert PromptABTest.objects.count() == 0
+    duplicate = admin_api.post("/api/ab-tests/", {**BODY, "variants": [{"name": "baseline"}]}, format="json")
+    assert duplicate.json() == {"variants": {"0": {"name": [
+        "Another arm is already called 'baseline'; give each arm its own name."]}}}
