@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from analytics.abtests.arms import ARM_KEYS, ARMS, MAX_ARMS, MAX_NAME
@@ -83,10 +84,13 @@ class ABTestCreateForm(forms.Form):
     def arm_field_names(self, name: str) -> list[str]:
         return [*([f"{name}_name"] if name in VARIANT_SLOTS else []), *(f"{name}_{key}" for key in ARM_KEYS)]
 
+    def used_slots(self) -> list[str]:
+        """The variant slots with a name, in order: the service's ``variants.<n>`` is the n-th of them."""
+        return [slot for slot in VARIANT_SLOTS if (self.cleaned_data.get(f"{slot}_name") or "").strip()]
+
     def variants(self) -> list[dict]:
         """The named variant slots as the service takes them."""
-        return [{"name": self.cleaned_data[f"{slot}_name"].strip(), **self.arm(slot)} for slot in VARIANT_SLOTS
-                if (self.cleaned_data.get(f"{slot}_name") or "").strip()]
+        return [{"name": self.cleaned_data[f"{slot}_name"].strip(), **self.arm(slot)} for slot in self.used_slots()]
 
     def arm(self, name: str) -> dict:
         """Arm ``name`` as the service takes it (ids as strings, unset settings left out)."""
@@ -115,6 +119,22 @@ class ABTestCreateForm(forms.Form):
     def add_service_errors(self, exc: ValidationError) -> None:
         """Put a service error on its field: ``baseline.compel_config`` → ``baseline_compel_config``."""
         detail = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+        slots = self.used_slots() if hasattr(self, "cleaned_data") else []
         for key, messages in detail.items():
+            head, _dot, rest = key.partition(".")
+            if head == "variants" and rest.split(".")[0].isdigit() and int(rest.split(".")[0]) < len(slots):
+                index, _dot, setting = rest.partition(".")
+                key = f"{slots[int(index)]}.{setting or 'name'}"
             field = key.replace(".", "_")
             self.add_error(field if field in self.fields else None, messages)
+
+
+class QueueForm(forms.Form):
+    """A rating queue over every started job of a test (all arms), shared among raters."""
+
+    name = forms.CharField(max_length=100)
+    raters = forms.ModelMultipleChoiceField(
+        queryset=get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username"),
+        help_text="Who rates; the outputs are shared out evenly, each rater's in their own stream.")
+    overlap = forms.DecimalField(min_value=0, max_value=1, decimal_places=2, initial=Decimal("0.20"), help_text=(
+        "Share of outputs rated by two raters (0.2: one in five), so agreement can be measured."))

@@ -23,6 +23,7 @@ from analytics.abtests.selectors import (
     LABELS,
     ab_test_blind_pairs,
     ab_test_blind_side,
+    ab_test_job_ids,
     ab_test_list,
     ab_test_pair_get,
     ab_test_unfinished_jobs,
@@ -36,9 +37,10 @@ from analytics.abtests.services import (
     ab_test_refresh_results,
     ab_test_start,
 )
-from analytics.admin.abtest_forms import PLAN_FIELDS, VARIANT_SLOTS, ABTestCreateForm
+from analytics.admin.abtest_forms import PLAN_FIELDS, VARIANT_SLOTS, ABTestCreateForm, QueueForm
 from analytics.choices import ABTestStatus
 from analytics.models import PromptABTest
+from generations.rating_queues import rating_queue_create
 from ourvidz_admin import db
 
 
@@ -66,6 +68,7 @@ def abtest_urls(model_admin) -> list:
         path("<uuid:object_id>/cancel/", guarded(cancel_view, model_admin.has_change_permission),
              name=f"{name}_cancel"),
         path("<uuid:object_id>/rate/", guarded(rate_view, can_rate), name=f"{name}_rate"),
+        path("<uuid:object_id>/queue/", guarded(queue_view, can_rate), name=f"{name}_queue"),
         path("<uuid:object_id>/rate/<uuid:pair_id>/", guarded(rate_pair_view, can_rate), name=f"{name}_rate_pair"),
         path("<uuid:object_id>/rate/<uuid:pair_id>/<str:label>/", guarded(media_view, can_rate),
              name=f"{name}_media"),
@@ -170,6 +173,31 @@ def cancel_view(request, model_admin, object_id):
         return cancel_confirm_page(request, model_admin, [test])
     model_admin.run_service(request, "Cancelled", lambda: ab_test_cancel(ab_test=test, user=request.user), test)
     return redirect(reverse("admin:analytics_promptabtest_change", args=(test.pk,)))
+
+
+@require_http_methods(["GET", "POST"])
+def queue_view(request, model_admin, object_id):
+    """Make a rating queue over a test's outputs (every arm's) with ``rating_queue_create``."""
+    test = get_object_or_404(PromptABTest, pk=object_id)
+    form = QueueForm(request.POST or None, initial={"name": f"{test.test_name} ({db.short_id(test.pk)})"})
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            queue = rating_queue_create(name=data["name"], raters=list(data["raters"]), overlap=data["overlap"],
+                                        jobs=ab_test_job_ids(ab_test=test), source=f"A/B test {test.test_name}",
+                                        created_by=request.user)
+        except ValidationError as exc:
+            for field, problems in _errors(exc).items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            model_admin.message_user(request, f"Shared out {queue.assignments.count():,} outputs of "
+                                              f"{test.test_name!r} among {len(data['raters'])} raters.",
+                                     messages.SUCCESS)
+            return redirect(reverse("admin:generations_ratingqueue_change", args=(queue.pk,)))
+    context = {**model_admin.admin_site.each_context(request), "title": f"Rating queue for {test.test_name}",
+               "opts": PromptABTest._meta, "original": test, "form": form,
+               "fields": [form[name] for name in ("name", "raters", "overlap")]}
+    return TemplateResponse(request, "admin/analytics/promptabtest/queue_form.html", context)
 
 
 @require_GET

@@ -16,7 +16,14 @@ from analytics.models import PromptABTest
 from configs.services import model_backend_set
 from generations.models import Job
 from ourvidz_admin import db
-from tests.factories import ABTestPairFactory, CompelConfigFactory, JobFactory, OutputFactory, PromptABTestFactory
+from tests.factories import (
+    ABTestPairFactory,
+    CompelConfigFactory,
+    JobFactory,
+    OutputFactory,
+    PromptABTestFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 SECRET = "SECRET-ENHANCED-REWRITE"
@@ -365,3 +372,52 @@ def test_each_rater_sees_only_their_own_stars_on_the_blind_page(client, role_use
     pair.enhanced_job.refresh_from_db()
     assert (before, answered["sides"][0]["rating"], mine) == (None, 3, 5)  # never the other rater's stars
     assert (pair.enhanced_job.rating_count, pair.enhanced_job.quality_rating) == (2, 4)  # their mean
+
+
+def test_the_add_page_takes_named_variants_and_puts_their_errors_on_their_fields(admin_client):
+    made = admin_client.post(_url("add"), {**FORM, "variants_0_name": "compel only",
+                                           "variants_0_enhancement_strategy": "compel"})
+    bad = admin_client.post(_url("add"), {**FORM, "variants_1_name": "baseline",
+                                          "variants_1_enhancement_strategy": "compel"})
+
+    test = PromptABTest.objects.get()
+    assert made.status_code == 302 and [v["name"] for v in test.variants] == ["compel only"]
+    assert test.pairs.exclude(arm_order=None).count() == test.pairs.count()
+    assert bad.context["form"].errors["variants_1_name"] == [
+        "Another arm is already called 'baseline'; give each arm its own name."]
+    page = admin_client.get(_url("change", test.pk)).content.decode()
+    assert "compel only: strategy compel" in page and "Every arm against the baseline" not in page
+
+
+def test_the_blind_page_of_a_three_arm_test_shows_three_outputs(client, role_user):
+    test = PromptABTestFactory(status="running", variants=[{"name": "v", "enhancement_strategy": "compel"}])
+    ABTestPairFactory(ab_test=test, arm_order=[2, 0, 1], enhanced_first=False)
+    client.force_login(role_user("moderator"))
+
+    page = client.get(_url("rate", test.pk))
+
+    assert page.status_code == 200 and page.context["labels"] == ("A", "B", "C")
+    assert [side["label"] for side in page.context["cards"][0]["sides"]] == ["A", "B", "C"]
+    assert page.context["cards"][0]["sides"][0]["state"] == "not_started"  # the variant's job is not made yet
+
+
+def test_a_rating_queue_over_every_arm_of_a_test_from_its_page(admin_client, superuser):
+    from generations.models import RatingQueue
+
+    reviewer = UserFactory(is_staff=True)
+    pairs = ABTestPairFactory.create_batch(3, ab_test=PromptABTestFactory(status="running"),
+                                           baseline_job__status="completed", enhanced_job__status="completed")
+    test = pairs[0].ab_test
+
+    form = admin_client.get(_url("queue", test.pk))
+    made = admin_client.post(_url("queue", test.pk), {"name": "ab queue", "overlap": "0.5",
+                                                       "raters": [str(superuser.pk), str(reviewer.pk)]})
+    refused = admin_client.post(_url("queue", test.pk), {"name": "solo", "overlap": "0.5",
+                                                          "raters": [str(superuser.pk)]})
+
+    queue = RatingQueue.objects.get(name="ab queue")
+    assert form.status_code == 200 and made.status_code == 302
+    assert made["Location"] == reverse("admin:generations_ratingqueue_change", args=(queue.pk,))
+    assert queue.source == f"A/B test {test.test_name}" and queue.assignments.values("job").distinct().count() == 6
+    assert "Overlap needs two raters or more." in refused.content.decode()
+    assert not RatingQueue.objects.filter(name="solo").exists()
