@@ -1,7 +1,7 @@
 """The statistics of one A/B test, from the ratings, statuses and times of its pairs' jobs.
 
-One query reads three columns per job (stars, status, inference time) for every pair (a second one the
-variants' jobs of a test with more than two arms); the figures come from ``analytics.stats`` (formulas and
+One query reads three columns per job (stars, status, inference time) for every pair, every arm's job
+joined in; the figures come from ``analytics.stats`` (formulas and
 assumptions in docs/metrics.md). Undefined figures (too few ratings, zero variance) are
 ``None``, never NaN, so the result can be stored as JSON on any database.
 """
@@ -11,11 +11,12 @@ import warnings
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
+from django.db.models import FilteredRelation, Q
 
 from analytics import stats
 from analytics.abtests.arms import test_arms
 from analytics.abtests.guardrails import guardrail_figures
-from analytics.models import ABTestArmJob, ABTestPair
+from analytics.models import ABTestPair
 from ourvidz_admin.choices import JobStatus
 
 MIN_RATINGS = 2  # per arm, for a mean's interval and the tests; and rated pairs for Wilcoxon
@@ -100,13 +101,15 @@ def _finite(value) -> float | None:
 
 def _arm(ratings: np.ndarray, statuses: list, times: list | None = None) -> ArmFigures:
     interval = stats.mean_interval(ratings) if ratings.size >= MIN_RATINGS else None
-    timed = [time for time, status in zip(times or [], statuses, strict=False)
-             if time is not None and status == JobStatus.COMPLETED]
+    timed = np.array([], dtype=float)
+    if times:
+        timed = np.array(times, dtype=float)[np.array(statuses, dtype=object) == JobStatus.COMPLETED]
+        timed = timed[~np.isnan(timed)]
     return ArmFigures(
         rated=int(ratings.size), mean=_finite(ratings.mean()) if ratings.size else None,
         ci_low=_finite(interval.low) if interval else None, ci_high=_finite(interval.high) if interval else None,
         completed=statuses.count(JobStatus.COMPLETED), failed=statuses.count(JobStatus.FAILED),
-        mean_time_ms=float(np.mean(timed)) if timed else None,
+        mean_time_ms=float(np.mean(timed)) if timed.size else None,
     )
 
 
@@ -187,10 +190,10 @@ class ArmRows:
 def _comparison_figures(base: ArmRows, arm: ArmRows, *, planned_pairs: int, planned_sd: float | None,
                         guardrails: dict, alpha: float) -> tuple[ArmFigures, ArmFigures, dict]:
     """Every figure of ``arm`` against the baseline, with its own rated pairs; the sequence at ``alpha``."""
-    a = np.array([x for x in base.stars if x is not None], dtype=float)
-    b = np.array([x for x in arm.stars if x is not None], dtype=float)
-    both = np.array([(x, y) for x, y in zip(base.stars, arm.stars, strict=True) if x is not None and y is not None],
-                    dtype=float).reshape(-1, 2)
+    stars_a, stars_b = np.array(base.stars, dtype=float), np.array(arm.stars, dtype=float)  # None → NaN
+    rated_a, rated_b = ~np.isnan(stars_a), ~np.isnan(stars_b)
+    a, b = stars_a[rated_a], stars_b[rated_b]
+    both = np.column_stack((stars_a[rated_a & rated_b], stars_b[rated_a & rated_b]))
     base_figures, arm_figures = _arm(a, base.statuses, base.times), _arm(b, arm.statuses, arm.times)
     enough = min(a.size, b.size) >= MIN_RATINGS
     figures = {**(_comparison(a, b) if enough else {}), **_paired(both),
@@ -270,23 +273,20 @@ _JOB_COLUMNS = ("quality_rating", "status", "inference_time_ms")
 
 
 def _stored_arms(ab_test) -> list[ArmRows]:
-    """Every arm's rows of a stored test, in pair order: one query, two with variants."""
-    columns = [f"{arm}_job__{name}" for arm in ("baseline", "enhanced") for name in _JOB_COLUMNS]
-    pairs = list(ABTestPair.objects.filter(ab_test_id=ab_test.pk).order_by("position").values_list("id", *columns))
+    """Every arm's rows of a stored test, in pair order: one query (a join per variant arm)."""
     names = [name for name, _arm in test_arms(ab_test)]
-    arms = [ArmRows(name, [row[1 + 3 * index] for row in pairs], [row[2 + 3 * index] for row in pairs],
-                    [row[3 + 3 * index] for row in pairs]) for index, name in enumerate(names[:2])]
-    if len(names) > 2:
-        found = {(pair, arm): values for pair, arm, *values in ABTestArmJob.objects.filter(
-            pair__ab_test_id=ab_test.pk).values_list("pair_id", "arm", *(f"job__{name}" for name in _JOB_COLUMNS))}
-        for arm, name in enumerate(names[2:], start=2):
-            values = [found.get((row[0], arm), (None, None, None)) for row in pairs]
-            arms.append(ArmRows(name, [v[0] for v in values], [v[1] for v in values], [v[2] for v in values]))
-    return arms
+    relations = {f"arm{arm}": FilteredRelation("arm_jobs", condition=Q(arm_jobs__arm=arm))
+                 for arm in range(2, len(names))}
+    columns = [f"{arm}_job__{name}" for arm in ("baseline", "enhanced") for name in _JOB_COLUMNS]
+    columns += [f"{relation}__job__{name}" for relation in relations for name in _JOB_COLUMNS]
+    pairs = list(ABTestPair.objects.filter(ab_test_id=ab_test.pk).annotate(**relations).order_by("position")
+                 .values_list(*columns))
+    return [ArmRows(name, [row[3 * index] for row in pairs], [row[3 * index + 1] for row in pairs],
+                    [row[3 * index + 2] for row in pairs]) for index, name in enumerate(names)]
 
 
 def ab_test_results(ab_test) -> ABTestResults:
-    """The figures of ``ab_test`` as its jobs stand now: one query (two with variants), three columns per job."""
+    """The figures of ``ab_test`` as its jobs stand now: one query, three columns per job."""
     planned_sd = float(ab_test.sd_difference) if ab_test.sd_difference else None
     return results_from_arms(_stored_arms(ab_test), planned_pairs=ab_test.planned_pairs, planned_sd=planned_sd,
                              guardrails=ab_test.guardrails)
