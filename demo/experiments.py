@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from analytics.abtests.arms import arms_resolve
+from analytics.abtests.arms import arms_all_resolve
 from analytics.abtests.services import ab_test_plan, ab_test_refresh_results, pair_seed
 from analytics.choices import ABTestStatus
 from analytics.models import ABTestPair, AdminDevelopmentProgress, PromptABTest
@@ -24,6 +24,7 @@ from ourvidz_admin.choices import JobStatus, JobType
 
 PLAIN = {"enhancement_strategy": "none"}
 # (name, series, model, baseline arm, enhanced arm, lift, sd, days ago, started, only fully rated pairs)
+# The last one is a draft with more arms (VARIANTS): start it from its page to see the blind page's A-D.
 AB_TESTS = (
     ("Qwen rewrite vs plain (SDXL portraits)", "portrait-baseline", "SDXL", PLAIN, {"enhancement_strategy": "qwen"},
      "1.20", "1.00", 21, True, True),
@@ -34,7 +35,11 @@ AB_TESTS = (
     ("Default Compel weights vs plain (draft)", "compel-defaults-ab", "SDXL", PLAIN,
      {"enhancement_strategy": "compel", "compel_config": str(demo_uuid("compel", "Default weights"))},
      "0.50", "1.00", 2, False, False),
+    ("Every strategy vs plain (draft, four arms)", "strategy-shootout", "SDXL", PLAIN,
+     {"enhancement_strategy": "qwen"}, "1.00", "1.20", 1, False, False),
 )
+VARIANTS = {"Every strategy vs plain (draft, four arms)": [{"name": "compel", "enhancement_strategy": "compel"},
+                                                            {"name": "hybrid", "enhancement_strategy": "hybrid"}]}
 DRAFT_PROMPTS = ("portrait of a woman with freckles", "a ceramic teapot on a linen tablecloth",
                  "a samurai in a bamboo forest", "a glass perfume bottle with water droplets",
                  "a mountain lake at dawn", "a street musician playing violin")
@@ -54,11 +59,12 @@ FEATURES = (
 
 
 def _ab_test(name, series, model, baseline, enhanced, lift, sd, days, now) -> PromptABTest:
-    arms = arms_resolve(baseline=baseline, enhanced=enhanced, model_type=model)
-    plan = ab_test_plan(target_lift=lift, alpha="0.050", power="0.80", sd_difference=sd)
+    arms = arms_all_resolve(baseline=baseline, enhanced=enhanced, variants=VARIANTS.get(name, []), model_type=model)
+    plan = ab_test_plan(target_lift=lift, alpha="0.050", power="0.80", sd_difference=sd, comparisons=len(arms) - 1)
     return PromptABTest(
         id=demo_uuid("ab-test", name), test_name=name, test_series=series, model_type=model,
-        baseline_config=arms[0].as_json(), enhanced_config=arms[1].as_json(), target_lift=plan.target_lift,
+        baseline_config=arms[0][1].as_json(), enhanced_config=arms[1][1].as_json(),
+        variants=[{"name": arm_name, **arm.as_json()} for arm_name, arm in arms[2:]], target_lift=plan.target_lift,
         alpha=plan.alpha, power=plan.power, sd_difference=plan.sd_difference, planned_pairs=plan.planned_pairs,
         created_at=now - timedelta(days=days), description="Demo test.",
     )
@@ -66,10 +72,14 @@ def _ab_test(name, series, model, baseline, enhanced, lift, sd, days, now) -> Pr
 
 def _draft_pairs(test: PromptABTest) -> list[ABTestPair]:
     rng = random.Random(str(test.pk))
+    arms = 2 + len(test.variants)
+    base = rng.sample(range(arms), arms)
+    orders = [base[n % arms:] + base[:n % arms] if arms > 2 else None for n in range(test.planned_pairs)]
     return [ABTestPair(id=demo_uuid("ab-pair", f"{test.pk}/{n}"), ab_test=test, position=n,
                        prompt_text=DRAFT_PROMPTS[(n - 1) % len(DRAFT_PROMPTS)], seed=pair_seed(test.pk, n),
-                       enhanced_first=rng.random() < 0.5, created_at=test.created_at)
-            for n in range(1, test.planned_pairs + 1)]
+                       enhanced_first=order.index(1) < order.index(0) if order else rng.random() < 0.5,
+                       arm_order=order, created_at=test.created_at)
+            for n, order in enumerate(orders, start=1)]
 
 
 def seed_experiments() -> dict[str, int]:
