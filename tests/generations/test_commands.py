@@ -6,7 +6,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from configs.models import ModelBackend
+from configs.models import LoRA, ModelBackend
 from configs.services import model_backend_set
 from generations.models import Job
 from tests.factories import JobFactory, OutputFactory
@@ -39,7 +39,9 @@ def test_seed_demo_fills_every_model_and_is_idempotent(settings, tmp_path):
     assert first == _counts()
     assert first["generations.Job"] == 60
     empty = sorted(label for label, count in first.items() if count == 0)
-    assert empty == ["configs.ModelBackend"]  # model directories come from build_tiny_models, not demo data
+    # Model directories come from build_tiny_models, not demo data; variant jobs exist once a test with more
+    # than two arms is started (the demo's four-arm test is a draft: "Start" on its page makes them).
+    assert empty == ["analytics.ABTestArmJob", "configs.ModelBackend"]
 
 
 def test_seed_demo_improvements_follow_the_definition(settings, tmp_path):
@@ -137,7 +139,23 @@ def test_build_tiny_models_configures_backends(tmp_path):
     output = _run("build_tiny_models", "--dir", str(tmp_path))
 
     backends = {b.family: b.path for b in ModelBackend.objects.all()}
-    assert backends == {f: str(tmp_path / f) for f in ("qwen", "sdxl", "wan")}
+    assert backends == {f: str(tmp_path / f) for f in ("qwen", "sdxl", "wan", "clip")}
     assert (tmp_path / "sdxl" / "model_index.json").exists()
+    assert (tmp_path / "clip" / "config.json").exists()
     assert "Workers will load these directories." in output
     assert _run("build_tiny_models", "--dir", str(tmp_path), "--if-missing").startswith("Models already configured")
+
+
+@pytest.mark.slow
+def test_build_tiny_models_if_missing_configures_only_the_missing_families(tmp_path):
+    # given real weights configured for SDXL and no CLIP scorer yet
+    real = tmp_path / "real-sdxl"
+    real.mkdir()
+    model_backend_set(family="sdxl", path=str(real), model_name="sdxl-base-1.0")
+
+    output = _run("build_tiny_models", "--dir", str(tmp_path / "tiny"), "--if-missing")
+
+    backends = {b.family: b.path for b in ModelBackend.objects.all()}
+    assert backends == {"sdxl": str(real), **{f: str(tmp_path / "tiny" / f) for f in ("qwen", "wan", "clip")}}
+    assert "Configured: clip, qwen, wan" in output
+    assert not LoRA.objects.filter(name="tiny_style").exists()  # the tiny LoRA does not fit the real SDXL
