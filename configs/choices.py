@@ -65,6 +65,7 @@ class BackendFamily(models.TextChoices):
     QWEN = "qwen", "Qwen enhancer (transformers causal LM)"
     SDXL = "sdxl", "SDXL (diffusers)"
     WAN = "wan", "WAN (diffusers)"
+    CLIP = "clip", "CLIP scorer (transformers CLIPModel)"
 
 
 class Device(models.TextChoices):

@@ -30,7 +30,7 @@ def clear_cache() -> None:
 
 
 def model_backend_get(family: str) -> ModelBackend | None:
-    """The model directory, device and dtype configured for ``family`` (qwen, sdxl, wan)."""
+    """The model directory, device and dtype configured for ``family`` (qwen, sdxl, wan, clip)."""
     return _cached(("backend", family), lambda: ModelBackend.objects.filter(family=family).first())
 
 

@@ -31,6 +31,8 @@ class OutputSpec:
     thumbnail_name: str = ""
     frame_count: int | None = None
     duration_ms: int | None = None
+    #: CLIP score (0-100) of the output against the original prompt; None when no scorer is configured.
+    clip_score: float | None = None
 
 
 @dataclass
@@ -183,7 +185,7 @@ def _replace_outputs(job: Job, outputs: list[OutputSpec]) -> None:
             job=job, order_index=index,
             defaults=dict(file=spec.file_name, url="", mime_type=spec.mime_type, width=spec.width,
                           height=spec.height, file_size_bytes=spec.file_size_bytes, thumbnail=spec.thumbnail_name,
-                          frame_count=spec.frame_count, duration_ms=spec.duration_ms),
+                          frame_count=spec.frame_count, duration_ms=spec.duration_ms, clip_score=spec.clip_score),
         )
     GenerationImageOutput.objects.filter(job=job, order_index__gte=len(outputs)).delete()
 
@@ -192,13 +194,15 @@ def _replace_outputs(job: Job, outputs: list[OutputSpec]) -> None:
 def job_complete(*, job: Job, outputs: list[OutputSpec], record: StageRecord, fields: dict) -> Job | None:
     """Record outputs, resolved parameters and tracking rows; mark the job completed.
 
-    None, and nothing written, when the job is no longer processing: a reaper
-    or a cancel that won the race keeps its outcome.
+    The job's ``clip_score`` is the mean of its outputs' (None when none was scored). None, and nothing
+    written, when the job is no longer processing: a reaper or a cancel that won the race keeps its outcome.
     """
     if not _still_processing(job):
         return None
     for name, value in fields.items():
         setattr(job, name, value)
+    scores = [spec.clip_score for spec in outputs if spec.clip_score is not None]
+    job.clip_score = sum(scores) / len(scores) if scores else None
     job.status = JobStatus.COMPLETED
     job.completed_at = timezone.now()
     job.progress = 1.0

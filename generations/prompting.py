@@ -4,9 +4,11 @@ Shared by submission (which refuses a job whose templates name a variable it
 lacks) and the worker (which fills them), so both resolve the same templates.
 """
 
+from ourvidz_admin.choices import EnhancementStrategy
 from prompts.cache import PROMPT_CACHE
-from prompts.placeholders import TYPED_PROMPT_NAMES, MissingVariables, placeholder_names
-from prompts.resolution import PromptRequest, resolve
+from prompts.compel_syntax import hybrid_core
+from prompts.placeholders import TYPED_PROMPT_NAMES, MissingVariables, fill, placeholder_names
+from prompts.resolution import PromptRequest, ResolvedPrompt, resolve
 
 
 def prompt_request(job, family: str | None = None) -> PromptRequest:
@@ -21,6 +23,26 @@ def prompt_request(job, family: str | None = None) -> PromptRequest:
 def job_variables(job) -> dict[str, str]:
     """Placeholder values of ``job``: the typed prompt as ``{prompt}``/``{subject}``, then those submitted."""
     return dict.fromkeys(TYPED_PROMPT_NAMES, job.original_prompt) | job.metadata.get("variables", {})
+
+
+def rewrite_system_prompt(job, resolved: ResolvedPrompt) -> str:
+    """The instruction Qwen rewrites ``job``'s prompt with: its prompt version's system prompt (placeholders
+    filled), else the resolved ``rewrite`` template; empty when neither has one (the worker's default applies).
+
+    ``MissingVariables`` when the version's system prompt names a variable the job does not give.
+    """
+    version = job.prompt_version if job.prompt_version_id else None
+    if version is not None and version.system_prompt:
+        return fill(version.system_prompt, job_variables(job), where="The prompt version's system prompt")
+    return resolved.rewrite_prompt
+
+
+def core_prompt(job) -> str:
+    """The core of the final prompt: the original, or the rewrite; after Qwen with Compel (hybrid) the rewrite is
+    escaped text with the user's own weighted spans kept (``hybrid_core``)."""
+    if job.enhancement_strategy == EnhancementStrategy.HYBRID and job.enhanced_prompt != job.original_prompt:
+        return hybrid_core(job.enhanced_prompt, job.original_prompt)
+    return job.enhanced_prompt or job.original_prompt
 
 
 def templates_missing_variables(job) -> MissingVariables | None:

@@ -41,6 +41,7 @@ from ourvidz_admin.db import short_id
 from ourvidz_admin.queues import QueueUnavailable
 from ourvidz_admin.uploads import CheckedImage, image_store, image_upload_check, stored_file_release
 from prompts.choices import UserTier
+from prompts.models import PromptLabel
 from prompts.placeholders import TYPED_PROMPT_NAMES, MissingVariables, fill, placeholder_names, variables_check
 from prompts.policy import blocked_term_in, blocked_terms, user_tier
 
@@ -117,10 +118,13 @@ def _check_image_settings(model_type: str, strategy: str, *, has_images: bool, s
 
 
 def _check_templates(model_type: str, templates: Sequence) -> None:
-    """Templates picked for a job must be active and belong to its model."""
+    """Templates picked for a job must belong to its model and be active or labelled (``staging``, …): the
+    workers' prompt snapshot holds exactly those, so a grid can compare a labelled candidate with the active one."""
+    labelled = set(PromptLabel.objects.filter(template__in=[t.pk for t in templates]).values_list("template_id",
+                                                                                                  flat=True))
     for template in templates:
-        if not template.is_active or template.model_family != model_type.lower():
-            raise ValidationError({"template": f"{template} is not an active {model_type} template."})
+        if not (template.is_active or template.pk in labelled) or template.model_family != model_type.lower():
+            raise ValidationError({"template": f"{template} is not an active or labelled {model_type} template."})
 
 
 def _original_prompt(prompt: str, prompt_version, variables: dict[str, str]) -> str:

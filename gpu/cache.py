@@ -21,7 +21,7 @@ import torch
 from gpu.devices import dtype_name, resolve_device, resolve_dtype
 from gpu.errors import ModelLoadError
 
-FAMILIES = ("qwen", "sdxl", "wan")
+FAMILIES = ("qwen", "sdxl", "wan", "clip")
 
 
 @dataclass

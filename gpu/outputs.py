@@ -165,6 +165,31 @@ def _even_rgb(frame: Image.Image) -> np.ndarray:
     return array
 
 
+def read_mp4_frames(data: bytes, indices: list[int]) -> list[Image.Image]:
+    """The RGB frames of MP4 bytes at ``indices`` (0-based, decoding order), as PIL images.
+
+    Frames are decoded one by one and only the wanted ones are kept, so a long
+    video costs one frame of memory per index. An index past the end is skipped.
+    """
+    wanted = set(indices)
+    frames: dict[int, Image.Image] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "video.mp4")
+        with open(path, "wb") as file:
+            file.write(data)
+        reader = imageio_ffmpeg.read_frames(path, pix_fmt="rgb24")
+        try:
+            width, height = next(reader)["size"]
+            for index, raw in enumerate(reader):
+                if index in wanted:
+                    frames[index] = Image.frombytes("RGB", (width, height), bytes(raw))
+                if len(frames) == len(wanted):
+                    break
+        finally:
+            reader.close()
+    return [frames[index] for index in indices if index in frames]
+
+
 def probe_mp4(data: bytes) -> dict:
     """Decode MP4 bytes and report frames, width, height, codec and duration_ms.
 

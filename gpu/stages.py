@@ -14,22 +14,23 @@ from configs.models.compel import compel_config_hash
 from configs.selectors import model_backend_get, model_config_active
 from generations import lifecycle
 from generations.models.jobs import MAX_PROMPT_CHARS, expansion_percent
-from generations.prompting import job_variables, prompt_request
+from generations.prompting import core_prompt, job_variables, prompt_request, rewrite_system_prompt
 from gpu.cache import MODEL_CACHE
 from gpu.db_retry import db_retry
 from gpu.errors import ContentFilterError, ModelLoadError, PromptTooLongError
 from gpu.params import DIFFUSION_KEYS, WAN_FPS, apply_backend_limits, resolve_generation_parameters
-from gpu.storage import load_input_image, save_images, save_video
+from gpu.storage import load_input_image, load_output_frames, save_images, save_video
 from gpu.worker import STATE
 from ourvidz_admin.choices import EnhancementStrategy, ModelType
 from prompts.cache import PROMPT_CACHE
-from prompts.compel_syntax import hybrid_core, sanitize_llm_text
-from prompts.placeholders import fill
+from prompts.compel_syntax import sanitize_llm_text
 from prompts.policy import blocked_term_in, blocked_terms
 from prompts.resolution import PromptRequest, compose, resolve, resolve_parameters, resolved_fill
 
 logger = logging.getLogger(__name__)
 FAMILY = {ModelType.SDXL: "sdxl", ModelType.WAN: "wan"}
+#: What the CLIP scoring of a previous attempt left in the job's metadata (replaced on every run).
+CLIP_METADATA = ("clip_model", "clip_ms", "clip_error")
 DEFAULT_REWRITE = "Rewrite the user's request as one detailed, vivid prompt for an image or video model."
 
 
@@ -70,29 +71,43 @@ def _resolve(snapshot, job):
     return resolved_fill(resolve(snapshot, prompt_request(job)), job_variables(job))
 
 
-def enhance(job, on_step) -> None:
-    """Rewrite the original prompt with the resident Qwen model, within the configured time and length."""
-    from gpu.pipelines import qwen
+def rewrite_call(*, prompt: str, system_prompt: str, config, seed: int | None, snapshot) -> tuple[dict, str]:
+    """The Qwen rewrite's arguments and quality focus: ``system_prompt`` (``DEFAULT_REWRITE`` when empty) plus the
+    configuration's focus instruction, its token budget and time limit, and qwen_base's layered sampling values.
 
-    snapshot = PROMPT_CACHE.get()
-    resolved = _resolve(snapshot, job)
-    version_system = fill(job.prompt_version.system_prompt, job_variables(job), where="The prompt version's system "
-                          "prompt") if job.prompt_version_id else ""
-    system_prompt = version_system or resolved.rewrite_prompt
-    config = job.model_config or model_config_active(job.model_type)
+    Shared by the ``enhance`` stage and the playground's rewrite preview (``gpu.playground``).
+    """
     qwen_params, _sources = resolve_parameters(snapshot, PromptRequest("qwen_base", "enhancement"), None)
-    bundle, backend = _load("qwen")
     focus = config.qwen_quality_focus if config else QualityFocus.HIGH
     call = dict(
-        prompt=job.original_prompt,
+        prompt=prompt,
         system_prompt=f"{system_prompt or DEFAULT_REWRITE}\n\n{FOCUS_INSTRUCTIONS[focus]}",
         max_new_tokens=rewrite_token_budget(config, qwen_params),
         max_time_s=(config.qwen_max_time_ms if config else 15_000) / 1000,
-        temperature=qwen_params.get("temperature"), top_p=qwen_params.get("top_p"), seed=job.seed,
+        temperature=qwen_params.get("temperature"), top_p=qwen_params.get("top_p"), seed=seed,
     )
+    return call, focus
+
+
+def rewrite(call: dict):
+    """Run ``call`` (``rewrite_call``) on the resident Qwen model; return the cleaned text, the raw result and the
+    backend. A rewrite that came back empty keeps the prompt: generation still runs, and the result says why."""
+    from gpu.pipelines import qwen
+
+    bundle, backend = _load("qwen")
     result = qwen.enhance(bundle, **call)
-    # A rewrite that came back empty keeps the original: generation still runs, and the flag says why.
-    text = (sanitize_llm_text(result.text) or job.original_prompt)[:MAX_PROMPT_CHARS]
+    text = (sanitize_llm_text(result.text) or call["prompt"])[:MAX_PROMPT_CHARS]
+    return text, result, backend
+
+
+def enhance(job, on_step) -> None:
+    """Rewrite the original prompt with the resident Qwen model, within the configured time and length."""
+    snapshot = PROMPT_CACHE.get()
+    resolved = _resolve(snapshot, job)
+    config = job.model_config or model_config_active(job.model_type)
+    call, focus = rewrite_call(prompt=job.original_prompt, system_prompt=rewrite_system_prompt(job, resolved),
+                               config=config, seed=job.seed, snapshot=snapshot)
+    text, result, backend = rewrite(call)
     _check_policy(job, text, "The Qwen rewrite")
     expansion = expansion_percent(job.original_prompt, text)
     template = resolved.lineage["templates"].get("rewrite", {})
@@ -121,13 +136,6 @@ def _compel_config(job, config) -> CompelConfig | None:
     return compel_config
 
 
-def _core_prompt(job) -> str:
-    """Original prompt, or the rewrite; with Compel after Qwen (hybrid) the rewrite is escaped text."""
-    if job.enhancement_strategy == EnhancementStrategy.HYBRID and job.enhanced_prompt != job.original_prompt:
-        return hybrid_core(job.enhanced_prompt, job.original_prompt)
-    return job.enhanced_prompt or job.original_prompt
-
-
 def generate(job, on_step) -> None:
     """Build the final prompts, run SDXL or WAN, store self-describing outputs, complete the job."""
     family = FAMILY[job.model_type]
@@ -142,7 +150,7 @@ def generate(job, on_step) -> None:
         resolve_generation_parameters(job, config, resolved.parameters, has_input=has_input,
                                       use_compel=weights is not None), backend, job.model_type)
     not_applied = params.pop("not_applied", {})
-    job.final_prompt = compose(resolved, _core_prompt(job), weights)
+    job.final_prompt = compose(resolved, core_prompt(job), weights)
     _check_policy(job, job.final_prompt, "The final prompt (templates, rules and character included)")
     job.negative_prompt = job.negative_prompt or resolved.negative_prompt
     job.model_used = backend.model_name
@@ -150,6 +158,7 @@ def generate(job, on_step) -> None:
         outputs, pipeline_ms, call = _run_sdxl(job, bundle, params, weights is not None, on_step, not_applied)
     else:
         outputs, pipeline_ms, call = _run_wan(job, bundle, params, on_step)
+    clip_metadata = score_outputs(job, outputs)
     enhanced = {"enhance_call": job.lineage["enhance_call"]} if "enhance_call" in (job.lineage or {}) else {}
     lineage = {**enhanced, **resolved.lineage,
                "parameters": {**_unused_layers(resolved.lineage["parameters"]), **params},
@@ -171,10 +180,39 @@ def generate(job, on_step) -> None:
         denoise_strength=params.get("denoise_strength"), clip_skip=params.get("clip_skip"),
         inference_time_ms=pipeline_ms, lineage=lineage,
         compel_config=compel_config, compel_weights=weights,
-        metadata={**job.metadata, "model_loads": dict(MODEL_CACHE.load_count), "worker_pid": os.getpid(),
-                  "worker": STATE.worker_name, "pipeline_ms": pipeline_ms},
+        metadata={**{key: value for key, value in job.metadata.items() if key not in CLIP_METADATA},
+                  "model_loads": dict(MODEL_CACHE.load_count), "worker_pid": os.getpid(),
+                  "worker": STATE.worker_name, "pipeline_ms": pipeline_ms, **clip_metadata},
     )
     db_retry(lifecycle.job_complete, job=job, outputs=outputs, record=record, fields=fields)
+
+
+def score_outputs(job, outputs: list) -> dict:
+    """Score each stored output against the job's original prompt with the resident CLIP model.
+
+    Sets each ``OutputSpec.clip_score`` (``gpu.pipelines.clip``: a video is the mean over up to 8 evenly spaced
+    frames) and returns what the job's metadata records: ``clip_model`` (the directory) and ``clip_ms``. Nothing
+    when no enabled ``clip`` backend is configured. The score measures the job and must not fail it: a model
+    that cannot be loaded or an output that cannot be scored logs one line, leaves every score empty and
+    records ``clip_error``.
+    """
+    backend = model_backend_get("clip")
+    if backend is None or not backend.path or not backend.enabled:
+        return {}
+    from gpu.pipelines import clip
+
+    started = time.perf_counter()
+    try:
+        bundle = MODEL_CACHE.get("clip", backend.path, backend.device, backend.dtype).bundle
+        scores = [clip.score(bundle, job.original_prompt,
+                             load_output_frames(spec, clip.sample_indices(spec.frame_count or 1)))
+                  for spec in outputs]
+    except Exception as exc:  # noqa: BLE001 - whatever the scorer raises, the job it measures completes
+        logger.warning("job %s: no CLIP score (%s): %s", job.pk, backend.path, exc)
+        return {"clip_model": backend.path, "clip_error": str(exc)[:1000]}
+    for spec, value in zip(outputs, scores):
+        spec.clip_score = value
+    return {"clip_model": backend.path, "clip_ms": int((time.perf_counter() - started) * 1000)}
 
 
 def _unused_layers(layered: dict) -> dict:

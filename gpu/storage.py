@@ -7,7 +7,7 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from generations.lifecycle import OutputSpec
-from gpu.outputs import a1111_parameters, encode_mp4, encode_png, probe_mp4, thumbnail_png
+from gpu.outputs import a1111_parameters, encode_mp4, encode_png, probe_mp4, read_mp4_frames, thumbnail_png
 
 
 def _save(name: str, data: bytes) -> str:
@@ -51,6 +51,19 @@ def save_video(job, frames: list[Image.Image], *, fps: int) -> list[OutputSpec]:
         file_size_bytes=len(data), thumbnail_name=_save(f"{base}-thumb.png", thumbnail_png(frames[0])),
         frame_count=probe["frames"], duration_ms=probe["duration_ms"],
     )]
+
+
+def load_output_frames(spec: OutputSpec, indices: list[int]) -> list[Image.Image]:
+    """Read a stored output back as RGB frames: the image itself, or the video's frames at ``indices``.
+
+    What is scored is what was stored (and what raters see): the PNG's pixels, the MP4's decoded frames.
+    """
+    with default_storage.open(spec.file_name, "rb") as handle:
+        data = handle.read()
+    if spec.mime_type.startswith("video/"):
+        return read_mp4_frames(data, indices)
+    with Image.open(BytesIO(data)) as image:
+        return [image.convert("RGB")]
 
 
 def load_input_image(job) -> Image.Image | None:

@@ -34,6 +34,16 @@ temporal VAE compression, UniPC flow-matching scheduler)::
     frames = i2v(image=pil, prompt=prompt, height=32, width=32, num_frames=9,
                  num_inference_steps=2).frames[0]
 
+``clip`` -- tiny ``CLIPModel`` (text and vision towers of width 32, projection
+32, 32 px images in 8 px patches) with a ``CLIPProcessor`` (the SDXL-style
+CLIP tokenizer, 77 tokens; a ``CLIPImageProcessor`` resizing and cropping to
+32 px), the layout of ``openai/clip-vit-*``::
+
+    model = CLIPModel.from_pretrained(path, dtype=torch.float32)
+    processor = CLIPProcessor.from_pretrained(path)
+    inputs = processor(text=[prompt], images=[pil], return_tensors="pt", padding=True)
+    image_embeds = model.get_image_features(pixel_values=inputs["pixel_values"]).pooler_output
+
 Each directory is built in a temporary sibling and renamed into place, so an
 interrupted build never leaves a half-written directory; rebuilding replaces
 the previous directory. Builds are deterministic: the same ``seed`` gives
@@ -47,6 +57,11 @@ Version notes (diffusers 0.42 / transformers 5):
   ``generate(**inputs)``, or ``return_dict=False`` for a bare tensor.
 * ``WanImageToVideoPipeline`` calls ``ftfy.fix_text`` unconditionally when it
   encodes a text prompt, so it needs the ``ftfy`` package installed.
+* ``CLIPModel.get_text_features`` / ``get_image_features`` return a
+  ``BaseModelOutputWithPooling`` whose ``pooler_output`` is the projected
+  embedding (transformers 4 returned the tensor itself).
+* Without torchvision, ``CLIPImageProcessor(...)`` builds the PIL-backed
+  ``CLIPImageProcessorPil``; ``from_pretrained`` does the same.
 """
 
 from __future__ import annotations
@@ -70,10 +85,15 @@ from diffusers import (
 )
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 from transformers import (
+    CLIPConfig,
+    CLIPImageProcessor,
+    CLIPModel,
+    CLIPProcessor,
     CLIPTextConfig,
     CLIPTextModel,
     CLIPTextModelWithProjection,
     CLIPTokenizer,
+    CLIPVisionConfig,
     GenerationConfig,
     PreTrainedTokenizerFast,
     Qwen2Config,
@@ -83,7 +103,7 @@ from transformers import (
     UMT5EncoderModel,
 )
 
-__all__ = ["build_tiny_models", "build_tiny_qwen", "build_tiny_sdxl", "build_tiny_wan"]
+__all__ = ["build_tiny_clip", "build_tiny_models", "build_tiny_qwen", "build_tiny_sdxl", "build_tiny_wan"]
 
 #: Words every tokenizer knows as whole tokens (typical image/video prompt vocabulary).
 PROMPT_WORDS = (
@@ -145,12 +165,16 @@ QWEN_CHAT_TEMPLATE = (
     "{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}"
 )
 
+#: Side of the tiny CLIP's square input (real CLIP ViT-B/L: 224 or 336).
+CLIP_IMAGE_SIZE = 32
+
 
 def build_tiny_models(out_dir: pathlib.Path, *, seed: int = 0) -> dict[str, pathlib.Path]:
-    """Build tiny Qwen2, SDXL and WAN directories under out_dir ('qwen', 'sdxl', 'wan'), and an SDXL LoRA.
+    """Build tiny Qwen2, SDXL, WAN and CLIP directories under out_dir ('qwen', 'sdxl', 'wan', 'clip'), and an
+    SDXL LoRA.
 
-    Returns ``{'qwen': path, 'sdxl': path, 'wan': path, 'sdxl_lora': path}``. The 'wan' directory
-    serves both ``WanPipeline`` and ``WanImageToVideoPipeline``.
+    Returns ``{'qwen': path, 'sdxl': path, 'wan': path, 'clip': path, 'sdxl_lora': path}``. The 'wan'
+    directory serves both ``WanPipeline`` and ``WanImageToVideoPipeline``; 'clip' is the scorer's.
     """
     out_dir = pathlib.Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -158,6 +182,7 @@ def build_tiny_models(out_dir: pathlib.Path, *, seed: int = 0) -> dict[str, path
         "qwen": build_tiny_qwen(out_dir / "qwen", seed=seed),
         "sdxl": build_tiny_sdxl(out_dir / "sdxl", seed=seed),
         "wan": build_tiny_wan(out_dir / "wan", seed=seed),
+        "clip": build_tiny_clip(out_dir / "clip", seed=seed),
     }
     paths["sdxl_lora"] = build_tiny_sdxl_lora(out_dir / "sdxl-lora", paths["sdxl"], seed=seed + 1)
     return paths
@@ -280,6 +305,33 @@ def build_tiny_wan(path: pathlib.Path, *, seed: int = 0) -> pathlib.Path:
         pipe.save_pretrained(tmp)
 
     return _atomic_build(path, write, seed=seed)
+
+
+def build_tiny_clip(path: pathlib.Path, *, seed: int = 0) -> pathlib.Path:
+    """Write a tiny ``CLIPModel`` and its ``CLIPProcessor`` to ``path`` (the CLIP score's model).
+
+    Laid out like ``openai/clip-vit-*`` (one directory holding the model, the
+    tokenizer and the image processor's settings), so the scorer loads a real
+    checkpoint with the same two ``from_pretrained`` calls. The tokenizer pads
+    with ``<|endoftext|>`` as OpenAI's does; images are resized and
+    centre-cropped to 32 px (224 in the real ones).
+    """
+
+    def write(tmp: pathlib.Path) -> None:
+        vocab, merges = _clip_vocab_and_merges()
+        tokenizer = _clip_tokenizer(vocab, merges, pad_token="<|endoftext|>")
+        image_processor = CLIPImageProcessor(size={"shortest_edge": CLIP_IMAGE_SIZE},
+                                             crop_size={"height": CLIP_IMAGE_SIZE, "width": CLIP_IMAGE_SIZE})
+        vision_config = CLIPVisionConfig(hidden_size=32, intermediate_size=37, num_hidden_layers=2,
+                                         num_attention_heads=4, image_size=CLIP_IMAGE_SIZE, patch_size=8,
+                                         projection_dim=32, hidden_act="gelu")
+        config = CLIPConfig(text_config=_clip_text_config(tokenizer).to_dict(),
+                            vision_config=vision_config.to_dict(), projection_dim=32)
+        CLIPModel(config).save_pretrained(tmp)
+        CLIPProcessor(image_processor=image_processor, tokenizer=tokenizer).save_pretrained(tmp)
+
+    return _atomic_build(path, write, seed=seed)
+
 
 
 def _atomic_build(path: pathlib.Path, write: Callable[[pathlib.Path], None], *, seed: int) -> pathlib.Path:

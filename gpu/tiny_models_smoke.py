@@ -131,6 +131,23 @@ def smoke_wan(path: pathlib.Path, work_dir: pathlib.Path) -> None:
     assert len(frames) == 9, len(frames)
 
 
+def smoke_clip(path: pathlib.Path) -> None:
+    """Projected text and image embeddings of the tiny CLIP, and their cosine (the CLIP score's)."""
+    from transformers import CLIPModel, CLIPProcessor
+
+    with timed("clip load"):
+        model = CLIPModel.from_pretrained(path, dtype=DTYPE)
+        processor = CLIPProcessor.from_pretrained(path)
+    with timed("clip embed text + image"), torch.inference_mode():
+        inputs = processor(text=[PROMPT], images=[Image.new("RGB", (96, 64), (200, 40, 40))], return_tensors="pt",
+                           padding=True)
+        text = model.get_text_features(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"])
+        image = model.get_image_features(pixel_values=inputs["pixel_values"])
+    cosine = torch.nn.functional.cosine_similarity(text.pooler_output, image.pooler_output).item()
+    assert inputs["pixel_values"].shape == (1, 3, 32, 32) and -1 <= cosine <= 1, cosine
+    print(f"  clip cosine: {cosine:.4f}")
+
+
 def main(argv: list[str]) -> int:
     """Build into ``argv[1]`` and run every smoke check."""
     if len(argv) != 2:
@@ -146,6 +163,7 @@ def main(argv: list[str]) -> int:
         smoke_qwen(paths["qwen"])
         smoke_sdxl(paths["sdxl"])
         smoke_wan(paths["wan"], out_dir)
+        smoke_clip(paths["clip"])
     print("OK")
     return 0
 

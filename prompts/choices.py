@@ -75,3 +75,22 @@ class WeightGroup(models.TextChoices):
     DETAIL = "detail", "Detail"
     STYLE = "style", "Style"
     NSFW = "nsfw", "NSFW"
+
+
+class LabelKind(models.TextChoices):
+    """What a label points at: a prompt version (family: its library prompt) or a template (family: its slot)."""
+
+    VERSION = "version", "Prompt version"
+    TEMPLATE = "template", "Prompt template"
+
+
+class LabelJustification(models.TextChoices):
+    """What justified a label move: a reference by kind and id, so prompts need not import the apps that own it."""
+
+    RUN = "run", "Experiment run"
+    AB_TEST = "ab_test", "A/B test"
+
+
+# The label workers resolve; the other well-known one. Free names are allowed besides these.
+PRODUCTION = "production"
+STAGING = "staging"

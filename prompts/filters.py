@@ -1,10 +1,11 @@
 """FilterSets of prompt versions and the dynamic-prompting tables, shared by the API and admin."""
 
 import django_filters
+from django.db.models import Q
 
 from ourvidz_admin.filters import StrictBooleanFilter
-from prompts.choices import ContentMode, ModelFamily, RuleType, TemplateType, UseCase
-from prompts.models import Character, PromptRule, PromptTemplate, PromptVersion
+from prompts.choices import ContentMode, LabelJustification, LabelKind, ModelFamily, RuleType, TemplateType, UseCase
+from prompts.models import Character, PromptLabel, PromptLabelMove, PromptRule, PromptTemplate, PromptVersion
 
 
 class PromptVersionFilterSet(django_filters.FilterSet):
@@ -60,3 +61,36 @@ class CharacterFilterSet(django_filters.FilterSet):
     class Meta:
         model = Character
         fields = []
+
+
+class PromptLabelFilterSet(django_filters.FilterSet):
+    target_type = django_filters.ChoiceFilter(field_name="kind", choices=LabelKind.choices)
+    family = django_filters.CharFilter(help_text="A library prompt's id, or a template slot "
+                                                 "(model:use case:type:content mode).")
+    name = django_filters.CharFilter(help_text="A label name: production, staging, or a free one.")
+    target_id = django_filters.UUIDFilter(method="_target", help_text="The version or template labelled.")
+
+    class Meta:
+        model = PromptLabel
+        fields = []
+
+    def _target(self, queryset, name, value):
+        return queryset.filter(Q(prompt_version_id=value) | Q(template_id=value))
+
+
+class PromptLabelMoveFilterSet(django_filters.FilterSet):
+    target_type = django_filters.ChoiceFilter(field_name="label__kind", choices=LabelKind.choices)
+    family = django_filters.CharFilter(field_name="label__family", help_text="The label's family.")
+    name = django_filters.CharFilter(field_name="label__name", help_text="The label's name.")
+    label_id = django_filters.UUIDFilter(field_name="label_id")
+    target_id = django_filters.UUIDFilter(method="_target", help_text="Moves to or from this version or template.")
+    justification_kind = django_filters.ChoiceFilter(choices=LabelJustification.choices)
+    justification_id = django_filters.CharFilter()
+
+    class Meta:
+        model = PromptLabelMove
+        fields = []
+
+    def _target(self, queryset, name, value):
+        return queryset.filter(Q(from_version_id=value) | Q(to_version_id=value) | Q(from_template_id=value)
+                               | Q(to_template_id=value))

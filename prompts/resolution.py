@@ -9,10 +9,15 @@ The negative prompt is the model's negative template plus the character's.
 The ``rewrite`` template of the target model is the system prompt Qwen uses
 to enhance prompts for that model. Parameters layer model default, then user
 tier, then the character's defaults, then the character's parameter row.
+
+Within a template's family (model, use case, type, content mode) the
+``production`` label decides which version is used; a family without that
+label falls back to its active row (``labelled_templates``).
 """
 
 from dataclasses import dataclass, field
 
+from prompts.choices import PRODUCTION, LabelKind
 from prompts.snapshot import CharacterEntry, PromptSnapshot, RuleEntry, TemplateEntry
 
 ANY_MODE = "any"
@@ -45,17 +50,27 @@ class ResolvedPrompt:
     lineage: dict = field(default_factory=dict)
 
 
+def labelled_templates(snapshot: PromptSnapshot, label: str = PRODUCTION) -> list[TemplateEntry]:
+    """One template per family: the one ``label`` points at, else the family's active one (Langfuse's labels)."""
+    targets = set(snapshot.label_targets(LabelKind.TEMPLATE, label).values())
+    chosen = [t for t in snapshot.templates if t.id in targets]
+    labelled_slots = {t.slot for t in chosen}
+    return chosen + [t for t in snapshot.templates if t.is_active and t.slot not in labelled_slots]
+
+
 def get_prompt(
     snapshot: PromptSnapshot, model_family: str, template_type: str, *, use_case: str | None = None,
-    content_mode: str = "sfw",
+    content_mode: str = "sfw", label: str = PRODUCTION,
 ) -> TemplateEntry | None:
-    """The active template for a model and type (document 004's ``getPrompt(model_id, type)``).
+    """The template for a model and type (document 004's ``getPrompt(model_id, type)``).
 
-    A template for the exact content mode beats one for ``any``; a use-case
-    match beats a template of another use case of the same model.
+    In each family the ``label`` target (``production`` for workers) beats the
+    active row. Among families, a template for the exact content mode beats one
+    for ``any``; a use-case match beats a template of another use case of the
+    same model.
     """
     candidates = [
-        t for t in snapshot.templates
+        t for t in labelled_templates(snapshot, label)
         if t.model_family == model_family and t.template_type == template_type
         and t.content_mode in (content_mode, ANY_MODE)
     ]
@@ -66,6 +81,16 @@ def get_prompt(
         return (template.use_case == use_case, template.content_mode == content_mode, template.version)
 
     return max(candidates, key=rank)
+
+
+def template_label(snapshot: PromptSnapshot, template: TemplateEntry, label: str = PRODUCTION) -> str | None:
+    """``label`` when ``template`` is that label's target in its family, else None (it was the active row)."""
+    return label if template.id in snapshot.label_targets(LabelKind.TEMPLATE, label).values() else None
+
+
+def version_label_target(snapshot: PromptSnapshot, prompt_id: str, label: str = PRODUCTION) -> str | None:
+    """The id of the version of library prompt ``prompt_id`` that ``label`` points at, or None (no such label)."""
+    return snapshot.label_targets(LabelKind.VERSION, label).get(str(prompt_id))
 
 
 def applicable_rules(snapshot: PromptSnapshot, request: PromptRequest, tags: frozenset[str]) -> list[RuleEntry]:
@@ -107,10 +132,12 @@ def resolve(snapshot: PromptSnapshot, request: PromptRequest) -> ResolvedPrompt:
                          content_mode=request.content_mode)
         for kind in ("system", "negative", "rewrite")
     }
+    labels = {kind: template_label(snapshot, t) for kind, t in templates.items() if t is not None}
     # A template picked for this job (Prompt Testing) replaces the resolved one of its type.
     for template in snapshot.templates:
         if template.id in request.template_ids and template.model_family == request.model_family:
             templates[template.template_type] = template
+            labels[template.template_type] = None
     rules = applicable_rules(snapshot, request, tags)
     parameters, parameter_sources = resolve_parameters(snapshot, request, character)
     negative = ", ".join(
@@ -127,7 +154,7 @@ def resolve(snapshot: PromptSnapshot, request: PromptRequest) -> ResolvedPrompt:
         parameters=parameters,
         lineage={
             "prompt_source": snapshot.source,
-            "templates": {kind: {"id": t.id, "name": t.name, "version": t.version}
+            "templates": {kind: {"id": t.id, "name": t.name, "version": t.version, "label": labels.get(kind)}
                           for kind, t in templates.items() if t is not None},
             "rule_ids": [r.id for r in rules],
             "character": character.slug if character else None,

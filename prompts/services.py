@@ -40,7 +40,14 @@ def prompt_version_create(
 
 @transaction.atomic
 def prompt_version_soft_delete(*, version: PromptVersion) -> PromptVersion:
-    """Mark ``version`` deleted; its row, its jobs and its children keep pointing at it."""
+    """Mark ``version`` deleted; its row, its jobs and its children keep pointing at it.
+
+    A version a label points at stays live: move the label first (``prompts.labels.label_move``).
+    """
+    names = sorted(version.labels.values_list("name", flat=True)) if version.pk else []
+    if names:
+        raise ValidationError(f"Version “{version}” holds the label(s) {', '.join(names)}; move them to another "
+                              "version before deleting it.")
     if version.deleted_at is None:
         version.deleted_at = timezone.now()
         version.save(update_fields=["deleted_at"])

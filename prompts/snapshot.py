@@ -1,4 +1,5 @@
-"""An immutable snapshot of everything dynamic prompting needs: active templates, rules, parameters, characters.
+"""An immutable snapshot of everything dynamic prompting needs: active and labelled templates, rules, parameters,
+characters, and the labels (production, staging, free names) of templates and prompt versions.
 
 Workers resolve prompts from a snapshot, never from live queries, so a job
 sees one consistent set and the database is read once per cache period.
@@ -19,6 +20,22 @@ class TemplateEntry:
     content_mode: str
     content: str
     version: int
+    is_active: bool = True  # a labelled template is in the snapshot even when inactive
+
+    @property
+    def slot(self) -> tuple[str, str, str, str]:
+        """The template's family: one active row and one target per label name."""
+        return self.model_family, self.use_case, self.template_type, self.content_mode
+
+
+@dataclass(frozen=True)
+class LabelEntry:
+    """A label: ``kind`` (version or template), its family key, its name and the id it points at."""
+
+    kind: str
+    family: str
+    name: str
+    target_id: str
 
 
 @dataclass(frozen=True)
@@ -62,6 +79,7 @@ class PromptSnapshot:
     rules: tuple[RuleEntry, ...]
     parameters: tuple[ParameterEntry, ...]
     characters: tuple[CharacterEntry, ...]
+    labels: tuple[LabelEntry, ...] = ()
     source: str = "database"
     loaded_at: float = field(default_factory=time.time)
 
@@ -69,6 +87,10 @@ class PromptSnapshot:
         if character_id is None:
             return None
         return next((c for c in self.characters if c.id == str(character_id)), None)
+
+    def label_targets(self, kind: str, name: str) -> dict[str, str]:
+        """``{family: target id}`` of the labels called ``name`` on ``kind`` (``"template"`` or ``"version"``)."""
+        return {label.family: label.target_id for label in self.labels if label.kind == kind and label.name == name}
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -86,6 +108,7 @@ class PromptSnapshot:
                 CharacterEntry(**{**c, "tags": tuple(c.get("tags", ())), "loras": tuple(c.get("loras", ()))})
                 for c in data.get("characters", ())
             ),
+            labels=tuple(LabelEntry(**label) for label in data.get("labels", ())),
             source=source,
         )
 
@@ -98,13 +121,22 @@ def _jsonable(value):
 
 
 def load_snapshot() -> PromptSnapshot:
-    """Read the active templates, rules, parameters and characters (five queries)."""
-    from prompts.models import Character, ModelParameters, PromptRule, PromptTemplate
+    """Read the active or labelled templates, rules, parameters, characters and labels (five queries, plus the
+    tags of rules and characters)."""
+    from django.db.models import Q
 
+    from prompts.models import Character, ModelParameters, PromptLabel, PromptRule, PromptTemplate
+
+    labels = tuple(
+        LabelEntry(kind, family, name, str(version_id or template_id))
+        for kind, family, name, version_id, template_id in PromptLabel.objects.order_by("kind", "family", "name")
+        .values_list("kind", "family", "name", "prompt_version_id", "template_id")
+    )
+    labelled = [label.target_id for label in labels if label.kind == "template"]
     templates = tuple(
         TemplateEntry(str(t.pk), t.name, t.model_family, t.use_case, t.template_type, t.content_mode, t.content,
-                      t.version)
-        for t in PromptTemplate.objects.active()
+                      t.version, t.is_active)
+        for t in PromptTemplate.objects.filter(Q(is_active=True) | Q(pk__in=labelled))
     )
     rules = tuple(
         RuleEntry(str(r.pk), r.name, r.rule_type, r.content, r.model_family, r.content_mode, r.priority,
@@ -121,4 +153,4 @@ def load_snapshot() -> PromptSnapshot:
                        tuple(c.loras), tuple(sorted(tag.name for tag in c.tags.all())))
         for c in Character.objects.active().prefetch_related("tags")
     )
-    return PromptSnapshot(templates, rules, parameters, characters, source="database")
+    return PromptSnapshot(templates, rules, parameters, characters, labels, source="database")

@@ -438,3 +438,35 @@ class LoRAFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"lora_{n}")
     path = "/models/loras/none"
+
+
+class PromptLabelFactory(factory.django.DjangoModelFactory):
+    """A production label on a version of a library prompt (labels are moved by ``prompts.labels`` in tests)."""
+
+    class Meta:
+        model = prompts.PromptLabel
+
+    kind = "version"
+    prompt_version = factory.SubFactory(PromptVersionFactory, prompt=factory.SubFactory(PromptFactory))
+    family = factory.LazyAttribute(lambda o: str(o.prompt_version.prompt_id))
+    name = "production"
+
+
+class PromptLabelMoveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = prompts.PromptLabelMove
+
+    label = factory.SubFactory(PromptLabelFactory)
+    to_version = factory.LazyAttribute(lambda o: o.label.prompt_version)
+    reason = "first placement"
+
+
+class ExperimentRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = generations.ExperimentRun
+
+    name = "fox grid"
+    model_type = "SDXL"
+    inputs = [{"prompt": "a red fox", "prompt_version": None}]
+    axes = [{"name": "strategy", "values": ["none", "qwen"]}]
+    test_series = factory.Sequence(lambda n: f"run:test{n:04d}")

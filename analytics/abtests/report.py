@@ -33,6 +33,16 @@ def _stop(results: dict) -> str:
     return f"can stop: {results['can_stop']}" if results.get("can_stop") else "keep rating, the interval holds 0"
 
 
+def _clip_line(results: dict) -> str:
+    if not results.get("clip_pairs"):
+        return "CLIP score b − a   — (no pair with both outputs scored: configure the clip backend)"
+    return (f"CLIP score b − a   {_num(results.get('clip_difference'), '{:+.2f}')} "
+            f"{_interval(results.get('clip_low'), results.get('clip_high'), '{:+.2f}')}, "
+            f"p = {_p(results.get('clip_p'))} on {results['clip_pairs']} scored pairs "
+            f"(means {_num(results['baseline'].get('mean_clip_score'), '{:.1f}')} → "
+            f"{_num(results['enhanced'].get('mean_clip_score'), '{:.1f}')})")
+
+
 def _guardrail(row: dict) -> str:
     value = "not measured yet" if row["value"] is None else f"{row['value']:.1f}"
     return f"{row['label']}: {value} (limit {row['limit']:.1f}){' — CROSSED' if row['breached'] else ''}"
@@ -89,6 +99,7 @@ def results_text(results: dict | None) -> str:
         f"P(enhanced > baseline) = {_num(results['probability_enhanced_better'], '{:.4f}')}",
         f"Success rate b − a  {_num(results['success_difference'], '{:+.1%}')}, z = {_num(results['success_z'])}, "
         f"p = {_p(results['success_p'])}",
+        _clip_line(results),
         f"Rated pairs         {results['rated_pairs']} of {results['planned_pairs']} planned "
         f"({results['pairs']} pairs){' — complete' if results['complete'] else ''}",
     ]

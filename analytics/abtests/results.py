@@ -1,6 +1,6 @@
 """The statistics of one A/B test, from the ratings, statuses and times of its pairs' jobs.
 
-One query reads three columns per job (stars, status, inference time) for every pair, every arm's job
+One query reads four columns per job (stars, status, inference time, CLIP score) for every pair, every arm's job
 joined in; the figures come from ``analytics.stats`` (formulas and
 assumptions in docs/metrics.md). Undefined figures (too few ratings, zero variance) are
 ``None``, never NaN, so the result can be stored as JSON on any database.
@@ -35,6 +35,8 @@ class ArmFigures:
     completed: int
     failed: int
     mean_time_ms: float | None = None  # mean inference time of the arm's completed jobs
+    clip_scored: int = 0  # jobs with a CLIP score (the worker's automatic score)
+    mean_clip_score: float | None = None
 
     @property
     def success_rate(self) -> float | None:
@@ -75,6 +77,11 @@ class ABTestResults:
     success_difference: float | None = None
     success_z: float | None = None
     success_p: float | None = None
+    clip_pairs: int | None = None
+    clip_difference: float | None = None
+    clip_low: float | None = None
+    clip_high: float | None = None
+    clip_p: float | None = None
     confidence_level: float | None = None
     guardrails: list[dict] = field(default_factory=list)
     guardrail_breached: bool = False
@@ -99,8 +106,9 @@ def _finite(value) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _arm(ratings: np.ndarray, statuses: list, times: list | None = None) -> ArmFigures:
+def _arm(ratings: np.ndarray, statuses: list, times: list | None = None, clips: np.ndarray | None = None) -> ArmFigures:
     interval = stats.mean_interval(ratings) if ratings.size >= MIN_RATINGS else None
+    clips = np.array([], dtype=float) if clips is None else clips[~np.isnan(clips)]
     timed = np.array([], dtype=float)
     if times:
         timed = np.array(times, dtype=float)[np.array(statuses, dtype=object) == JobStatus.COMPLETED]
@@ -110,6 +118,7 @@ def _arm(ratings: np.ndarray, statuses: list, times: list | None = None) -> ArmF
         ci_low=_finite(interval.low) if interval else None, ci_high=_finite(interval.high) if interval else None,
         completed=statuses.count(JobStatus.COMPLETED), failed=statuses.count(JobStatus.FAILED),
         mean_time_ms=float(np.mean(timed)) if timed.size else None,
+        clip_scored=int(clips.size), mean_clip_score=_finite(clips.mean()) if clips.size else None,
     )
 
 
@@ -179,12 +188,28 @@ def _warnings(pairs: int, planned: int, figures: dict) -> list[str]:
 
 @dataclass(frozen=True)
 class ArmRows:
-    """One arm's jobs across the pairs, in pair order: stars (None when unrated), status, inference ms."""
+    """One arm's jobs across the pairs, in pair order: stars (None when unrated), status, inference ms, CLIP."""
 
     name: str
     stars: list
     statuses: list
     times: list | None = None
+    clips: list | None = None
+
+
+def _clip(clips_a: np.ndarray, clips_b: np.ndarray) -> dict:
+    """The CLIP score as an A/B metric: paired difference b − a over pairs with both scored, its paired t
+    interval and test (the same formulas as the stars')."""
+    both = ~np.isnan(clips_a) & ~np.isnan(clips_b)
+    if both.sum() < MIN_RATINGS:
+        return {}
+    a, b = clips_a[both], clips_b[both]
+    figures = {"clip_pairs": int(both.sum()), "clip_difference": _finite(np.mean(b - a))}
+    if np.var(b - a):
+        interval, test = stats.paired_difference_interval(a, b), stats.paired_t_test(a, b)
+        figures |= {"clip_low": _finite(interval.low), "clip_high": _finite(interval.high),
+                    "clip_p": _finite(test.p_value)}
+    return figures
 
 
 def _comparison_figures(base: ArmRows, arm: ArmRows, *, planned_pairs: int, planned_sd: float | None,
@@ -194,13 +219,18 @@ def _comparison_figures(base: ArmRows, arm: ArmRows, *, planned_pairs: int, plan
     rated_a, rated_b = ~np.isnan(stars_a), ~np.isnan(stars_b)
     a, b = stars_a[rated_a], stars_b[rated_b]
     both = np.column_stack((stars_a[rated_a & rated_b], stars_b[rated_a & rated_b]))
-    base_figures, arm_figures = _arm(a, base.statuses, base.times), _arm(b, arm.statuses, arm.times)
+    clips_a = np.array(base.clips if base.clips is not None else [None] * len(base.stars), dtype=float)
+    clips_b = np.array(arm.clips if arm.clips is not None else [None] * len(arm.stars), dtype=float)
+    base_figures = _arm(a, base.statuses, base.times, clips_a)
+    arm_figures = _arm(b, arm.statuses, arm.times, clips_b)
     enough = min(a.size, b.size) >= MIN_RATINGS
     figures = {**(_comparison(a, b) if enough else {}), **_paired(both),
-               **_sequential(both, planned_pairs, planned_sd, alpha), **_success(base_figures, arm_figures)}
+               **_sequential(both, planned_pairs, planned_sd, alpha), **_success(base_figures, arm_figures),
+               **_clip(clips_a, clips_b)}
     figures["guardrails"] = guardrail_figures(
         guardrails or {}, success_a=base_figures.success_rate, success_b=arm_figures.success_rate,
-        time_a=base_figures.mean_time_ms, time_b=arm_figures.mean_time_ms)
+        time_a=base_figures.mean_time_ms, time_b=arm_figures.mean_time_ms,
+        clip_a=base_figures.mean_clip_score, clip_b=arm_figures.mean_clip_score)
     figures["guardrail_breached"] = any(row["breached"] for row in figures["guardrails"])
     figures["rated_pairs"] = len(both)
     return base_figures, arm_figures, figures
@@ -269,7 +299,7 @@ def results_from_rows(rows, *, planned_pairs: int, planned_sd: float | None = No
     return results_from_arms(arms, planned_pairs=planned_pairs, planned_sd=planned_sd, guardrails=guardrails)
 
 
-_JOB_COLUMNS = ("quality_rating", "status", "inference_time_ms")
+_JOB_COLUMNS = ("quality_rating", "status", "inference_time_ms", "clip_score")
 
 
 def _stored_arms(ab_test) -> list[ArmRows]:
@@ -281,12 +311,13 @@ def _stored_arms(ab_test) -> list[ArmRows]:
     columns += [f"{relation}__job__{name}" for relation in relations for name in _JOB_COLUMNS]
     pairs = list(ABTestPair.objects.filter(ab_test_id=ab_test.pk).annotate(**relations).order_by("position")
                  .values_list(*columns))
-    return [ArmRows(name, [row[3 * index] for row in pairs], [row[3 * index + 1] for row in pairs],
-                    [row[3 * index + 2] for row in pairs]) for index, name in enumerate(names)]
+    width = len(_JOB_COLUMNS)
+    return [ArmRows(name, *([row[width * index + column] for row in pairs] for column in range(width)))
+            for index, name in enumerate(names)]
 
 
 def ab_test_results(ab_test) -> ABTestResults:
-    """The figures of ``ab_test`` as its jobs stand now: one query, three columns per job."""
+    """The figures of ``ab_test`` as its jobs stand now: one query, four columns per job."""
     planned_sd = float(ab_test.sd_difference) if ab_test.sd_difference else None
     return results_from_arms(_stored_arms(ab_test), planned_pairs=ab_test.planned_pairs, planned_sd=planned_sd,
                              guardrails=ab_test.guardrails)

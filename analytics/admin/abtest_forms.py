@@ -69,6 +69,9 @@ class ABTestCreateForm(forms.Form):
     guardrails_time_increase_pct = forms.DecimalField(
         required=False, min_value=0, max_value=1000, decimal_places=1, label="Guardrail: max time increase",
         help_text="Percent the enhanced arm's mean inference time may exceed the baseline's (empty: none).")
+    guardrails_clip_score_drop = forms.DecimalField(
+        required=False, min_value=0, max_value=100, decimal_places=1, label="Guardrail: max CLIP score drop",
+        help_text="CLIP points the enhanced arm's mean CLIP score may fall below the baseline's (empty: none).")
 
     def __init__(self, *args, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,8 +114,8 @@ class ABTestCreateForm(forms.Form):
                 "description": data["description"], "model_type": data["model_type"],
                 "baseline": self.arm("baseline"), "enhanced": self.arm("enhanced"), "variants": self.variants(),
                 "prompts": data["prompts"].splitlines(), "input_image": data.get("input_image"),
-                "guardrails": {metric: data[f"guardrails_{metric}"] for metric in ("success_rate_drop",
-                                                                                     "time_increase_pct")
+                "guardrails": {metric: data[f"guardrails_{metric}"] for metric in (
+                    "success_rate_drop", "time_increase_pct", "clip_score_drop")
                                if data.get(f"guardrails_{metric}") is not None},
                 **{name: data[name] for name in PLAN_FIELDS}}
 

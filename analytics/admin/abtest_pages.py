@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from analytics.abtests import RATE_PERMISSION
+from analytics.abtests.arms import test_arms
 from analytics.abtests.media import blind_output_response
 from analytics.abtests.selectors import (
     LABELS,
@@ -42,6 +43,8 @@ from analytics.choices import ABTestStatus
 from analytics.models import PromptABTest
 from generations.rating_queues import rating_queue_create
 from ourvidz_admin import db
+from prompts.labels import promote
+from prompts.models import PromptVersion
 
 
 def abtest_urls(model_admin) -> list:
@@ -58,6 +61,9 @@ def abtest_urls(model_admin) -> list:
     def can_rate(request):
         return request.user.has_perm(RATE_PERMISSION)
 
+    def can_promote(request):
+        return request.user.has_perm("prompts.change_promptversion")
+
     name = "analytics_promptabtest"
     return [
         path("plan.json", guarded(plan_view, model_admin.has_view_permission), name=f"{name}_plan"),
@@ -69,6 +75,7 @@ def abtest_urls(model_admin) -> list:
              name=f"{name}_cancel"),
         path("<uuid:object_id>/rate/", guarded(rate_view, can_rate), name=f"{name}_rate"),
         path("<uuid:object_id>/queue/", guarded(queue_view, can_rate), name=f"{name}_queue"),
+        path("<uuid:object_id>/promote/", guarded(promote_view, can_promote), name=f"{name}_promote"),
         path("<uuid:object_id>/rate/<uuid:pair_id>/", guarded(rate_pair_view, can_rate), name=f"{name}_rate_pair"),
         path("<uuid:object_id>/rate/<uuid:pair_id>/<str:label>/", guarded(media_view, can_rate),
              name=f"{name}_media"),
@@ -107,7 +114,8 @@ def add_page(request, model_admin):
         "test_fields": [form[name] for name in ("test_name", "test_series", "description", "model_type",
                                                  "input_image")],
         "plan_fields": [form[name] for name in PLAN_FIELDS],
-        "guardrail_fields": [form["guardrails_success_rate_drop"], form["guardrails_time_increase_pct"]],
+        "guardrail_fields": [form["guardrails_success_rate_drop"], form["guardrails_time_increase_pct"],
+                             form["guardrails_clip_score_drop"]],
     }
     return TemplateResponse(request, "admin/analytics/promptabtest/add_form.html", context)
 
@@ -198,6 +206,41 @@ def queue_view(request, model_admin, object_id):
                "opts": PromptABTest._meta, "original": test, "form": form,
                "fields": [form[name] for name in ("name", "raters", "overlap")]}
     return TemplateResponse(request, "admin/analytics/promptabtest/queue_form.html", context)
+
+
+def promotable_arms(test: PromptABTest) -> list[dict]:
+    """The arms (not the baseline) that name a prompt version, with their figures against the baseline."""
+    rows = {row["arm"]: row for row in (test.results or {}).get("variants", [])}
+    arms = []
+    for index, (name, arm) in enumerate(test_arms(test)):
+        if index == 0 or not arm.get("prompt_version"):
+            continue
+        row = rows.get(index, {})
+        arms.append({"index": index, "name": name, "version": arm["prompt_version"],
+                     "difference": row.get("paired_difference"), "p_holm": row.get("paired_p_holm"),
+                     "can_stop": row.get("can_stop", "")})
+    return arms
+
+
+@require_POST
+def promote_view(request, model_admin, object_id):
+    """Move ``production`` to the prompt version of one arm, recording this test as the justification."""
+    test = get_object_or_404(PromptABTest, pk=object_id)
+    arm = next((row for row in promotable_arms(test) if str(row["index"]) == request.POST.get("arm")), None)
+    if arm is None:
+        model_admin.message_user(request, "That arm names no prompt version to promote.", messages.ERROR)
+        return redirect(reverse("admin:analytics_promptabtest_change", args=(test.pk,)))
+    version = PromptVersion.objects.filter(pk=arm["version"]).first()
+    try:
+        _label, move = promote(target=version, by=request.user, justification_kind="ab_test",
+                               justification_id=str(test.pk), reason=f"Won A/B test {test.test_name!r} "
+                               f"({arm['name']} arm).")
+    except ValidationError as exc:
+        model_admin.message_user(request, " ".join(exc.messages), messages.ERROR)
+    else:
+        model_admin.message_user(request, f"{version} is production now, justified by this test." if move else
+                                 f"{version} was production already.", messages.SUCCESS)
+    return redirect(reverse("admin:analytics_promptabtest_change", args=(test.pk,)))
 
 
 @require_GET

@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from analytics.abtests import RATE_PERMISSION
 from analytics.abtests.arms import arm_summary
@@ -23,9 +23,16 @@ from analytics.abtests.services import (
     ab_test_refresh_results,
     ab_test_start,
 )
-from analytics.admin.abtest_pages import abtest_urls, add_page, cancel_confirm_page, report_messages
+from analytics.admin.abtest_pages import (
+    abtest_urls,
+    add_page,
+    cancel_confirm_page,
+    promotable_arms,
+    report_messages,
+)
 from analytics.agreement import agreement
 from analytics.choices import ABTestStatus
+from analytics.clip_correlation import clip_correlation
 from analytics.models import ABTestPair, PromptABTest
 from generations.admin.display import stars
 from ourvidz_admin import formatting
@@ -83,9 +90,9 @@ class PromptABTestAdmin(PortalAdmin):
         ("Power calculation", {"fields": ("target_lift", "alpha", "power", "sd_difference", "planned_pairs",
                                           "prompt_counts")}),
         ("Guardrails", {"fields": ("guardrails", "guardrail_breached")}),
-        ("Results", {"fields": ("results_table", "rater_agreement", "total_participants", "baseline_avg_quality",
-                                "enhanced_avg_quality", "quality_improvement", "confidence_level",
-                                "results_computed_at")}),
+        ("Results", {"fields": ("results_table", "rater_agreement", "clip_agreement", "total_participants",
+                                "baseline_avg_quality", "enhanced_avg_quality", "quality_improvement",
+                                "confidence_level", "results_computed_at")}),
         ("Dates", {"fields": ("created_by", "created_at", "started_at", "completed_at")}),
     )
 
@@ -164,6 +171,8 @@ class PromptABTestAdmin(PortalAdmin):
             "can_cancel": bool(test and test.status in CANCELLABLE and self.has_change_permission(request, test)),
             "can_rate": bool(test and test.status not in (ABTestStatus.DRAFT, ABTestStatus.CANCELLED)
                              and request.user.has_perm(RATE_PERMISSION)),
+            "promotable": promotable_arms(test) if test and test.started_at and request.user.has_perm(
+                "prompts.change_promptversion") else [],
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -183,10 +192,9 @@ class PromptABTestAdmin(PortalAdmin):
     @admin.display(description="more arms")
     def variant_arms(self, obj):
         """Each further arm by name (arm 3 onwards), compared with the baseline like the enhanced arm."""
-        rows = [format_html("<li>{}: {}</li>", variant.get("name"), arm_summary(variant))
-                for variant in obj.variants or []]
-        return format_html("<ul style='margin:0;padding-left:1.2em'>{}</ul>", format_html("".join(rows))) \
-            if rows else "none: baseline against enhanced"
+        rows = [(variant.get("name"), arm_summary(variant)) for variant in obj.variants or []]
+        return format_html("<ul style='margin:0;padding-left:1.2em'>{}</ul>",
+                           format_html_join("", "<li>{}: {}</li>", rows)) if rows else "none: baseline against enhanced"
 
     @admin.display(description="prompts")
     def prompt_counts(self, obj):
@@ -209,6 +217,18 @@ class PromptABTestAdmin(PortalAdmin):
         items, raters = formatting.count(found["items"]), formatting.count(found["raters"])
         return (f"Krippendorff's α (ordinal) {formatting.number(found['alpha'], 3)}{interval} over {items} "
                 f"outputs rated by two or more of {raters} raters")
+
+    @admin.display(description="CLIP vs people")
+    def clip_agreement(self, obj):
+        """Spearman's ρ between the automatic CLIP score and the raters' mean stars over the test's jobs."""
+        if not obj.pk:
+            return "—"
+        found = clip_correlation(ab_test=obj)
+        if found["rho"] is None:
+            return (f"ρ undefined: {formatting.count(found['n'])} job(s) have both a CLIP score and stars; it needs "
+                    "three with differing values (configure the clip backend for scores).")
+        return (f"Spearman's ρ {formatting.signed(found['rho'], 3)} (p {formatting.number(found['p_value'], 4)}) "
+                f"between CLIP score and mean stars over {formatting.count(found['n'])} jobs")
 
     @admin.display(description="results")
     def results_table(self, obj):

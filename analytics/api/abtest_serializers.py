@@ -99,7 +99,8 @@ class ABTestCreateSerializer(PlanSerializer):
         "An existing output image every pair's two jobs start from (image-to-image / image-to-video)."))
     guardrails = serializers.DictField(
         child=serializers.JSONField(), required=False, default=dict,
-        help_text='Limits the enhanced arm must not cross: {"success_rate_drop": points, "time_increase_pct": %}.')
+        help_text='Limits the enhanced arm must not cross: {"success_rate_drop": points, "time_increase_pct": %, '
+                  '"clip_score_drop": CLIP points}.')
 
 
 class ArmFiguresSerializer(serializers.Serializer):
@@ -110,6 +111,8 @@ class ArmFiguresSerializer(serializers.Serializer):
     completed = serializers.IntegerField()
     failed = serializers.IntegerField()
     success_rate = serializers.FloatField(allow_null=True, help_text="completed / (completed + failed).")
+    clip_scored = serializers.IntegerField(required=False, help_text="Jobs with a CLIP score.")
+    mean_clip_score = serializers.FloatField(allow_null=True, required=False, help_text="Mean CLIP score (0-100).")
 
 
 class VariantResultsSerializer(serializers.Serializer):
@@ -146,6 +149,13 @@ class VariantResultsSerializer(serializers.Serializer):
     success_p = serializers.FloatField(allow_null=True, required=False)
     guardrails = serializers.ListField(child=serializers.DictField(), required=False)
     guardrail_breached = serializers.BooleanField(required=False)
+    clip_pairs = serializers.IntegerField(allow_null=True, required=False,
+                                          help_text="Pairs with both outputs CLIP-scored.")
+    clip_difference = serializers.FloatField(allow_null=True, required=False,
+                                             help_text="Mean paired CLIP score difference (arm − baseline, 0-100).")
+    clip_low = serializers.FloatField(allow_null=True, required=False, help_text="Paired t 95% interval, low end.")
+    clip_high = serializers.FloatField(allow_null=True, required=False)
+    clip_p = serializers.FloatField(allow_null=True, required=False, help_text="Paired t-test p-value.")
 
 
 class ResultsSerializer(serializers.Serializer):
@@ -189,6 +199,13 @@ class ResultsSerializer(serializers.Serializer):
     guardrails = serializers.ListField(child=serializers.DictField(), required=False, help_text=(
         "Per guardrail: metric, label, limit, value (null until measured) and breached."))
     guardrail_breached = serializers.BooleanField(required=False)
+    clip_pairs = serializers.IntegerField(allow_null=True, required=False,
+                                          help_text="Pairs with both outputs CLIP-scored.")
+    clip_difference = serializers.FloatField(allow_null=True, required=False,
+                                             help_text="Mean paired CLIP score difference (arm − baseline, 0-100).")
+    clip_low = serializers.FloatField(allow_null=True, required=False, help_text="Paired t 95% interval, low end.")
+    clip_high = serializers.FloatField(allow_null=True, required=False)
+    clip_p = serializers.FloatField(allow_null=True, required=False, help_text="Paired t-test p-value.")
     confidence_level = serializers.FloatField(
         allow_null=True, help_text="P(enhanced better): probability_improvement_paired when two pairs are rated, "
                                    "else probability_enhanced_better.")

@@ -47,6 +47,16 @@ class AgreementSerializer(serializers.Serializer):
     per_rater = RaterAgreementSerializer(many=True)
 
 
+class ClipCorrelationSerializer(serializers.Serializer):
+    """Spearman's ρ between the jobs' CLIP scores and their raters' mean stars."""
+
+    rho = serializers.FloatField(allow_null=True, help_text="Null with fewer than 3 jobs or a constant side.")
+    p_value = serializers.FloatField(allow_null=True, help_text="Two-sided, from scipy.stats.spearmanr.")
+    n = serializers.IntegerField(help_text="Jobs with both a CLIP score and stars.")
+    test_series = serializers.CharField(allow_null=True)
+    ab_test = serializers.UUIDField(allow_null=True)
+
+
 class RatingQueueCreateSerializer(serializers.Serializer):
     """A rating queue over a test series or an A/B test (both arms)."""
 

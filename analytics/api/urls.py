@@ -8,6 +8,7 @@ urlpatterns = [
     path("analytics/ratings", views.RatingDistributionApi.as_view(), name="analytics-ratings"),
     path("analytics/prompt-performance", views.PromptPerformanceApi.as_view(), name="analytics-prompt-performance"),
     path("analytics/agreement", views.AgreementApi.as_view(), name="analytics-agreement"),
+    path("analytics/clip-correlation", views.ClipCorrelationApi.as_view(), name="analytics-clip-correlation"),
     path("rating-queues/", views.RatingQueueCreateApi.as_view(), name="rating-queue-create"),
     path("rating-queues/<uuid:pk>/", views.RatingQueueDetailApi.as_view(), name="rating-queue-detail"),
     # Dashboards (document 000 §1.5, §2, §2.5): the admin pages' figures.

@@ -1,4 +1,5 @@
-"""GET /api/analytics/ratings, /api/analytics/prompt-performance and /api/analytics/agreement."""
+"""GET /api/analytics/ratings, /api/analytics/prompt-performance, /api/analytics/agreement and
+/api/analytics/clip-correlation."""
 
 import uuid
 
@@ -11,14 +12,17 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from analytics.abtests.selectors import ab_test_job_ids
 from analytics.agreement import JOB_STARS, agreement
 from analytics.api.serializers import (
     AgreementSerializer,
+    ClipCorrelationSerializer,
     PromptPerformanceSerializer,
     RatingDistributionSerializer,
     RatingQueueCreateSerializer,
     RatingQueueSerializer,
 )
+from analytics.clip_correlation import clip_correlation
 from analytics.models import PromptABTest
 from analytics.selectors import prompt_performance, rating_distribution
 from generations.filters import JobFilterSet
@@ -78,6 +82,26 @@ class AgreementApi(APIView):
         return Response(AgreementSerializer(data).data)
 
 
+class ClipCorrelationApi(APIView):
+    """Spearman's ρ between CLIP score and the raters' mean stars over a test series' or an A/B test's jobs."""
+
+    permission_classes = [require("generations.view_job")]
+
+    @extend_schema(parameters=[
+        OpenApiParameter("test_series", str, description="A test series (or give ab_test)."),
+        OpenApiParameter("ab_test", OpenApiTypes.UUID, description="An A/B test id, every arm (or give test_series)."),
+    ], responses={200: ClipCorrelationSerializer})
+    def get(self, request):
+        ab_test = None
+        if request.query_params.get("ab_test"):
+            try:
+                ab_test = PromptABTest.objects.get(pk=uuid.UUID(request.query_params["ab_test"]))
+            except (ValueError, PromptABTest.DoesNotExist):
+                raise ValidationError({"ab_test": "No A/B test has this id."}) from None
+        data = clip_correlation(test_series=request.query_params.get("test_series") or None, ab_test=ab_test)
+        return Response(ClipCorrelationSerializer(data).data)
+
+
 def _queue_data(queue) -> dict:
     return {"id": queue.pk, "name": queue.name, "source": queue.source, "overlap": float(queue.overlap),
             "progress": rating_queue_progress(queue=queue)}
@@ -105,9 +129,7 @@ class RatingQueueCreateApi(APIView):
                 raise ValidationError({"ab_test": "No A/B test has this id."})
             if data["test_series"]:
                 raise ValidationError({"test_series": "Give a test series or an A/B test, one of them."})
-            jobs = [*test.pairs.values_list("baseline_job_id", flat=True),
-                    *test.pairs.values_list("enhanced_job_id", flat=True)]
-            jobs, source = [job for job in jobs if job], f"A/B test {test.test_name}"
+            jobs, source = ab_test_job_ids(ab_test=test), f"A/B test {test.test_name}"
         queue = rating_queue_create(name=data["name"], raters=[users[name] for name in data["raters"]],
                                     test_series=data["test_series"], jobs=jobs, source=source,
                                     overlap=data["overlap"], created_by=request.user)

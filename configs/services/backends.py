@@ -10,7 +10,7 @@ from configs.models import ModelBackend
 def model_backend_set(*, family: str, path: str, model_name: str = "", device: str | None = None,
                       dtype: str | None = None, max_side: int | None = None,
                       max_frames: int | None = None) -> ModelBackend:
-    """Point ``family`` (qwen, sdxl, wan) at a ``from_pretrained`` directory with its size limits.
+    """Point ``family`` (qwen, sdxl, wan, clip) at a ``from_pretrained`` directory with its size limits.
 
     Validated, then saved.
     """

@@ -1,3 +1,3 @@
 """Admin registrations of the generations app."""
 
-from generations.admin import images, jobs, queues  # noqa: F401
+from generations.admin import images, jobs, queues, runs  # noqa: F401

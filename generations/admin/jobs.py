@@ -42,11 +42,15 @@ class RaterRatingsInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 class OutputInline(admin.TabularInline):
     model = GenerationImageOutput
-    fields = ("order_index", "preview", "mime_type", "width", "height", "frame_count", "file_size")
+    fields = ("order_index", "preview", "mime_type", "width", "height", "frame_count", "file_size", "clip_score_shown")
     readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = True
+
+    @admin.display(description="CLIP score")
+    def clip_score_shown(self, obj):
+        return formatting.number(obj.clip_score, 1)
 
     @admin.display(description="file size")
     def file_size(self, obj):
@@ -109,7 +113,7 @@ class ReviewListForm(ReviewForm):
 class JobAdmin(LargeTableAdminMixin, PortalAdmin):
     # What a reviewer needs at a glance on a 1440 px screen; the rest is on the job page.
     list_display = ("short_id", "model_type", "enhancement_strategy", "status", "time", "prompt_excerpt",
-                    "quality_rating", "notes", "failure_reason")
+                    "quality_rating", "clip_column", "notes", "failure_reason")
     list_display_links = ("short_id",)
     list_editable = REVIEW_FIELDS
     form = ReviewForm
@@ -123,7 +127,8 @@ class JobAdmin(LargeTableAdminMixin, PortalAdmin):
                actions.clear_failed_selected, actions.restore_archived)
     inlines = (RaterRatingsInline, OutputInline, InputInline)
     fieldsets = (
-        ("Review", {"fields": ("quality_rating", "notes", "failure_reason", "raters", "rated_by", "rated_at")}),
+        ("Review", {"fields": ("quality_rating", "clip_shown", "notes", "failure_reason", "raters", "rated_by",
+                               "rated_at")}),
         (None, {"fields": ("id", "user", "model_type", "job_type", "status", "error_message", "attempts")}),
         ("Prompt", {"fields": ("original_prompt", "enhanced_prompt", "final_prompt", "negative_prompt",
                                "prompt_version", "character", "content_mode", "tags", "test_series")}),
@@ -138,6 +143,18 @@ class JobAdmin(LargeTableAdminMixin, PortalAdmin):
                                   "cancel_requested_at", "archived_at", "updated_at", "metadata")}),
         ("Lineage", {"fields": ("lineage_table",)}),
     )
+
+    # --- the machine's score beside the people's stars -------------------------
+    @admin.display(description="CLIP", ordering="clip_score")
+    def clip_column(self, obj):
+        return format_html('<span class="num">{}</span>', formatting.number(obj.clip_score, 1))
+
+    @admin.display(description="CLIP score")
+    def clip_shown(self, obj):
+        if obj.clip_score is None:
+            return formatting.DASH
+        return (f"{formatting.number(obj.clip_score, 1)} (mean over the outputs of 100 × the cosine of CLIP's "
+                "embeddings of the original prompt and the output, 0 when negative)")
 
     # --- permissions -------------------------------------------------------
     def has_add_permission(self, request):
@@ -198,12 +215,13 @@ class JobAdmin(LargeTableAdminMixin, PortalAdmin):
 
     # --- custom pages ----------------------------------------------------------
     def get_urls(self):
+        from generations.admin.playground import playground_urls
         from generations.admin.rating import rating_urls
         from generations.admin.testing import testing_urls
 
         export = self.admin_site.admin_view(self.export_view)
         return [path("export/", export, name="generations_job_export"), *rating_urls(self), *testing_urls(self),
-                *super().get_urls()]
+                *playground_urls(self), *super().get_urls()]
 
     def export_view(self, request):
         if not self.has_export_permission(request):

@@ -28,11 +28,14 @@ class InputImageSerializer(serializers.ModelSerializer):
 class OutputImageSerializer(serializers.ModelSerializer):
     url = serializers.CharField(source="location", read_only=True)
     thumbnail_url = serializers.CharField(source="thumbnail_location", read_only=True)
+    clip_score = serializers.FloatField(read_only=True, allow_null=True, help_text=(
+        "CLIP score (0-100) against the job's original prompt (a video: mean over up to 8 frames); null when no "
+        "CLIP backend scored it."))
 
     class Meta:
         model = GenerationImageOutput
         fields = ("id", "url", "thumbnail_url", "order_index", "width", "height", "file_size_bytes", "mime_type",
-                  "frame_count", "duration_ms", "created_at")
+                  "frame_count", "duration_ms", "clip_score", "created_at")
         read_only_fields = fields
 
 
@@ -49,6 +52,8 @@ class JobListSerializer(serializers.ModelSerializer):
     rating_label = serializers.SerializerMethodField()
     rating_mean = serializers.FloatField(read_only=True, allow_null=True, help_text="Mean stars of the raters.")
     rating_count = serializers.IntegerField(read_only=True, help_text="Raters who gave stars (one rating each).")
+    clip_score = serializers.FloatField(read_only=True, allow_null=True, help_text=(
+        "Mean CLIP score (0-100) of the outputs against the original prompt; null when none was scored."))
     inputs = InputImageSerializer(many=True, read_only=True)
     outputs = OutputImageSerializer(many=True, read_only=True)
 
@@ -57,9 +62,9 @@ class JobListSerializer(serializers.ModelSerializer):
         fields = (
             "id", "status", "model", "job_type", "strategy", "prompt", "prompt_version_id", "character_id",
             "user_id", "seed", "steps", "guidance", "width", "height", "frame_count", "test_series",
-            "content_mode", "tags", "rating", "rating_label", "rating_mean", "rating_count", "notes", "rated_at",
-            "rated_by_id", "failure_reason", "progress", "attempts", "created_at", "started_at", "completed_at",
-            "inputs", "outputs",
+            "content_mode", "tags", "rating", "rating_label", "rating_mean", "rating_count", "clip_score", "notes",
+            "rated_at", "rated_by_id", "failure_reason", "progress", "attempts", "created_at", "started_at",
+            "completed_at", "inputs", "outputs",
         )
         read_only_fields = fields
 

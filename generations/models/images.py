@@ -70,12 +70,17 @@ class GenerationImageOutput(ImageAsset):
     thumbnail_url = models.TextField(blank=True)
     frame_count = models.PositiveIntegerField(null=True, blank=True, help_text="Videos only.")
     duration_ms = models.PositiveIntegerField(null=True, blank=True, help_text="Videos only.")
+    clip_score = models.FloatField(
+        null=True, blank=True, editable=False,
+        help_text="CLIP score (0-100) against the job's original prompt; a video's is the mean over up to 8 "
+                  "evenly spaced frames.")
 
     class Meta(ImageAsset.Meta):
         db_table = "generation_image_output"
         constraints = [
             _has_location("generation_image_output"),
             models.UniqueConstraint("job", "order_index", name="generation_image_output_unique_order"),
+            between("clip_score", 0, 100, "generation_image_output_clip_score_range"),
         ]
 
     @property

@@ -122,6 +122,10 @@ class Job(UUIDModel):
     rating_mean = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True, editable=False,
                                       help_text="Mean stars of the job's raters.")
     rating_count = models.PositiveSmallIntegerField(default=0, editable=False, help_text="Raters with stars.")
+    clip_score = models.FloatField(
+        null=True, blank=True, editable=False,
+        help_text="Mean CLIP score (0-100) of the outputs against the original prompt, set by the worker when a "
+                  "CLIP backend is configured.")
     rated_at = models.DateTimeField(null=True, blank=True)
     rated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="rated_jobs"
@@ -167,6 +171,7 @@ class Job(UUIDModel):
             models.Index("user", F("created_at").desc(), F("id").desc(), name="jobs_user_created_idx"),
             models.Index("prompt_version", F("created_at").desc(), F("id").desc(), name="jobs_version_created_idx"),
             models.Index("quality_rating", F("created_at").desc(), F("id").desc(), name="jobs_rating_created_idx"),
+            models.Index("clip_score", F("created_at").desc(), F("id").desc(), name="jobs_clip_created_idx"),
             models.Index(
                 "failure_reason", F("created_at").desc(), F("id").desc(), name="jobs_failure_created_idx",
                 condition=~Q(failure_reason=""),
@@ -212,6 +217,7 @@ class Job(UUIDModel):
             between("denoise_strength", Decimal("0.01"), 1, "jobs_denoise_strength_range"),
             between("clip_skip", 0, 12, "jobs_clip_skip_range"),
             between("progress", 0, 1, "jobs_progress_range", nullable=False),
+            between("clip_score", 0, 100, "jobs_clip_score_range"),
         ]
 
     def __str__(self):

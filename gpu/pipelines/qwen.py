@@ -1,4 +1,4 @@
-"""Prompt enhancement with a Qwen chat model (transformers)."""
+"""Prompt enhancement and chat turns with a Qwen chat model (transformers)."""
 
 from __future__ import annotations
 
@@ -51,13 +51,29 @@ def enhance(
     top_p: float | None = None,
     seed: int | None = None,
 ) -> Enhancement:
-    """Rewrite ``prompt`` following ``system_prompt``; greedy unless ``temperature`` > 0.
+    """Rewrite ``prompt`` following ``system_prompt``; greedy unless ``temperature`` > 0 (``chat`` of two messages)."""
+    messages = [{"role": "system", "content": system_prompt}, {"role": "user", "content": prompt}]
+    return chat(bundle, messages=messages, max_new_tokens=max_new_tokens, max_time_s=max_time_s,
+                temperature=temperature, top_p=top_p, seed=seed)
+
+
+def chat(
+    bundle: QwenBundle,
+    *,
+    messages: list[dict],
+    max_new_tokens: int,
+    max_time_s: float,
+    temperature: float | None = None,
+    top_p: float | None = None,
+    seed: int | None = None,
+) -> Enhancement:
+    """The assistant's next message after ``messages`` (``role``/``content`` dicts, through the tokenizer's chat
+    template); greedy unless ``temperature`` > 0.
 
     Generation stops at EOS, ``max_new_tokens`` or ``max_time_s`` (transformers'
     MaxTimeCriteria, checked after each token), whichever comes first.
     ``output_tokens`` counts every generated token, EOS included.
     """
-    messages = [{"role": "system", "content": system_prompt}, {"role": "user", "content": prompt}]
     inputs = bundle.tokenizer.apply_chat_template(
         messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
     ).to(bundle.device)

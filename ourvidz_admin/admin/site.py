@@ -9,6 +9,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "prompts.promptversion", "prompts.prompttag", "prompts.prompttemplate", "prompts.promptrule",
         "prompts.character", "prompts.prompt", "prompts.agent", "prompts.agentprompt",
         "analytics.prompttestresult", "analytics.enhancedprompttest", "analytics.promptabtest",
+        "prompts.promptlabel", "prompts.promptlabelmove",
     ),
     "Analytics": (
         "analytics.modelperformancelog", "analytics.livepromptmetric", "analytics.userenhancementadoption",
@@ -32,6 +33,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 PAGES = (
     ("Prompt Testing", "▶ Prompt testing (batch submit and rate)", "admin:generations_job_prompt_testing",
      "generations.view_job"),
+    ("Prompt Testing", "▶ Prompt testing — playground", "admin:generations_job_playground",
+     "generations.add_job"),
     ("Prompt Testing", "▶ Rate A/B tests (blind)", "admin:analytics_promptabtest_rate_index",
      "generations.rate_job"),
     ("Jobs", "▶ Rate unrated outputs", "admin:generations_job_rate", "generations.rate_job"),

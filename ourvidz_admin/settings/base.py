@@ -222,6 +222,8 @@ if DEFAULT_USER_TIER not in ("free", "starter", "pro", "premium", "admin"):
 SDXL_MAX_PROMPT_TOKENS = env_int("SDXL_MAX_PROMPT_TOKENS", 600)
 # A running job's writes (its result, its failure) are retried this long while the database is unreachable.
 WORKER_DB_RETRY_S = env_int("WORKER_DB_RETRY_S", 60)
+# The prompt playground waits this long for its Qwen rewrite or chat turn on the enhance worker.
+PLAYGROUND_WAIT_S = env_int("PLAYGROUND_WAIT_S", 60)
 
 # --- Alerts ---------------------------------------------------------------------
 # Newly opened alerts of rules with notify_webhook are POSTed as JSON to this URL

@@ -11,6 +11,7 @@ from ourvidz_admin.admin.base import PortalAdmin
 from ourvidz_admin.admin.filters import CreatedRangeFilter
 from ourvidz_admin.admin.mixins import LargeTableAdminMixin, ReadOnlyAdminMixin, clip
 from ourvidz_admin.admin.transfer import TransferAdminMixin
+from prompts.admin.labels import COMPARE_CHOICES, LabelPagesMixin
 from prompts.models import Character, PromptLog, PromptRule, PromptTemplate
 from prompts.resources import CharacterResource, PromptRuleResource, PromptTemplateResource
 from prompts.services import prompt_cache_refresh
@@ -40,13 +41,21 @@ class PromptCacheRefreshMixin:
 
 
 @admin.register(PromptTemplate)
-class PromptTemplateAdmin(TransferAdminMixin, PromptCacheRefreshMixin, PortalAdmin):
+class PromptTemplateAdmin(LabelPagesMixin, TransferAdminMixin, PromptCacheRefreshMixin, PortalAdmin):
     resource_classes = (PromptTemplateResource,)
-    list_display = ("name", "is_active", "model_family", "use_case", "template_type", "content_mode", "version",
-                    "updated_at")
+    list_display = ("name", "is_active", "label_names", "model_family", "use_case", "template_type", "content_mode",
+                    "version", "updated_at")
     list_filter = ("is_active", "model_family", "use_case", "template_type", "content_mode")
     search_fields = ("name", "content")
     raw_id_fields = ("created_by",)
+    readonly_fields = ("label_names",)
+    label_fallback = "active template"
+
+    def compare_choices(self, obj):
+        """The other versions of the same slot (model, use case, type, content mode), newest first."""
+        return PromptTemplate.objects.filter(
+            model_family=obj.model_family, use_case=obj.use_case, template_type=obj.template_type,
+            content_mode=obj.content_mode).exclude(pk=obj.pk).order_by("-version")[:COMPARE_CHOICES]
 
 
 @admin.register(PromptRule)

@@ -7,6 +7,7 @@ from ourvidz_admin.admin.base import PortalAdmin
 from ourvidz_admin.admin.filters import CreatedRangeFilter, SoftDeletedFilter
 from ourvidz_admin.admin.mixins import truncate
 from ourvidz_admin.admin.transfer import TransferAdminMixin
+from prompts.admin.labels import COMPARE_CHOICES, LabelPagesMixin
 from prompts.models import PromptTag, PromptVersion, PromptVersionTag
 from prompts.resources import PromptVersionResource
 
@@ -31,19 +32,20 @@ class PromptVersionTagInline(admin.TabularInline):
 
 
 @admin.register(PromptVersion)
-class PromptVersionAdmin(TransferAdminMixin, PortalAdmin):
+class PromptVersionAdmin(LabelPagesMixin, TransferAdminMixin, PortalAdmin):
     resource_classes = (PromptVersionResource,)
-    list_display = ("label", "model_name", "prompt", "parent_version", "created_at", "deleted_at")
+    list_display = ("label", "label_names", "model_name", "prompt", "parent_version", "created_at", "deleted_at")
     list_select_related = ("prompt", "parent_version")
     list_filter = (SoftDeletedFilter, "model_name", CreatedRangeFilter, "tags")
     search_fields = ("name", "user_prompt", "system_prompt")
     autocomplete_fields = ("prompt", "parent_version")
     raw_id_fields = ("created_by",)
-    readonly_fields = ("created_at", "lineage_display")
+    readonly_fields = ("created_at", "lineage_display", "label_names")
     inlines = (PromptVersionTagInline,)
     ordering = ("-created_at", "-id")
+    label_fallback = "newest live version"
     fieldsets = (
-        (None, {"fields": ("name", "prompt", "model_name", "description")}),
+        (None, {"fields": ("name", "prompt", "model_name", "description", "label_names")}),
         ("Prompts", {"fields": ("system_prompt", "user_prompt", "parameters")}),
         ("Lineage", {"fields": ("parent_version", "lineage_display", "created_by", "created_at", "deleted_at")}),
     )
@@ -64,3 +66,11 @@ class PromptVersionAdmin(TransferAdminMixin, PortalAdmin):
         if obj.pk is None:
             return "—"
         return " ← ".join(str(version) for version in obj.lineage())
+
+    def compare_choices(self, obj):
+        """The other live versions of the same library prompt, else of the same lineage, newest first."""
+        versions = PromptVersion.objects.active().exclude(pk=obj.pk).only("id", "name", "user_prompt", "deleted_at")
+        if obj.prompt_id:
+            return versions.filter(prompt_id=obj.prompt_id)[:COMPARE_CHOICES]
+        lineage = {version.pk for version in obj.lineage()} | set(obj.children.values_list("pk", flat=True))
+        return versions.filter(pk__in=lineage)[:COMPARE_CHOICES]

@@ -3,8 +3,9 @@
 from rest_framework import serializers
 
 from ourvidz_admin.api.serializers import LazyRows, StrictModelSerializer, StrictSerializer
-from prompts.choices import ModelFamily, TemplateType, UseCase
+from prompts.choices import PRODUCTION, ModelFamily, TemplateType, UseCase
 from prompts.models import Character, PromptRule, PromptTag, PromptTemplate, PromptVersion
+from prompts.models.labels import LABEL_NAME_MAX, label_name
 from prompts.models.versions import tag_name  # the model's own rule: no comma in a name
 
 
@@ -78,6 +79,9 @@ class ResolveQuerySerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=TemplateType.values)
     use_case = serializers.ChoiceField(choices=UseCase.values, required=False)
     content_mode = serializers.ChoiceField(choices=[("sfw", "SFW"), ("nsfw", "NSFW")], default="sfw")
+    label = serializers.CharField(max_length=LABEL_NAME_MAX, validators=[label_name], default=PRODUCTION,
+                                  help_text="The label to resolve (workers use production); a family without it "
+                                            "falls back to its active template.")
 
 
 class ResolvedTemplateSerializer(serializers.Serializer):
@@ -91,6 +95,8 @@ class ResolvedTemplateSerializer(serializers.Serializer):
     content_mode = serializers.CharField()
     content = serializers.CharField()
     version = serializers.IntegerField()
+    is_active = serializers.BooleanField()
+    label = serializers.CharField(allow_null=True, help_text="The label that chose it; null: the active template.")
     source = serializers.CharField()
 
 

@@ -1,8 +1,9 @@
-"""/api/prompt-versions/, /api/prompt-templates/, /api/prompt-rules/, /api/characters/, /api/prompts/resolve."""
+"""/api/prompt-versions/, /api/prompt-templates/, /api/prompt-rules/, /api/characters/, /api/prompts/resolve,
+/api/prompts/labels (list, move, rollback, history) and /api/prompts/{versions,templates}/{a}/diff/{b}."""
 
 from django.urls import path
 
-from prompts.api import views
+from prompts.api import labels, views
 
 CRUD_LIST = {"get": "list", "post": "create"}
 CRUD_DETAIL = {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
@@ -14,6 +15,14 @@ urlpatterns = [
          name="prompt-version-detail"),
     path("prompts/resolve", views.PromptResolveApi.as_view(), name="prompt-resolve"),
     path("prompt-cache/refresh", views.PromptCacheRefreshApi.as_view(), name="prompt-cache-refresh"),
+    path("prompts/labels", labels.PromptLabelListApi.as_view(), name="prompt-label-list"),
+    path("prompts/labels/move", labels.PromptLabelMoveApi.as_view(), name="prompt-label-move"),
+    path("prompts/labels/rollback", labels.PromptLabelRollbackApi.as_view(), name="prompt-label-rollback"),
+    path("prompts/labels/history", labels.PromptLabelHistoryApi.as_view(), name="prompt-label-history"),
+    path("prompts/versions/<uuid:a>/diff/<uuid:b>", labels.PromptVersionDiffApi.as_view(),
+         name="prompt-version-diff"),
+    path("prompts/templates/<uuid:a>/diff/<uuid:b>", labels.PromptTemplateDiffApi.as_view(),
+         name="prompt-template-diff"),
 ]
 for prefix, viewset, name in (
     ("prompt-templates", views.PromptTemplateViewSet, "prompt-template"),

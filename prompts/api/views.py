@@ -105,7 +105,8 @@ class CharacterViewSet(_ListFilterMixin, viewsets.ModelViewSet):
 
 
 class PromptResolveApi(APIView):
-    """The active template a worker would use (``get_prompt``), read from a fresh snapshot.
+    """The template a worker would use (``get_prompt``: the production label, else the active row), read from a
+    fresh snapshot; ``?label=staging`` previews another label.
 
     Workers read ``PROMPT_CACHE``; here the snapshot is loaded anew so that an
     admin sees an edit at once, before any cache refresh.
@@ -116,7 +117,7 @@ class PromptResolveApi(APIView):
     @extend_schema(parameters=[ResolveQuerySerializer],
                    responses={200: ResolvedTemplateSerializer, 404: OpenApiResponse(description="No template.")})
     def get(self, request):
-        from prompts.resolution import get_prompt
+        from prompts.resolution import get_prompt, template_label
         from prompts.snapshot import load_snapshot
 
         query = ResolveQuerySerializer(data=request.query_params)
@@ -124,10 +125,12 @@ class PromptResolveApi(APIView):
         data = query.validated_data
         snapshot = load_snapshot()
         template = get_prompt(snapshot, data["model"], data["type"], use_case=data.get("use_case"),
-                              content_mode=data["content_mode"])
+                              content_mode=data["content_mode"], label=data["label"])
         if template is None:
             raise NotFound(f"No active {data['type']} template for {data['model']} ({data['content_mode']}).")
-        return Response(ResolvedTemplateSerializer({**asdict(template), "source": snapshot.source}).data)
+        label = template_label(snapshot, template, data["label"])
+        return Response(ResolvedTemplateSerializer({**asdict(template), "label": label,
+                                                    "source": snapshot.source}).data)
 
 
 class PromptCacheRefreshApi(APIView):

@@ -421,3 +421,25 @@ def test_a_rating_queue_over_every_arm_of_a_test_from_its_page(admin_client, sup
     assert queue.source == f"A/B test {test.test_name}" and queue.assignments.values("job").distinct().count() == 6
     assert "Overlap needs two raters or more." in refused.content.decode()
     assert not RatingQueue.objects.filter(name="solo").exists()
+
+
+def test_promoting_the_winning_arms_version_records_the_test(admin_client):
+    from prompts.models import PromptLabel, PromptLabelMove
+    from tests.factories import PromptFactory, PromptVersionFactory
+
+    prompt = PromptFactory()
+    plain, better = PromptVersionFactory(prompt=prompt), PromptVersionFactory(prompt=prompt)
+    test = PromptABTestFactory(
+        status="complete", started_at="2026-12-01T00:00:00Z",
+        baseline_config={"prompt_version": str(plain.pk), "enhancement_strategy": "none", "compel_config": None,
+                         "model_config": None},
+        enhanced_config={"prompt_version": str(better.pk), "enhancement_strategy": "none", "compel_config": None,
+                         "model_config": None})
+
+    page = admin_client.get(_url("change", test.pk))
+    admin_client.post(_url("promote", test.pk), {"arm": "1"})
+
+    assert "Promote enhanced" in page.content.decode()
+    assert PromptLabel.objects.get(name="production").prompt_version == better
+    move = PromptLabelMove.objects.get(to_version=better)
+    assert (move.justification_kind, move.justification_id) == ("ab_test", str(test.pk))

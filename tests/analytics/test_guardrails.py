@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("value, key, message", [
-    ({"clip_score_drop": 2}, "guardrails.clip_score_drop", "CLIP scores are not computed"),
+    ({"clip_score_drop": 101}, "guardrails.clip_score_drop", "A number from 0 to 100."),
     ({"vibes": 1}, "guardrails.vibes", "Unknown guardrail"),
     ({"success_rate_drop": 101}, "guardrails.success_rate_drop", "A number from 0 to 100."),
     ({"time_increase_pct": True}, "guardrails.time_increase_pct", "A number from 0 to 1000."),
@@ -81,8 +81,33 @@ def test_the_api_takes_guardrails_and_names_a_bad_one(api):
             "prompts": ["a red fox"], "target_lift": "1.00", "alpha": "0.05", "power": "0.8", "sd_difference": "1.0"}
 
     made = api.post("/api/ab-tests/", {**body, "guardrails": {"success_rate_drop": 5}}, format="json")
-    refused = api.post("/api/ab-tests/", {**body, "test_name": "Bad", "guardrails": {"clip_score_drop": 1}},
+    clip = api.post("/api/ab-tests/", {**body, "test_name": "Clip", "guardrails": {"clip_score_drop": 1}},
+                    format="json")
+    refused = api.post("/api/ab-tests/", {**body, "test_name": "Bad", "guardrails": {"clip_score_drop": -1}},
                        format="json")
 
     assert made.status_code == 201 and made.json()["guardrails"] == {"success_rate_drop": 5.0}
+    assert clip.status_code == 201 and clip.json()["guardrails"] == {"clip_score_drop": 1.0}
     assert refused.status_code == 400 and "clip_score_drop" in refused.json()["guardrails"]
+
+
+def test_the_clip_guardrail_and_the_clip_metric_come_from_the_jobs_clip_scores():
+    from scipy import stats
+
+    test = PromptABTestFactory(status="running", planned_pairs=4, guardrails={"clip_score_drop": 1.5})
+    base, enhanced = [30.0, 28.0, 31.0, 29.5], [27.0, 27.5, 29.0, None]  # one enhanced output not scored
+    for index, (a, b) in enumerate(zip(base, enhanced, strict=True)):
+        ABTestPairFactory(ab_test=test, position=index, baseline_job__status="completed",
+                          baseline_job__clip_score=a, enhanced_job__status="completed", enhanced_job__clip_score=b)
+
+    results = ab_test_results(test)
+
+    (row,) = results.guardrails
+    assert row["value"] == pytest.approx(np.mean(base) - np.mean(enhanced[:3]))
+    assert row["breached"] is True and test.guardrails == {"clip_score_drop": 1.5}
+    paired = stats.ttest_rel(enhanced[:3], base[:3])
+    assert results.clip_pairs == 3 and results.clip_difference == pytest.approx(np.mean(np.subtract(enhanced[:3],
+                                                                                                      base[:3])))
+    assert abs(results.clip_p - paired.pvalue) < 1e-9
+    assert (results.baseline.clip_scored, results.enhanced.clip_scored) == (4, 3)
+    assert results.variants[0]["clip_difference"] == results.clip_difference

@@ -183,6 +183,19 @@ def test_detail_has_inputs_and_outputs(api):
     assert [o["id"] for o in body["outputs"]] == [str(image_out.pk)]
 
 
+def test_clip_scores_of_the_job_and_each_output_are_listed_and_detailed(api):
+    scored, unscored = JobFactory(clip_score=24.5, created_at=at(2)), JobFactory(created_at=at(1))
+    OutputFactory(job=scored, order_index=0, clip_score=22.0)
+    OutputFactory(job=scored, order_index=1, clip_score=27.0)
+
+    listed = api.get(URL).json()["results"]
+    detail = api.get(f"{URL}{scored.pk}/").json()
+
+    assert [(row["id"], row["clip_score"]) for row in listed] == [(str(scored.pk), 24.5), (str(unscored.pk), None)]
+    assert [o["clip_score"] for o in listed[0]["outputs"]] == [22.0, 27.0]
+    assert detail["clip_score"] == 24.5 and [o["clip_score"] for o in detail["outputs"]] == [22.0, 27.0]
+
+
 def test_create_submits_a_queued_job(api, backends, superuser):
     version = PromptVersionFactory(user_prompt="portrait of {subject}")
 

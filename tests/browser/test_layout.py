@@ -104,8 +104,11 @@ def _pages(page, base_url) -> list[str]:
                                       "els => els.map(e => e.getAttribute('href'))")
     test = PromptABTest.objects.filter(status="running").first()
     job = Job.objects.filter(status="completed").first()
+    arms = PromptABTest.objects.exclude(variants=[]).first()  # the demo's four-arm draft
     extra = ["/admin/", f"/admin/generations/job/{job.pk}/change/", f"/admin/analytics/promptabtest/{test.pk}/change/",
-             f"/admin/analytics/promptabtest/{test.pk}/rate/", "/admin/prompts/prompt/import/"]
+             f"/admin/analytics/promptabtest/{test.pk}/rate/", f"/admin/analytics/promptabtest/{test.pk}/queue/",
+             f"/admin/analytics/promptabtest/{arms.pk}/change/", f"/admin/analytics/promptabtest/{arms.pk}/rate/",
+             "/admin/analytics/promptabtest/add/", "/admin/prompts/prompt/import/"]
     return list(dict.fromkeys([*extra, *(link for link in links if link and link.startswith("/admin/"))]))
 
 

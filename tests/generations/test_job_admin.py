@@ -1,5 +1,7 @@
 """The jobs changelist: a fixed number of queries whatever the row count, filters that work."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -73,3 +75,39 @@ def test_job_page_shows_lineage(admin_client):
     body = response.content.decode()
     assert "template_versions" in body
     assert "rule_ids" in body
+
+
+def test_changelist_shows_the_clip_score_beside_the_stars_with_one_decimal(admin_client):
+    JobFactory(original_prompt="scored job", clip_score=27.46, quality_rating=4)
+    JobFactory(original_prompt="unscored job")
+
+    body = admin_client.get(URL).content.decode()
+
+    assert '<th scope="col" class="sortable column-clip_column">' in body
+    assert body.index("column-quality_rating") < body.index("column-clip_column") < body.index("column-notes")
+    assert '<td class="field-clip_column"><span class="num">27.5</span></td>' in body
+    assert '<td class="field-clip_column"><span class="num">—</span></td>' in body
+
+
+def test_changelist_sorts_by_clip_score(admin_client):
+    for score in (30.0, 10.0, 20.0):
+        JobFactory(original_prompt=f"clip {score:g}", clip_score=score)
+    column = admin_client.get(URL).context["cl"].list_display.index("clip_column")
+
+    response = admin_client.get(URL, {"o": str(column)})
+
+    assert [job.clip_score for job in response.context["cl"].result_list] == [10.0, 20.0, 30.0]
+
+
+def test_job_page_shows_the_clip_score_of_the_job_and_of_each_output(admin_client):
+    from tests.factories import OutputFactory
+
+    job = JobFactory(clip_score=24.25)
+    OutputFactory(job=job, order_index=0, clip_score=22.04)
+    OutputFactory(job=job, order_index=1, clip_score=26.46)
+
+    body = admin_client.get(reverse("admin:generations_job_change", args=[job.pk])).content.decode()
+
+    assert "24.2 (mean over the outputs of 100 × the cosine" in body
+    cells = re.findall(r'<td class="field-clip_score_shown">\s*<p>([^<]*)</p>', body)
+    assert cells == ["22.0", "26.5"]

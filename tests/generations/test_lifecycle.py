@@ -80,3 +80,31 @@ def test_a_stage_finishing_after_its_job_was_reaped_writes_nothing():
     assert (stored.status, stored.failure_reason, stored.inference_time_ms, stored.enhanced_prompt) == (
         "failed", "worker_died", None, "")
     assert not PromptUsage.objects.filter(job=job).exists()
+
+
+def _output(index: int, clip_score: float | None) -> lifecycle.OutputSpec:
+    return lifecycle.OutputSpec(file_name=f"jobs/x/a1-{index}.png", mime_type="image/png", width=64, height=64,
+                                file_size_bytes=100, clip_score=clip_score)
+
+
+def test_completion_stores_each_output_clip_score_and_their_mean_on_the_job():
+    job = JobFactory(status="processing")
+
+    lifecycle.job_complete(job=job, outputs=[_output(0, 20.5), _output(1, 31.0)], record=_generate_record(),
+                           fields={})
+
+    job.refresh_from_db()
+    assert job.clip_score == pytest.approx(25.75)
+    assert list(job.outputs.order_by("order_index").values_list("clip_score", flat=True)) == [20.5, 31.0]
+
+
+def test_a_redelivery_without_scores_clears_the_previous_ones():
+    job = JobFactory(status="processing")
+    lifecycle.job_complete(job=job, outputs=[_output(0, 20.5)], record=_generate_record(), fields={})
+    Job.objects.filter(pk=job.pk).update(status="processing")
+
+    lifecycle.job_complete(job=job, outputs=[_output(0, None)], record=_generate_record(), fields={})
+
+    job.refresh_from_db()
+    assert job.clip_score is None
+    assert list(job.outputs.values_list("clip_score", flat=True)) == [None]

@@ -102,8 +102,8 @@ def wait_for(predicate, timeout: float = 60, interval: float = 0.2):
 
 @pytest.fixture
 def workers(transactional_db, tiny_models):  # noqa: F811
-    """Configured tiny models, empty queues, and a process manager that cleans up."""
-    for family in ("qwen", "sdxl", "wan"):
+    """Configured tiny models (the CLIP scorer too), empty queues, and a process manager that cleans up."""
+    for family in ("qwen", "sdxl", "wan", "clip"):
         model_backend_set(family=family, path=str(tiny_models[family]), model_name=f"tiny-{family}")
     for name in QUEUES:
         django_rq.get_queue(name).empty()

@@ -13,6 +13,7 @@ from generations.models import Job
 from generations.services import job_cancel, job_retry, job_submit
 from gpu.models import WorkerHeartbeat
 from gpu.outputs import parse_a1111_parameters, probe_mp4, read_png_parameters
+from gpu.pipelines import clip
 from prompts.models import PromptLog, PromptTemplate
 from prompts.services import prompt_cache_refresh
 from tests.workers.conftest import wait_for
@@ -69,9 +70,10 @@ def test_wan_text_and_image_to_video_write_mp4_with_requested_frames(workers):
         probe = probe_mp4(output.file.read())
         assert (probe["frames"], probe["codec"], probe["width"], probe["height"]) == (9, "h264", 32, 32)
         assert output.frame_count == 9 and output.mime_type == "video/mp4" and output.thumbnail
+        assert 0 <= output.clip_score <= 100 and job.clip_score == output.clip_score  # mean of 8 sampled frames
 
 
-def test_image_to_image_and_two_jobs_load_the_model_once(workers):
+def test_image_to_image_and_two_jobs_load_the_model_once(workers, tiny_models):
     upload = _png_upload()
     first = job_submit(prompt="a teal square, watercolor", **SMALL_SDXL)
     second = job_submit(prompt="the same square, oil paint", input_files=[upload], **SMALL_SDXL)
@@ -82,7 +84,17 @@ def test_image_to_image_and_two_jobs_load_the_model_once(workers):
     assert [j.status for j in jobs] == ["completed", "completed"], output
     assert jobs[1].job_type == "image_to_image"
     assert [j.metadata["model_loads"]["sdxl"] for j in jobs] == [1, 1]
+    assert [j.metadata["model_loads"]["clip"] for j in jobs] == [1, 1]  # the scorer stays resident too
     assert jobs[0].metadata["worker_pid"] == jobs[1].metadata["worker_pid"]
+    # each output is scored against its job's original prompt, as the scorer does in this process
+    bundle = clip.load(str(tiny_models["clip"]), "cpu", "float32")
+    for job in jobs:
+        stored = job.outputs.get()
+        with Image.open(stored.file) as image:
+            expected = clip.score(bundle, job.original_prompt, [image.convert("RGB")])
+        assert stored.clip_score == pytest.approx(expected, abs=1e-4)
+        assert job.clip_score == stored.clip_score
+        assert job.metadata["clip_model"] == str(tiny_models["clip"]) and "clip_error" not in job.metadata
 
 
 def test_bad_input_fails_with_the_right_reason(workers, tmp_path):

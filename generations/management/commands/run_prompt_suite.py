@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from generations.suites import series_jobs, series_pending, suite_failures, suite_submit, suite_summary
+from generations.run_grid import runs_compare
+from generations.suites import series_jobs, series_pending, suite_failures, suite_run, suite_submit, suite_summary
 from ourvidz_admin.db import short_id
 from prompts.placeholders import variables_parse
 
@@ -18,8 +19,9 @@ class Command(BaseCommand):
         "test series suite:NAME:<timestamp> and prints the series. With --wait, polls the database until the "
         "workers finish (exit 1 on --timeout), then prints a table and the success rate (completed/finished) "
         "and mean rating (rated jobs; n/a when none). --report SERIES reports on an earlier run instead of "
-        "submitting (rate jobs in the admin first). Exits 1 when a job is unfinished or a --fail-under-* "
-        "threshold is missed, so CI can gate on it."
+        "submitting (rate jobs in the admin first). --min-clip-score X requires the mean CLIP score of the "
+        "completed jobs (computed by the workers when a clip backend is configured) to be at least X. Exits 1 "
+        "when a job is unfinished or a threshold is missed, so CI can gate on it."
     )
 
     def add_arguments(self, parser):
@@ -30,16 +32,27 @@ class Command(BaseCommand):
         parser.add_argument("--poll", type=float, default=2, help="Seconds between polls (default 2).")
         parser.add_argument("--fail-under-success", type=float, metavar="RATE", help="e.g. 0.9")
         parser.add_argument("--fail-under-rating", type=float, metavar="STARS", help="e.g. 3.5")
+        parser.add_argument("--min-clip-score", type=float, metavar="SCORE",
+                            help="Lowest mean CLIP score (0-100) of the completed jobs, e.g. 25; fails when the "
+                                 "clip backend is not configured.")
         parser.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
                             help="A value for the versions' {NAME} placeholders (repeatable).")
+        parser.add_argument("--baseline", metavar="RUN_ID", help=(
+            "Compare with this earlier run (a suite run's id, printed as 'Run: …') cell by cell, like "
+            "compare_runs; exit 1 when it regresses."))
+        parser.add_argument("--max-drop", type=float, default=0.25, metavar="STARS",
+                            help="With --baseline: the largest fall of the mean stars that is not a regression.")
 
-    def handle(self, *args, name, report, wait, timeout, poll, fail_under_success, fail_under_rating, **options):
+    def handle(self, *args, name, report, wait, timeout, poll, fail_under_success, fail_under_rating, min_clip_score,
+               **options):
         if bool(name) == bool(report):
             raise CommandError("Give either a suite NAME or --report SERIES.")
         if fail_under_success is not None and not 0 <= fail_under_success <= 1:
             raise CommandError("--fail-under-success is a rate from 0 to 1.")
         if fail_under_rating is not None and not 1 <= fail_under_rating <= 5:
             raise CommandError("--fail-under-rating is a number of stars from 1 to 5.")
+        if min_clip_score is not None and not 0 <= min_clip_score <= 100:
+            raise CommandError("--min-clip-score is a CLIP score from 0 to 100.")
         series = report or self.submit(name, options["var"])
         if not series_jobs(series).exists():
             raise CommandError(f"No jobs in test series {series!r}.")
@@ -55,9 +68,29 @@ class Command(BaseCommand):
         rating = "n/a" if summary.mean_rating is None else f"{summary.mean_rating:.2f}"
         self.stdout.write(f"{series}: {summary.completed}/{summary.finished} finished job(s) completed "
                           f"(success rate {rate}); mean rating {rating} over {summary.rated} rated job(s).")
-        problems = suite_failures(summary, min_success=fail_under_success, min_rating=fail_under_rating)
+        if summary.clip_scored or min_clip_score is not None:
+            clip = "n/a" if summary.mean_clip_score is None else f"{summary.mean_clip_score:.1f}"
+            self.stdout.write(f"Mean CLIP score {clip} over {summary.clip_scored} of {summary.completed} completed "
+                              "job(s).")
+        problems = suite_failures(summary, min_success=fail_under_success, min_rating=fail_under_rating,
+                                  min_clip_score=min_clip_score)
+        if options["baseline"]:
+            problems += self.compare(series, options["baseline"], options["max_drop"])
         if problems:
             raise CommandError(f"Suite {series} failed: " + " ".join(problems), returncode=1)
+
+    def compare(self, series: str, baseline_id: str, max_drop: float) -> list[str]:
+        """The regressions of this run against ``baseline_id`` (printed as compare_runs prints them)."""
+        from generations.management.commands.compare_runs import _run, print_comparison
+
+        run = suite_run(series)
+        if run is None:
+            raise CommandError(f"{series} was run before suites recorded their runs: no cells to compare.")
+        comparison = runs_compare(baseline=_run(baseline_id, "--baseline"), new=run, max_drop=max_drop)
+        print_comparison(self.stdout, comparison)
+        if comparison.matched == 0:
+            return ["No version of this run matches a cell of the baseline run."]
+        return comparison.problems
 
     def submit(self, name: str, variables: list[str]) -> str:
         try:
@@ -67,6 +100,8 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         self.stdout.write(f"Submitted {len(jobs)} job(s) as test series {series}")
+        run = suite_run(series)
+        self.stdout.write(f"Run: {run.pk} (compare a later run with --baseline {run.pk})")
         return series
 
     def wait(self, series: str, timeout: float, poll: float) -> None:
@@ -84,12 +119,13 @@ class Command(BaseCommand):
                 time.sleep(poll)
 
     def table(self, jobs) -> None:
-        rows = [("version", "model", "status", "rating", "time s")]
+        rows = [("version", "model", "status", "rating", "clip", "time s")]
         for job in jobs:
             version = job.prompt_version
             label = (version.name or short_id(version.pk)) if version else "—"
             seconds = f"{job.generation_time.total_seconds():.1f}" if job.generation_time else "—"
-            rows.append((label[:40], job.model_type, job.status, str(job.quality_rating or "—"), seconds))
-        widths = [max(len(row[i]) for row in rows) for i in range(5)]
+            clip = "—" if job.clip_score is None else f"{job.clip_score:.1f}"
+            rows.append((label[:40], job.model_type, job.status, str(job.quality_rating or "—"), clip, seconds))
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         for row in rows:
             self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
