@@ -9,7 +9,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "prompts.promptversion", "prompts.prompttag", "prompts.prompttemplate", "prompts.promptrule",
         "prompts.character", "prompts.prompt", "prompts.agent", "prompts.agentprompt",
         "analytics.prompttestresult", "analytics.enhancedprompttest", "analytics.promptabtest",
-        "prompts.promptlabel", "prompts.promptlabelmove",
+        "generations.experimentrun", "prompts.promptlabel", "prompts.promptlabelmove",
     ),
     "Analytics": (
         "analytics.modelperformancelog", "analytics.livepromptmetric", "analytics.userenhancementadoption",
