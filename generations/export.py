@@ -14,7 +14,8 @@ from django.utils import timezone
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
     "id", "created_at", "user__username", "model_type", "job_type", "enhancement_strategy", "status",
-    "failure_reason", "quality_rating", "rated_by__username", "rated_at", "notes", "seed", "num_inference_steps",
+    "failure_reason", "quality_rating", "rating_mean", "rating_count", "clip_score", "rated_by__username", "rated_at",
+    "notes", "seed", "num_inference_steps",
     "guidance_scale", "width", "height", "frame_count", "enhancement_time_ms", "qwen_expansion_percentage",
     "inference_time_ms", "started_at", "completed_at", "attempts", "test_series", "original_prompt",
     "enhanced_prompt", "final_prompt", "negative_prompt", "error_message",

@@ -98,13 +98,15 @@ def playground_resolve(
     Errors a submission would refuse raise ``ValidationError`` naming the field (``model_type``, ``job_type``,
     ``strategy``, ``prompt``, ``variables``, ``template``, ``tier``).
     """
-    job, warnings = _preview_job(model_type=model_type, prompt=prompt, job_type=job_type, template=template,
-                                 character=character, prompt_version=prompt_version, tags=tags,
-                                 content_mode=content_mode, variables=variables, strategy=strategy, tier=tier,
-                                 seed=seed, user=user)
+    warnings: list[str] = []
+    job = _preview_job(model_type=model_type, prompt=prompt, job_type=job_type, template=template,
+                       character=character, prompt_version=prompt_version, tags=tags, content_mode=content_mode,
+                       variables=variables, strategy=strategy, tier=tier, seed=seed, user=user)
     snapshot = load_snapshot()
     if template is not None and not any(entry.id == str(template.pk) for entry in snapshot.templates):
+        # Not a row workers resolve (inactive, unlabelled): preview it all the same.
         snapshot = replace(snapshot, templates=(*snapshot.templates, template_entry(template)))
+        warnings.append(f"Template “{template}” is not active: a job can use it once it is activated.")
     if character is not None and snapshot.character(str(character.pk)) is None:
         warnings.append(f"Character “{character}” is inactive: a job would run without it.")
     rewrites = job.enhancement_strategy in QWEN_STRATEGIES
@@ -128,8 +130,8 @@ def playground_resolve(
 
 
 def _preview_job(*, model_type, prompt, job_type, template, character, prompt_version, tags, content_mode,
-                 variables, strategy, tier, seed, user) -> tuple[Job, list[str]]:
-    """An unsaved job of these inputs, checked as ``job_submit`` checks them (its own helpers), and warnings."""
+                 variables, strategy, tier, seed, user) -> Job:
+    """An unsaved job of these inputs, checked as ``job_submit`` checks them (with its own helpers)."""
     model_type = _choice(model_type, ModelType, "model_type")
     allowed = JOB_TYPES_BY_MODEL[ModelType(model_type)]
     job_type = job_type or allowed[0]
@@ -150,13 +152,9 @@ def _preview_job(*, model_type, prompt, job_type, template, character, prompt_ve
         if model_type != ModelType.SDXL:
             raise ValidationError({"strategy": "Compel weighting is SDXL-only; use none or qwen for WAN."})
         check_compel_syntax(original)
-    warnings = []
-    if template is not None:
-        if template.model_family != model_type.lower():
-            raise ValidationError({"template": f"{template} is a {template.model_family} template, not "
-                                               f"{model_type.lower()}."})
-        if not template.is_active:
-            warnings.append(f"Template “{template}” is not active: a job can use it once it is activated.")
+    if template is not None and template.model_family != model_type.lower():
+        raise ValidationError({"template": f"{template} is a {template.model_family} template, not "
+                                           f"{model_type.lower()}."})
     metadata = {"template_ids": [str(template.pk)] if template is not None else [], "variables": variables}
     metadata["user_tier"], metadata["tier_source"] = _tier(tier, user)
     if strategy_source == AUTO:
@@ -164,7 +162,7 @@ def _preview_job(*, model_type, prompt, job_type, template, character, prompt_ve
     job = Job(model_type=model_type, job_type=job_type, enhancement_strategy=strategy, original_prompt=original,
               prompt_version=prompt_version, character=character, content_mode=content_mode,
               tags=sorted(set(tags)), seed=seed if seed is not None else random.randrange(2**32), metadata=metadata)
-    return job, warnings
+    return job
 
 
 def template_entry(template) -> TemplateEntry:

@@ -81,10 +81,7 @@ def playground_chat_turn(
     ``PlaygroundTimeout`` and ``PlaygroundFailed`` as for the rewrite (``generations.playground``).
     """
     use_case = _check_inputs(mode=mode, template=template, character=character, content_mode=content_mode)
-    message = check_prompt(message, field="message")
-    if term := blocked_term_in(message, blocked_terms(content_mode)):
-        raise ValidationError({"message": f"The message contains “{term}”, which the content policy blocks for "
-                                          f"{content_mode.upper()} chats."})
+    message = _check_message(message, content_mode)
     variables = variables_check(variables)
     backend = model_backend_get("qwen")
     if backend is None or not backend.enabled or not backend.path:
@@ -94,13 +91,7 @@ def playground_chat_turn(
     chosen = template_entry(template) if template is not None else _active_chat_template(snapshot, use_case,
                                                                                            content_mode)
     system_prompt = chat_system_prompt(chosen.content if chosen else "", character, variables)
-    given = conversation_id is not None
-    conversation_id = str(conversation_id or uuid.uuid4())
-    history = chat_history(conversation_id)
-    if given and not history:
-        raise ValidationError({"conversation_id": f"No conversation {conversation_id}: conversations end "
-                                                  f"{HISTORY_TTL_S // 3600} h after their last turn. Leave it out "
-                                                  "to start one."})
+    conversation_id, history = _conversation(conversation_id)
     entry = snapshot.character(str(character.pk)) if character is not None else None
     parameters, _rows = resolve_parameters(snapshot, PromptRequest(ModelFamily.QWEN_INSTRUCT, use_case,
                                                                    character_id=entry.id if entry else None), entry)
@@ -108,7 +99,7 @@ def playground_chat_turn(
     payload = {
         "conversation_id": conversation_id, "turn": turn, "mode": mode, "use_case": use_case,
         "system_prompt": system_prompt, "message": message, "content_mode": content_mode,
-        "history": [message for item in history for message in (
+        "history": [said for item in history for said in (
             {"role": "user", "content": item["user"]}, {"role": "assistant", "content": item["assistant"]})],
         "template_id": chosen.id if chosen else None, "template_version": chosen.version if chosen else None,
         "character_id": str(character.pk) if character is not None else None, "user_id": getattr(user, "pk", None),
@@ -116,13 +107,6 @@ def playground_chat_turn(
         "max_time_s": MAX_TIME_S, "temperature": parameters.get("temperature"), "top_p": parameters.get("top_p"),
     }
     result, round_trip_ms = run_on_enhance(CHAT_JOB, payload, wait_s=wait_s, job_timeout=backend.job_timeout_s)
-    warnings = [f"The reply contains “{result['blocked_term']}”, which the content policy blocks for "
-                f"{content_mode.upper()} chats."] if result.get("blocked_term") else []
-    if template is not None and not template.is_active:
-        warnings.append(f"Template “{template}” is not active: chats use it once it is activated.")
-    if chosen is None:
-        warnings.append(f"No active chat template for {use_case} ({content_mode}): the system prompt is the "
-                        "default one.")
     return ChatTurn(
         conversation_id=conversation_id, turn=turn, mode=mode, use_case=use_case, reply=result["reply"],
         system_prompt=system_prompt,
@@ -130,8 +114,40 @@ def playground_chat_turn(
         character={"id": str(character.pk), "slug": character.slug, "name": character.name} if character else None,
         history_turns=len(history), input_tokens=result["input_tokens"], output_tokens=result["output_tokens"],
         model_ms=result["model_ms"], queue_wait_ms=result["queue_wait_ms"], round_trip_ms=round_trip_ms,
-        stopped_by_time=result["stopped_by_time"], log_id=result["log_id"], warnings=warnings,
+        stopped_by_time=result["stopped_by_time"], log_id=result["log_id"],
+        warnings=_warnings(result, template, chosen, use_case, content_mode),
     )
+
+
+def _check_message(message: str, content_mode: str) -> str:
+    message = check_prompt(message, field="message")
+    if term := blocked_term_in(message, blocked_terms(content_mode)):
+        raise ValidationError({"message": f"The message contains “{term}”, which the content policy blocks for "
+                                          f"{content_mode.upper()} chats."})
+    return message
+
+
+def _conversation(conversation_id) -> tuple[str, list[dict]]:
+    """The conversation's id (a new one when none is given) and its last turns; an unknown id is an error."""
+    if conversation_id is None:
+        return str(uuid.uuid4()), []
+    history = chat_history(str(conversation_id))
+    if not history:
+        raise ValidationError({"conversation_id": f"No conversation {conversation_id}: conversations end "
+                                                  f"{HISTORY_TTL_S // 3600} h after their last turn. Leave it out "
+                                                  "to start one."})
+    return str(conversation_id), history
+
+
+def _warnings(result: dict, template, chosen, use_case: str, content_mode: str) -> list[str]:
+    warnings = [f"The reply contains “{result['blocked_term']}”, which the content policy blocks for "
+                f"{content_mode.upper()} chats."] if result.get("blocked_term") else []
+    if template is not None and not template.is_active:
+        warnings.append(f"Template “{template}” is not active: chats use it once it is activated.")
+    if chosen is None:
+        warnings.append(f"No active chat template for {use_case} ({content_mode}): the system prompt is the "
+                        "default one.")
+    return warnings
 
 
 def _check_inputs(*, mode: str, template, character, content_mode: str) -> str:
