@@ -104,7 +104,8 @@ def test_a_row_can_pick_a_template(admin_client):
     bad = admin_client.post(URL, _batch([{"prompt": "a fox", "template": str(wan_template.pk)}], series="b2"))
 
     assert Job.objects.get(test_series="batch-1").metadata["template_ids"] == [str(template.pk)]
-    assert "is not an active or labelled SDXL template" in bad.content.decode() and not Job.objects.filter(test_series="b2")
+    assert "is not an active or labelled SDXL template" in bad.content.decode()
+    assert not Job.objects.filter(test_series="b2")
 
 
 def _png() -> bytes:
