@@ -14,7 +14,7 @@ from tqdm import tqdm
 from analytics.alerts.services import alerts_evaluate
 from analytics.rollups.aggregates import rebuild_aggregates
 from analytics.rollups.buckets import rebuild_all
-from demo import configs, dynamic, experiments, library
+from demo import configs, dynamic, experiments, library, workbench
 from demo.context import DemoContext, load_context
 from demo.details import build_details, insert_details
 from demo.jobs import build_job
@@ -150,6 +150,8 @@ def seed_demo(*, jobs: int, seed: int, progress: bool = True, log: Callable[[str
     log(f"Jobs inserted: {new_jobs} of {jobs}.")
     with transaction.atomic():
         log("A/B test pairs linked to demo jobs: {ab_pairs}.".format(**experiments.seed_ab_pairs()))
+        log("Experiment runs: {runs}; label moves: {label_moves}.".format(
+            **workbench.seed_demo_run(experiments.AB_TESTS[0][0]), **workbench.seed_demo_labels()))
     log(_review_queue(ctx))
     if new_jobs and connection.vendor == "postgresql":
         # Fresh statistics after a bulk load: the planner's row estimates drive the admin's page counts.

@@ -41,7 +41,7 @@ def test_seed_demo_fills_every_model_and_is_idempotent(settings, tmp_path):
     empty = sorted(label for label, count in first.items() if count == 0)
     # Model directories come from build_tiny_models, not demo data; variant jobs exist once a test with more
     # than two arms is started (the demo's four-arm test is a draft: "Start" on its page makes them).
-    assert empty == ["analytics.ABTestArmJob", "configs.ModelBackend"]
+    assert empty == ["analytics.ABTestArmJob", "configs.ModelBackend"], empty
 
 
 def test_seed_demo_improvements_follow_the_definition(settings, tmp_path):
