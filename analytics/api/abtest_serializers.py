@@ -115,7 +115,19 @@ class ArmFiguresSerializer(serializers.Serializer):
     mean_clip_score = serializers.FloatField(allow_null=True, required=False, help_text="Mean CLIP score (0-100).")
 
 
-class VariantResultsSerializer(serializers.Serializer):
+class ClipFiguresSerializer(serializers.Serializer):
+    """The CLIP score as an A/B metric: the paired difference against the baseline where both are scored."""
+
+    clip_pairs = serializers.IntegerField(allow_null=True, required=False,
+                                          help_text="Pairs with both outputs CLIP-scored.")
+    clip_difference = serializers.FloatField(allow_null=True, required=False,
+                                             help_text="Mean paired CLIP score difference (arm − baseline, 0-100).")
+    clip_low = serializers.FloatField(allow_null=True, required=False, help_text="Paired t 95% interval, low end.")
+    clip_high = serializers.FloatField(allow_null=True, required=False)
+    clip_p = serializers.FloatField(allow_null=True, required=False, help_text="Paired t-test p-value.")
+
+
+class VariantResultsSerializer(ClipFiguresSerializer):
     """One arm against the baseline, on the pairs where both are rated."""
 
     arm = serializers.IntegerField(help_text="1 for the enhanced arm, 2… for the variants.")
@@ -149,16 +161,9 @@ class VariantResultsSerializer(serializers.Serializer):
     success_p = serializers.FloatField(allow_null=True, required=False)
     guardrails = serializers.ListField(child=serializers.DictField(), required=False)
     guardrail_breached = serializers.BooleanField(required=False)
-    clip_pairs = serializers.IntegerField(allow_null=True, required=False,
-                                          help_text="Pairs with both outputs CLIP-scored.")
-    clip_difference = serializers.FloatField(allow_null=True, required=False,
-                                             help_text="Mean paired CLIP score difference (arm − baseline, 0-100).")
-    clip_low = serializers.FloatField(allow_null=True, required=False, help_text="Paired t 95% interval, low end.")
-    clip_high = serializers.FloatField(allow_null=True, required=False)
-    clip_p = serializers.FloatField(allow_null=True, required=False, help_text="Paired t-test p-value.")
 
 
-class ResultsSerializer(serializers.Serializer):
+class ResultsSerializer(ClipFiguresSerializer):
     """``ab_test_results``: None where a figure is undefined (see ``message``)."""
 
     pairs = serializers.IntegerField()
@@ -199,13 +204,6 @@ class ResultsSerializer(serializers.Serializer):
     guardrails = serializers.ListField(child=serializers.DictField(), required=False, help_text=(
         "Per guardrail: metric, label, limit, value (null until measured) and breached."))
     guardrail_breached = serializers.BooleanField(required=False)
-    clip_pairs = serializers.IntegerField(allow_null=True, required=False,
-                                          help_text="Pairs with both outputs CLIP-scored.")
-    clip_difference = serializers.FloatField(allow_null=True, required=False,
-                                             help_text="Mean paired CLIP score difference (arm − baseline, 0-100).")
-    clip_low = serializers.FloatField(allow_null=True, required=False, help_text="Paired t 95% interval, low end.")
-    clip_high = serializers.FloatField(allow_null=True, required=False)
-    clip_p = serializers.FloatField(allow_null=True, required=False, help_text="Paired t-test p-value.")
     confidence_level = serializers.FloatField(
         allow_null=True, help_text="P(enhanced better): probability_improvement_paired when two pairs are rated, "
                                    "else probability_enhanced_better.")

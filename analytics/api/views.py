@@ -59,6 +59,16 @@ class PromptPerformanceApi(APIView):
         return Response(PromptPerformanceSerializer(prompt_performance(), many=True).data)
 
 
+def _ab_test_param(request) -> PromptABTest | None:
+    """The A/B test ``?ab_test=`` names (None without one); a 400 naming ``ab_test`` for a bad or unknown id."""
+    if not request.query_params.get("ab_test"):
+        return None
+    try:
+        return PromptABTest.objects.get(pk=uuid.UUID(request.query_params["ab_test"]))
+    except (ValueError, PromptABTest.DoesNotExist):
+        raise ValidationError({"ab_test": "No A/B test has this id."}) from None
+
+
 class AgreementApi(APIView):
     """Krippendorff's α between raters over a test series' or an A/B test's outputs (one criterion)."""
 
@@ -71,12 +81,7 @@ class AgreementApi(APIView):
                                                         "criterion of the outputs (overall, composition, ...)."),
     ], responses={200: AgreementSerializer})
     def get(self, request):
-        ab_test = None
-        if request.query_params.get("ab_test"):
-            try:
-                ab_test = PromptABTest.objects.get(pk=uuid.UUID(request.query_params["ab_test"]))
-            except (ValueError, PromptABTest.DoesNotExist):
-                raise ValidationError({"ab_test": "No A/B test has this id."}) from None
+        ab_test = _ab_test_param(request)
         data = agreement(test_series=request.query_params.get("test_series") or None, ab_test=ab_test,
                          criterion=request.query_params.get("criterion") or JOB_STARS)
         return Response(AgreementSerializer(data).data)
@@ -92,12 +97,7 @@ class ClipCorrelationApi(APIView):
         OpenApiParameter("ab_test", OpenApiTypes.UUID, description="An A/B test id, every arm (or give test_series)."),
     ], responses={200: ClipCorrelationSerializer})
     def get(self, request):
-        ab_test = None
-        if request.query_params.get("ab_test"):
-            try:
-                ab_test = PromptABTest.objects.get(pk=uuid.UUID(request.query_params["ab_test"]))
-            except (ValueError, PromptABTest.DoesNotExist):
-                raise ValidationError({"ab_test": "No A/B test has this id."}) from None
+        ab_test = _ab_test_param(request)
         data = clip_correlation(test_series=request.query_params.get("test_series") or None, ab_test=ab_test)
         return Response(ClipCorrelationSerializer(data).data)
 
