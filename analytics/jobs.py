@@ -21,7 +21,8 @@ def refresh_aggregates_job(compel_config_id: str | None, preset_name: str | None
 
 
 def rollup_recent_job(days: int = 2) -> dict:
-    """Scheduled exact rebuild of the last ``days`` UTC days of every rollup and of the aggregates.
+    """Scheduled exact rebuild of the last ``days`` UTC days of every rollup, of the aggregates and of the
+    running A/B tests' outcome rows.
 
     The incremental path keeps rows current; this catches anything it missed
     (a refresh lost with a Redis restart) within one schedule period.
@@ -30,11 +31,12 @@ def rollup_recent_job(days: int = 2) -> dict:
 
     from django.utils import timezone
 
+    from analytics.abtests.outcomes import running_outcomes_rebuild
     from analytics.rollups.aggregates import rebuild_aggregates
     from analytics.rollups.buckets import rebuild_all
 
     written = rebuild_all(timezone.now().date() - timedelta(days=days - 1))
-    return {**written, **rebuild_aggregates()}
+    return {**written, **rebuild_aggregates(), "ab_test_outcomes": running_outcomes_rebuild()}
 
 
 def evaluate_alerts_job() -> dict:

@@ -1,7 +1,7 @@
 """The statistics of one A/B test, from the ratings, statuses and times of its pairs' jobs.
 
-One query reads four columns per job (stars, status, inference time, CLIP score) for every pair, every arm's job
-joined in; the figures come from ``analytics.stats`` (formulas and
+The per-test rollup (``analytics.abtests.outcomes``) holds four columns per job (stars, status, inference time,
+CLIP score) for every pair and arm, read in one grouped scan; the figures come from ``analytics.stats`` (formulas and
 assumptions in docs/metrics.md). Undefined figures (too few ratings, zero variance) are
 ``None``, never NaN, so the result can be stored as JSON on any database.
 """
@@ -11,12 +11,11 @@ import warnings
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from django.db.models import FilteredRelation, Q
 
 from analytics import stats
 from analytics.abtests.arms import test_arms
 from analytics.abtests.guardrails import guardrail_figures
-from analytics.models import ABTestPair
+from analytics.abtests.outcomes import outcome_columns
 from ourvidz_admin.choices import JobStatus
 
 MIN_RATINGS = 2  # per arm, for a mean's interval and the tests; and rated pairs for Wilcoxon
@@ -212,28 +211,39 @@ def _clip(clips_a: np.ndarray, clips_b: np.ndarray) -> dict:
     return figures
 
 
-def _comparison_figures(base: ArmRows, arm: ArmRows, *, planned_pairs: int, planned_sd: float | None,
-                        guardrails: dict, alpha: float) -> tuple[ArmFigures, ArmFigures, dict]:
+@dataclass(frozen=True)
+class _Prepared:
+    """One arm's rows as arrays (None → NaN) with its own figures: computed once per arm, not per comparison."""
+
+    stars: np.ndarray
+    clips: np.ndarray
+    figures: ArmFigures
+
+    @classmethod
+    def of(cls, rows: ArmRows) -> "_Prepared":
+        stars = np.array(rows.stars, dtype=float)
+        clips = np.array(rows.clips if rows.clips is not None else [None] * len(rows.stars), dtype=float)
+        return cls(stars, clips, _arm(stars[~np.isnan(stars)], rows.statuses, rows.times, clips))
+
+
+def _comparison_figures(base: _Prepared, arm: _Prepared, *, planned_pairs: int, planned_sd: float | None,
+                        guardrails: dict, alpha: float) -> dict:
     """Every figure of ``arm`` against the baseline, with its own rated pairs; the sequence at ``alpha``."""
-    stars_a, stars_b = np.array(base.stars, dtype=float), np.array(arm.stars, dtype=float)  # None → NaN
-    rated_a, rated_b = ~np.isnan(stars_a), ~np.isnan(stars_b)
-    a, b = stars_a[rated_a], stars_b[rated_b]
-    both = np.column_stack((stars_a[rated_a & rated_b], stars_b[rated_a & rated_b]))
-    clips_a = np.array(base.clips if base.clips is not None else [None] * len(base.stars), dtype=float)
-    clips_b = np.array(arm.clips if arm.clips is not None else [None] * len(arm.stars), dtype=float)
-    base_figures = _arm(a, base.statuses, base.times, clips_a)
-    arm_figures = _arm(b, arm.statuses, arm.times, clips_b)
+    rated_a, rated_b = ~np.isnan(base.stars), ~np.isnan(arm.stars)
+    a, b = base.stars[rated_a], arm.stars[rated_b]
+    both = np.column_stack((base.stars[rated_a & rated_b], arm.stars[rated_a & rated_b]))
+    base_figures, arm_figures = base.figures, arm.figures
     enough = min(a.size, b.size) >= MIN_RATINGS
     figures = {**(_comparison(a, b) if enough else {}), **_paired(both),
                **_sequential(both, planned_pairs, planned_sd, alpha), **_success(base_figures, arm_figures),
-               **_clip(clips_a, clips_b)}
+               **_clip(base.clips, arm.clips)}
     figures["guardrails"] = guardrail_figures(
         guardrails or {}, success_a=base_figures.success_rate, success_b=arm_figures.success_rate,
         time_a=base_figures.mean_time_ms, time_b=arm_figures.mean_time_ms,
         clip_a=base_figures.mean_clip_score, clip_b=arm_figures.mean_clip_score)
     figures["guardrail_breached"] = any(row["breached"] for row in figures["guardrails"])
     figures["rated_pairs"] = len(both)
-    return base_figures, arm_figures, figures
+    return figures
 
 
 def _variants(arms: list[ArmRows], comparisons: list[tuple[ArmFigures, dict]]) -> list[dict]:
@@ -260,15 +270,14 @@ def results_from_arms(arms: list[ArmRows], *, planned_pairs: int, planned_sd: fl
     same figures for every further arm. With m comparisons, each arm's confidence sequence runs at α/m
     (Bonferroni), so "can stop" stays valid for the family; the fixed-horizon p-values are Holm-adjusted.
     """
-    base = arms[0]
-    comparisons = len(arms) - 1
+    base = _Prepared.of(arms[0])
+    prepared = [_Prepared.of(arm) for arm in arms[1:]]
     computed = [_comparison_figures(base, arm, planned_pairs=planned_pairs, planned_sd=planned_sd,
-                                    guardrails=guardrails, alpha=SEQUENTIAL_ALPHA / comparisons)
-                for arm in arms[1:]]
-    baseline, enhanced, figures = computed[0]
-    figures = dict(figures)
+                                    guardrails=guardrails, alpha=SEQUENTIAL_ALPHA / len(prepared))
+                for arm in prepared]
+    baseline, enhanced, figures = base.figures, prepared[0].figures, dict(computed[0])
     rated_pairs = figures.pop("rated_pairs")
-    variants = _variants(arms, [(arm_figures, values) for _base, arm_figures, values in computed])
+    variants = _variants(arms, [(arm.figures, values) for arm, values in zip(prepared, computed, strict=True)])
     # The document's "confidence level": the probability that enhanced is better, from the pairs of the
     # paired design when two are rated, else from the two arms. (It used to be 1 − Welch p, which is no
     # probability of anything an operator asks.)
@@ -281,9 +290,9 @@ def results_from_arms(arms: list[ArmRows], *, planned_pairs: int, planned_sd: fl
         f"each arm needs {MIN_RATINGS}.")
     complete = planned_pairs > 0 and all(row["rated_pairs"] >= planned_pairs for row in variants)
     return ABTestResults(
-        pairs=len(base.stars), planned_pairs=planned_pairs, rated_pairs=rated_pairs, complete=complete,
+        pairs=len(arms[0].stars), planned_pairs=planned_pairs, rated_pairs=rated_pairs, complete=complete,
         message=message, baseline=baseline, enhanced=enhanced,
-        warnings=_warnings(len(base.stars), planned_pairs, figures),
+        warnings=_warnings(len(arms[0].stars), planned_pairs, figures),
         variants=variants, **figures,
     )
 
@@ -299,25 +308,15 @@ def results_from_rows(rows, *, planned_pairs: int, planned_sd: float | None = No
     return results_from_arms(arms, planned_pairs=planned_pairs, planned_sd=planned_sd, guardrails=guardrails)
 
 
-_JOB_COLUMNS = ("quality_rating", "status", "inference_time_ms", "clip_score")
-
-
 def _stored_arms(ab_test) -> list[ArmRows]:
-    """Every arm's rows of a stored test, in pair order: one query (a join per variant arm)."""
+    """Every arm's rows of a stored test, in pair order, from its outcome rows (``analytics.abtests.outcomes``)."""
     names = [name for name, _arm in test_arms(ab_test)]
-    relations = {f"arm{arm}": FilteredRelation("arm_jobs", condition=Q(arm_jobs__arm=arm))
-                 for arm in range(2, len(names))}
-    columns = [f"{arm}_job__{name}" for arm in ("baseline", "enhanced") for name in _JOB_COLUMNS]
-    columns += [f"{relation}__job__{name}" for relation in relations for name in _JOB_COLUMNS]
-    pairs = list(ABTestPair.objects.filter(ab_test_id=ab_test.pk).annotate(**relations).order_by("position")
-                 .values_list(*columns))
-    width = len(_JOB_COLUMNS)
-    return [ArmRows(name, *([row[width * index + column] for row in pairs] for column in range(width)))
-            for index, name in enumerate(names)]
+    return [ArmRows(name, *columns) for name, columns in zip(names, outcome_columns(ab_test.pk, len(names)),
+                                                             strict=True)]
 
 
 def ab_test_results(ab_test) -> ABTestResults:
-    """The figures of ``ab_test`` as its jobs stand now: one query, four columns per job."""
+    """The figures of ``ab_test`` as its jobs stand now: its outcome rows, four columns per job."""
     planned_sd = float(ab_test.sd_difference) if ab_test.sd_difference else None
     return results_from_arms(_stored_arms(ab_test), planned_pairs=ab_test.planned_pairs, planned_sd=planned_sd,
                              guardrails=ab_test.guardrails)

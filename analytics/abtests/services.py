@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from analytics.abtests.arms import ARMS, Arm, arms_all_resolve, test_arms
 from analytics.abtests.guardrails import guardrails_check
+from analytics.abtests.outcomes import outcome_job_sync, outcomes_rebuild
 from analytics.abtests.results import ab_test_results
 from analytics.abtests.selectors import (
     ab_test_id_for_job,
@@ -258,6 +259,7 @@ def ab_test_start(*, ab_test: PromptABTest, user) -> PromptABTest:
                 variant_jobs.append(ABTestArmJob(pair=pair, arm=index, job=job))
     ABTestPair.objects.bulk_update(pairs, ["baseline_job", "enhanced_job"], batch_size=500)
     ABTestArmJob.objects.bulk_create(variant_jobs, batch_size=500)
+    outcomes_rebuild(test.pk, len(arms))
     test.status, test.started_at = ABTestStatus.RUNNING, timezone.now()
     test.full_clean()
     test.save(update_fields=["status", "started_at"])
@@ -357,8 +359,12 @@ def ab_pair_rate(*, pair: ABTestPair, label: str, rating: int, by) -> Job:
 
 
 def ab_tests_refresh_for_job(*, job_id) -> PromptABTest | None:
-    """Refresh the test whose pair holds job ``job_id`` (rated or finished); None when it is in no test."""
-    test_id = ab_test_id_for_job(job_id)
+    """Refresh the test whose pair holds job ``job_id`` (rated or finished); None when it is in no test.
+
+    The job's outcome row takes its figures first; a test without outcome rows yet is found through its pairs
+    (its rows are then built by the results' read).
+    """
+    test_id = outcome_job_sync(job_id) or ab_test_id_for_job(job_id)
     if test_id is None:
         return None
     return ab_test_refresh_results(ab_test=PromptABTest(pk=test_id))

@@ -1,6 +1,6 @@
 """Testing results, A/B tests, alerts, rollups and the two SQL views of the enhancement analysis."""
 
-from analytics.models.abtests import ABTestArmJob, ABTestPair, PromptABTest
+from analytics.models.abtests import ABTestArmJob, ABTestOutcome, ABTestPair, PromptABTest
 from analytics.models.alerts import Alert, AlertRule
 from analytics.models.dbviews import EnhancementEffectiveness, JobEnhancementAnalysis
 from analytics.models.progress import AdminDevelopmentProgress
@@ -14,7 +14,7 @@ from analytics.models.rollups import (
 from analytics.models.testing import EnhancedPromptTest, PromptTestResult
 
 __all__ = [
-    "ABTestArmJob", "ABTestPair",
+    "ABTestArmJob", "ABTestOutcome", "ABTestPair",
     "AdminDevelopmentProgress", "Alert", "AlertRule", "EnhancedPromptTest", "EnhancementEffectiveness",
     "JobEnhancementAnalysis", "JobStatsDaily", "LivePromptMetric", "ModelPerformanceLog",
     "PromptABTest", "PromptPerformanceDaily", "PromptTestResult", "UserEnhancementAdoption",

@@ -160,3 +160,34 @@ class ABTestArmJob(models.Model):
 
     def __str__(self):
         return f"{self.pair} arm {self.arm}"
+
+
+class ABTestOutcome(models.Model):
+    """A per-test rollup: one row per pair and arm with the four figures of its job that the results read
+    (``prompt_ab_test_outcomes``).
+
+    Kept current by ``analytics.abtests.outcomes`` when a test's job ends or is rated, rebuilt from the jobs
+    when a test starts and by the scheduler for running tests; ``ab_test_results`` reads these rows (one
+    range of one index) instead of looking up every pair's jobs.
+    """
+
+    ab_test = models.ForeignKey(PromptABTest, on_delete=models.CASCADE, related_name="+", db_index=False)
+    arm = models.PositiveSmallIntegerField(help_text="0 baseline, 1 enhanced, 2… variants.")
+    position = models.PositiveIntegerField()
+    job = models.OneToOneField("generations.Job", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    quality_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=20, blank=True)
+    inference_time_ms = models.PositiveIntegerField(null=True, blank=True)
+    clip_score = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        db_table = "prompt_ab_test_outcomes"
+        ordering = ("ab_test", "arm", "position")
+        verbose_name = "A/B test outcome"
+        constraints = [
+            models.UniqueConstraint("ab_test", "arm", "position", name="prompt_ab_test_outcomes_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.ab_test_id} arm {self.arm} #{self.position}"
