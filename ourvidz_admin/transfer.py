@@ -9,8 +9,10 @@ temporary file beside the target and renames it, so a reader never sees half
 a file.
 """
 
+import gc
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,6 +165,23 @@ class _Rollback(Exception):
     pass
 
 
+@contextmanager
+def _gc_paused():
+    """No cyclic garbage collection while the rows are imported, one full collection after.
+
+    An import keeps every row's instance until the end; with the collector on,
+    each pass walks all of them again (a fifth of a 100,000-row import's time).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+            gc.collect()
+
+
 def transfer_import(*, path: str | Path, model: str, dry_run: bool = False, progress=None,
                     bulk: bool | None = None, dataset: tablib.Dataset | None = None) -> ImportReport:
     """Import ``path`` into ``model``'s table, all or nothing; ``TransferError`` lists every problem.
@@ -185,7 +204,7 @@ def transfer_import(*, path: str | Path, model: str, dry_run: bool = False, prog
     except ColumnsError as exc:
         raise TransferError([str(exc)]) from None
     try:
-        with transaction.atomic():
+        with transaction.atomic(), _gc_paused():
             result = resource.import_data(dataset, dry_run=False, use_transactions=True, raise_errors=False,
                                           collect_failed_rows=False, rollback_on_validation_errors=True)
             if result.has_errors() or result.has_validation_errors():

@@ -92,12 +92,14 @@ class PromptVersionResource(StrictModelResource):
         """Every parent must be a row of this file or already in the database."""
         if "parent_version" not in (dataset.headers or []):
             return
-        widget = self.fields["id"].widget
-        in_file, wanted = set(), {}
-        for number, row in enumerate(dataset.dict, start=1):
-            for name, target in (("id", None), ("parent_version", wanted)):
+        widget, headers = self.fields["id"].widget, dataset.headers
+        columns = [(headers.index(name), target) for name, target in (("id", None), ("parent_version", {}))
+                   if name in headers]
+        in_file, wanted = set(), columns[-1][1]
+        for number, row in enumerate(dataset, start=1):
+            for index, target in columns:
                 try:
-                    value = widget.clean(row.get(name))
+                    value = widget.clean(row[index])
                 except ValueError:
                     continue
                 if value is not None and target is None:
