@@ -46,10 +46,13 @@ def rollups_schedule(job) -> None:
     The refresh runs on the ``default`` queue, off the GPU stage's critical
     path. Its RQ id names the bucket (creation hour and user), so a burst of
     jobs in one bucket coalesces into the one refresh still waiting in the queue.
-    The job's Compel configuration and preset figures are refreshed the same way.
+    The job's prompt version, Compel configuration and preset figures are refreshed the same way.
     """
     created_at, user_id = job.created_at, job.user_id
     transaction.on_commit(lambda: rollup_refresh_enqueue(created_at, user_id))
+    version_id = job.prompt_version_id
+    if version_id is not None:
+        transaction.on_commit(lambda: prompt_version_refresh_enqueue(version_id))
     preset = (job.metadata or {}).get("preset")
     compel_config_id = job.compel_config_id
     if compel_config_id is not None or preset:
@@ -62,6 +65,13 @@ def rollup_refresh_enqueue(created_at, user_id) -> None:
 
     enqueue_coalesced(refresh_rollups_job, created_at.isoformat(), user_id,
                       rq_id=f"rollups_{created_at:%Y%m%d%H}_{user_id or 'none'}")
+
+
+def prompt_version_refresh_enqueue(version_id) -> None:
+    """Queue ``analytics.jobs.refresh_prompt_version_job`` for a prompt version unless one is already waiting."""
+    from analytics.jobs import refresh_prompt_version_job
+
+    enqueue_coalesced(refresh_prompt_version_job, str(version_id), rq_id=f"version_{version_id}")
 
 
 def aggregates_refresh_enqueue(compel_config_id, preset_name) -> None:

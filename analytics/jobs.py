@@ -20,6 +20,13 @@ def refresh_aggregates_job(compel_config_id: str | None, preset_name: str | None
         preset_refresh(preset_name)
 
 
+def refresh_prompt_version_job(version_id: str) -> None:
+    """Recompute one prompt version's document-001 figures (idempotent)."""
+    from analytics.rollups.operations import prompt_version_stats_refresh
+
+    prompt_version_stats_refresh(version_id)
+
+
 def rollup_recent_job(days: int = 2) -> dict:
     """Scheduled exact rebuild of the last ``days`` UTC days of every rollup, of the aggregates and of the
     running A/B tests' outcome rows.

@@ -1,4 +1,4 @@
-"""The analytics dashboard pages: Model Analytics, Enhanced Prompts, Live, Effectiveness, User adoption.
+"""The analytics dashboard pages: Model Analytics, Enhanced Prompts, Live, Effectiveness, User adoption, Operations.
 
 Custom admin pages hung on the ``job_stats_daily`` admin (the rollup most of them read): each view
 is wrapped by ``admin_site.admin_view`` (staff login), checks the same permissions as its API
@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from analytics.api.dashboards import ADOPTION, EFFECTIVENESS, ENHANCED_PROMPTS, LIVE, MODEL_ANALYTICS
+from analytics.api.dashboards import ADOPTION, EFFECTIVENESS, ENHANCED_PROMPTS, LIVE, MODEL_ANALYTICS, OPERATIONS
 from analytics.dashboards.adoption import user_adoption
 from analytics.dashboards.common import MAX_DAYS, day_range_parse, utc_today
 from analytics.dashboards.effectiveness import strategy_effectiveness
@@ -26,6 +26,7 @@ from analytics.dashboards.live import live_prompt_performance
 from analytics.dashboards.model_analytics import model_analytics
 from analytics.export_tables import DASHBOARD_EXPORTS
 from analytics.exports import csv_filename, csv_response, table_or_404
+from analytics.operations.figures import operations
 
 LIVE_REFRESH_S = 15
 _T = "admin/analytics/dashboards/"
@@ -36,6 +37,7 @@ DASHBOARDS = {
     "analytics_live_performance": ("Live prompt performance", LIVE),
     "analytics_enhancement_effectiveness": ("Enhancement effectiveness", EFFECTIVENESS),
     "analytics_user_adoption": ("User adoption", ADOPTION),
+    "analytics_operations": ("Operations", OPERATIONS),
 }
 # Element id on the live page -> the fragment template that renders its content.
 LIVE_FRAGMENTS = {
@@ -52,7 +54,7 @@ def _range_errors(exc: ValidationError) -> list[str]:
 
 
 class DashboardPagesMixin:
-    """Adds the five dashboard pages (and ``live.json``) to a ModelAdmin's URLs."""
+    """Adds the six dashboard pages (and ``live.json``) to a ModelAdmin's URLs."""
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -64,6 +66,7 @@ class DashboardPagesMixin:
             path("dashboards/effectiveness/", view(self.effectiveness_view),
                  name="analytics_enhancement_effectiveness"),
             path("dashboards/adoption/", view(self.adoption_view), name="analytics_user_adoption"),
+            path("dashboards/operations/", view(self.operations_view), name="analytics_operations"),
             path("dashboards/<slug:page>/<slug:table>.csv", view(self.csv_view), name="analytics_dashboard_csv"),
             *super().get_urls(),
         ]
@@ -104,6 +107,10 @@ class DashboardPagesMixin:
     def adoption_view(self, request):
         return self._ranged_view(request, "analytics_user_adoption", "adoption.html",
                                  lambda days: user_adoption(days=days), 30)
+
+    def operations_view(self, request):
+        return self._ranged_view(request, "analytics_operations", "operations.html",
+                                 lambda days: operations(days), 30)
 
     def enhanced_prompts_view(self, request):
         context = self._page_context(request, "analytics_enhanced_prompts")

@@ -25,6 +25,7 @@ ENHANCED_PROMPTS = ("generations.view_job", "configs.view_compelconfig", "analyt
 LIVE = ("generations.view_job", "analytics.view_livepromptmetric")
 EFFECTIVENESS = ("analytics.view_jobstatsdaily",)
 ADOPTION = ("analytics.view_userenhancementadoption",)
+OPERATIONS = ("analytics.view_jobstatsdaily",)
 
 
 def _range_parameters(default_days: int) -> list[OpenApiParameter]:

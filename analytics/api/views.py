@@ -24,13 +24,15 @@ from analytics.api.serializers import (
 )
 from analytics.clip_correlation import clip_correlation
 from analytics.models import PromptABTest
-from analytics.selectors import prompt_performance, rating_distribution
+from analytics.selectors import prompt_performance, rating_distribution, rating_distribution_rollup
 from generations.filters import JobFilterSet
 from generations.models import Job, RatingQueue
 from generations.rating_queues import rating_queue_create, rating_queue_progress
 from ourvidz_admin.api.filtering import FilterBackend
 from ourvidz_admin.api.permissions import require
 from ourvidz_admin.api.schema import filterset_parameters
+
+_ROLLUP_FILTERS, _ORDERING = {"model", "strategy"}, {"sort", "order"}
 
 
 class RatingDistributionApi(GenericAPIView):
@@ -45,7 +47,13 @@ class RatingDistributionApi(GenericAPIView):
 
     @extend_schema(parameters=filterset_parameters(JobFilterSet), responses={200: RatingDistributionSerializer})
     def get(self, request):
-        data = rating_distribution(jobs=self.filter_queryset(self.get_queryset()))
+        jobs = self.filter_queryset(self.get_queryset())  # validates every filter (400 naming a bad one)
+        given = {name for name, value in request.query_params.items() if value} - _ORDERING
+        if given <= _ROLLUP_FILTERS:  # no filter, or only those the rollup is keyed by: read the rollup
+            data = rating_distribution_rollup(model_type=(request.query_params.get("model") or "").upper(),
+                                              enhancement_strategy=request.query_params.get("strategy"))
+        else:
+            data = rating_distribution(jobs=jobs)
         return Response(RatingDistributionSerializer(data).data)
 
 

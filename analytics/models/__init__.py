@@ -3,6 +3,13 @@
 from analytics.models.abtests import ABTestArmJob, ABTestOutcome, ABTestPair, PromptABTest
 from analytics.models.alerts import Alert, AlertRule
 from analytics.models.dbviews import EnhancementEffectiveness, JobEnhancementAnalysis
+from analytics.models.operations import (
+    FailureReasonDaily,
+    JobOpsDaily,
+    JobStatsHourly,
+    JobTimeHistogramDaily,
+    PromptVersionStats,
+)
 from analytics.models.progress import AdminDevelopmentProgress
 from analytics.models.rollups import (
     JobStatsDaily,
@@ -16,6 +23,7 @@ from analytics.models.testing import EnhancedPromptTest, PromptTestResult
 __all__ = [
     "ABTestArmJob", "ABTestOutcome", "ABTestPair",
     "AdminDevelopmentProgress", "Alert", "AlertRule", "EnhancedPromptTest", "EnhancementEffectiveness",
+    "FailureReasonDaily", "JobOpsDaily", "JobStatsHourly", "JobTimeHistogramDaily", "PromptVersionStats",
     "JobEnhancementAnalysis", "JobStatsDaily", "LivePromptMetric", "ModelPerformanceLog",
     "PromptABTest", "PromptPerformanceDaily", "PromptTestResult", "UserEnhancementAdoption",
 ]

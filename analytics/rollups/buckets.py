@@ -336,7 +336,8 @@ def rebuild_all(since: date | datetime | None = None) -> dict[str, int]:
         since_day, since_time = since, _start_of_day(since)
     else:
         since_day = since_time = None
-    from analytics.rollups import prompts as prompt_rollups  # imports this module's helpers
+    from analytics.rollups import operations  # imports this module's helpers
+    from analytics.rollups import prompts as prompt_rollups
 
     with transaction.atomic():
         return {
@@ -345,6 +346,8 @@ def rebuild_all(since: date | datetime | None = None) -> dict[str, int]:
             "user_adoption": rebuild_user_adoption(since_day),
             "job_stats_daily": rebuild_job_stats_daily(since_day),
             "prompt_performance": prompt_rollups.rebuild_prompt_performance(since_day),
+            **operations.rebuild_operations(since_day),
+            "prompt_version_stats": operations.rebuild_prompt_version_stats(),
         }
 
 
@@ -360,7 +363,8 @@ def refresh_buckets(created_at: datetime, user_id=None) -> None:
     rated. It runs the same rebuild functions over those buckets only, so its
     rows are identical to a full ``rollup_metrics`` rebuild.
     """
-    from analytics.rollups import prompts as prompt_rollups  # imports this module's helpers
+    from analytics.rollups import operations  # imports this module's helpers
+    from analytics.rollups import prompts as prompt_rollups
 
     day = created_at.astimezone(UTC).date()
     next_day = day + timedelta(days=1)
@@ -373,6 +377,7 @@ def refresh_buckets(created_at: datetime, user_id=None) -> None:
             rebuild_user_adoption(day, next_day, user_id=user_id)
             _refresh_first_enhancement(user_id)
         prompt_rollups.refresh_prompt_days(created_at)
+        operations.refresh_operations_day(created_at)
 
 
 def _refresh_first_enhancement(user_id) -> None:

@@ -86,3 +86,17 @@ def signed_pct(value) -> str:
 def out_of_5(value) -> str:
     """3.2 -> '3.20/5'."""
     return formatting.out_of_5(value)
+
+
+@register.filter
+def upto(found) -> str:
+    """A percentile's histogram bin as '≤ 1.25 s' (its upper edge), '> 1 h' for the open bin, '—' unknown."""
+    if found is None:
+        return DASH
+    return f"≤ {formatting.ms(found.high)}" if found.high is not None else f"> {formatting.ms(found.low)}"
+
+
+@register.filter
+def usd(value, places: int = 4) -> str:
+    """A cost in US dollars with ``places`` decimals: '$0.0123', '—' unknown."""
+    return DASH if value is None else f"${formatting.number(value, places)}"

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analytics.dashboards.live import live_job_queue, live_prompt_performance
+from analytics.rollups.buckets import rebuild_all
 from ourvidz_admin import db
 from tests.factories import JobFactory, UserFactory
 
@@ -31,7 +32,7 @@ def jobs(now):
         return name, JobFactory(user=user, created_at=now - timedelta(minutes=minutes), enhancement_strategy=strategy,
                                 status=status, **fields)
 
-    return dict([
+    made = dict([
         job("queued", 1, "none", "queued"),
         job("h1", 10, "qwen", quality_rating=5, enhancement_time_ms=10_000, quality_improvement=Decimal("1.00")),
         job("h2", 20, "none", quality_rating=3),
@@ -41,6 +42,8 @@ def jobs(now):
         job("d3", 23 * 60, "qwen", quality_rating=4, enhancement_time_ms=12_000, quality_improvement=Decimal("0.50")),
         job("old", 25 * 60, "qwen", quality_rating=1, enhancement_time_ms=99_000, quality_improvement=Decimal("-3")),
     ])
+    rebuild_all()  # the hourly rollup as the incremental path keeps it
+    return made
 
 
 def test_metrics_last_hour_against_last_24_hours(jobs, now):
@@ -83,8 +86,8 @@ def test_empty_database_gives_dashes_not_errors(now):
     assert data["queue"] == {"active": [], "finished": []}
 
 
-def test_selector_is_three_queries(jobs, now, django_assert_num_queries):
-    with django_assert_num_queries(3):
+def test_selector_is_four_queries(jobs, now, django_assert_num_queries):
+    with django_assert_num_queries(4):  # the window edges from jobs, the whole hours from the rollup, the queue
         live_prompt_performance(now=now)
 
 
@@ -109,9 +112,9 @@ def test_page_renders_and_refreshes_for_every_role(client, role_user, jobs, role
 def test_page_and_fragments_query_count(admin_client, jobs, django_assert_num_queries):
     admin_client.get(URL)
 
-    with django_assert_num_queries(5):  # session, user, the 24-hour aggregate, active and finished jobs
+    with django_assert_num_queries(6):  # session, user, the edges, the whole hours, active and finished jobs
         admin_client.get(URL)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         admin_client.get(JSON_URL)
 
 
@@ -119,3 +122,36 @@ def test_fragments_refuse_staff_without_permission(client):
     client.force_login(UserFactory(username="no-role"))
 
     assert client.get(JSON_URL).status_code == 403
+
+
+def test_rollup_hours_and_edges_equal_counting_every_job_of_the_day(now):
+    """The whole hours come from job_stats_hourly and the edges from jobs; together: a scan of the whole day."""
+    import random
+
+    from django.db.models import Count, Q, Sum
+
+    from generations.models import Job
+
+    rng = random.Random(7)
+    for _ in range(150):
+        status = rng.choice(("completed", "failed", "queued"))
+        JobFactory(created_at=now - timedelta(seconds=rng.randrange(26 * 3600)), status=status,
+                   failure_reason="timeout" if status == "failed" else "",
+                   enhancement_strategy=rng.choice(("none", "qwen", "compel", "hybrid")),
+                   quality_rating=rng.choice((None, 1, 3, 5)), enhancement_time_ms=rng.choice((None, 900, 12_345)),
+                   quality_improvement=rng.choice((None, Decimal("0.50"), Decimal("-1.00"))))
+    rebuild_all()
+    window = Q(created_at__gte=now - timedelta(hours=24), created_at__lte=now)
+    expected = {row.pop("enhancement_strategy"): row for row in Job.objects.filter(window).values(
+        "enhancement_strategy").annotate(jobs=Count("pk"), rated=Count("quality_rating"), stars=Sum("quality_rating"),
+                                         enh=Sum("enhancement_time_ms"), gain=Sum("quality_improvement"),
+                                         ok=Count("pk", filter=Q(status="completed"))).order_by()}
+
+    rows = {row["strategy"]: row for row in live_prompt_performance(now=now)["strategies"]}
+
+    for strategy, figures in expected.items():
+        row = rows[strategy]
+        assert (row["jobs"], row["rated"]) == (figures["jobs"], figures["rated"])
+        if figures["rated"]:
+            exact = Decimal(figures["stars"]) / figures["rated"]
+            assert row["mean_quality"] == exact.quantize(Decimal("0.01"), "ROUND_HALF_UP")

@@ -1,0 +1,105 @@
+"""The operations page's tables, each from one grouped read of a rollup over a ``DayRange``.
+
+Definitions in docs/metrics.md ("Operations"): success = completed / (completed + failed); 4+★ share =
+(4★ + 5★) / rated; stage percentiles are nearest-rank, reported as the histogram bin that holds them.
+"""
+
+from datetime import UTC
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+
+from analytics.dashboards.common import DayRange
+from analytics.models import FailureReasonDaily, JobOpsDaily, JobStatsHourly, JobTimeHistogramDaily
+from analytics.rollups.buckets import mean, percent
+from analytics.rollups.histograms import merge, percentile
+from analytics.rollups.operations import STAGES
+from ourvidz_admin.choices import EnhancementStrategy, FailureReason
+
+QUANTILES = (("p50", 0.50), ("p95", 0.95), ("p99", 0.99))
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_COUNTS = ("total_jobs", "completed_jobs", "failed_jobs", "cancelled_jobs", "rated_jobs", "rating_sum",
+           "stars_4", "stars_5", "enhancement_cost", "generation_cost")
+
+
+def _in(days: DayRange) -> dict:
+    return {"date__gte": days.since, "date__lte": days.until}
+
+
+def _stage(rows: list[dict]) -> dict:
+    bins = merge(row["bins"] for row in rows)
+    count, total = sum(row["count"] for row in rows), sum(row["sum_ms"] for row in rows)
+    return {"count": count, "mean_ms": mean(total, count, Decimal(1)),
+            **{name: percentile(bins, q) for name, q in QUANTILES}}
+
+
+def stage_times(days: DayRange) -> list[dict]:
+    """Per model and strategy (and per model, all strategies): count, mean and p50/p95/p99 of each stage."""
+    groups: dict[tuple, dict[str, list]] = {}
+    for row in (JobTimeHistogramDaily.objects.filter(**_in(days))
+                .values("model_type", "enhancement_strategy", "stage", "count", "sum_ms", "bins")):
+        for strategy in (row["enhancement_strategy"], ""):
+            groups.setdefault((row["model_type"], strategy), {}).setdefault(row["stage"], []).append(row)
+    order = {value: index for index, value in enumerate(["", *EnhancementStrategy.values])}
+    return [{"model_type": model, "strategy": strategy,
+             "label": EnhancementStrategy(strategy).label if strategy else "all strategies",
+             "stages": {stage: _stage(stages.get(stage, [])) for stage in STAGES}}
+            for (model, strategy), stages in sorted(groups.items(), key=lambda item: (item[0][0], order[item[0][1]]))]
+
+
+def peaks(days: DayRange) -> dict:
+    """Jobs created per UTC weekday × hour of day over the range, with the busiest cell."""
+    cells = [[0] * 24 for _ in WEEKDAYS]
+    for row in (JobStatsHourly.objects.filter(hour__date__gte=days.since, hour__date__lte=days.until)
+                .annotate(weekday=ExtractIsoWeekDay("hour", tzinfo=UTC), hour_of_day=ExtractHour("hour", tzinfo=UTC))
+                .values("weekday", "hour_of_day").annotate(jobs=Sum("total_jobs")).order_by()):
+        cells[row["weekday"] - 1][row["hour_of_day"]] = row["jobs"]
+    busiest = max(((jobs, day, hour) for day, row in enumerate(cells) for hour, jobs in enumerate(row)), default=None)
+    return {"rows": [{"weekday": name, "hours": cells[index], "jobs": sum(cells[index])}
+                     for index, name in enumerate(WEEKDAYS)],
+            "hour_totals": [sum(row[hour] for row in cells) for hour in range(24)],
+            "busiest": {"weekday": WEEKDAYS[busiest[1]], "hour": busiest[2], "jobs": busiest[0]}
+            if busiest and busiest[0] else None}
+
+
+def _outcomes(row: dict) -> dict:
+    finished = row["completed_jobs"] + row["failed_jobs"]
+    rated = row["rated_jobs"]
+    cost = (row["enhancement_cost"] or Decimal(0)) + (row["generation_cost"] or Decimal(0))
+    good = row["stars_4"] + row["stars_5"]
+    return {**row, "success_rate": percent(row["completed_jobs"], finished),
+            "mean_stars": mean(row["rating_sum"], rated), "good_share": percent(good, rated),
+            "cost": cost, "cost_per_good": (cost / good).quantize(Decimal("0.000001")) if good else None}
+
+
+def outcomes_by(days: DayRange, *dimensions: str) -> list[dict]:
+    """Jobs, success, mean stars, 4+★ share and cost per value of ``dimensions`` (columns of job_ops_daily)."""
+    rows = (JobOpsDaily.objects.filter(**_in(days)).values(*dimensions)
+            .annotate(**{name: Sum(name) for name in _COUNTS}).order_by(*dimensions))
+    return [_outcomes(row) for row in rows]
+
+
+def failure_trend(days: DayRange) -> dict:
+    """Failed jobs per UTC day and failure reason: the reasons seen (columns) and one row per day."""
+    counts: dict = {}
+    for row in (FailureReasonDaily.objects.filter(**_in(days)).values("date", "failure_reason")
+                .annotate(failures=Sum("failures")).order_by()):
+        counts.setdefault(row["date"], {})[row["failure_reason"]] = row["failures"]
+    reasons = sorted({reason for day in counts.values() for reason in day},
+                     key=lambda reason: -sum(day.get(reason, 0) for day in counts.values()))
+    labels = dict(FailureReason.choices)
+    return {"reasons": [{"value": reason, "label": labels.get(reason, reason) or "unknown"} for reason in reasons],
+            "rows": [{"date": day, "counts": [counts.get(day, {}).get(reason, 0) for reason in reasons],
+                      "total": sum(counts.get(day, {}).values())} for day in days.dates()]}
+
+
+def operations(days: DayRange) -> dict:
+    """Every table of the operations page."""
+    from analytics.operations.goals import goal_scoreboard
+
+    return {"since": days.since, "until": days.until, "stage_times": stage_times(days), "peaks": peaks(days),
+            "by_job_type": outcomes_by(days, "model_type", "job_type"), "by_tier": outcomes_by(days, "tier"),
+            "by_content_mode": outcomes_by(days, "content_mode"),
+            "by_model_strategy": outcomes_by(days, "model_type", "enhancement_strategy"),
+            "failures": failure_trend(days), "goals": goal_scoreboard(days.since, days.until)}

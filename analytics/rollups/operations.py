@@ -1,0 +1,171 @@
+"""The operations rollups (``job_ops_daily``, ``job_time_histogram_daily``, ``failure_reason_daily``,
+``job_stats_hourly``, ``prompt_version_stats``), rebuilt exactly from the jobs of a range of UTC days.
+
+One pass over the range's jobs (the ``created_at`` index, in chunks) fills the four day- and hour-keyed
+tables; the range's old rows are replaced in the same transaction, with ids stable across rebuilds
+(``rollup_id``). The stage times (docs/metrics.md, "Stage times"):
+
+* ``queue_wait``: ``started_at − queued_at`` (``created_at`` when never queued) of jobs a worker took;
+* ``enhancement``: ``enhancement_time_ms`` of jobs that have one;
+* ``inference``: ``inference_time_ms`` of completed jobs;
+* ``total``: ``completed_at − created_at`` of completed jobs.
+
+``prompt_version_stats`` is per prompt version across all time: one grouped query over the covering index
+``jobs_version_rating_idx`` for one version (the incremental path) or for all of them.
+"""
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
+
+from analytics.models import FailureReasonDaily, JobOpsDaily, JobStatsHourly, JobTimeHistogramDaily, PromptVersionStats
+from analytics.rollups.buckets import rollup_id
+from analytics.rollups.histograms import histogram
+from generations.models import Job
+from ourvidz_admin.choices import JobStatus, RatingLabel
+
+STAGES = ("queue_wait", "enhancement", "inference", "total")
+_FIELDS = ("created_at", "model_type", "job_type", "enhancement_strategy", "metadata__user_tier", "content_mode",
+           "status", "quality_rating", "failure_reason", "enhancement_time_ms", "inference_time_ms", "queued_at",
+           "started_at", "completed_at", "quality_improvement", "enhancement_cost", "generation_cost")
+_OPS_COUNTS = ("total_jobs", "completed_jobs", "failed_jobs", "cancelled_jobs", "rated_jobs",
+               "stars_1", "stars_2", "stars_3", "stars_4", "stars_5", "rating_sum")
+_HOURLY_COUNTS = ("total_jobs", "completed_jobs", "failed_jobs", "rated_jobs", "rating_sum",
+                  "enhancement_time_sum_ms", "enhancement_time_count", "improvement_count")
+
+
+def _ms(start: datetime | None, end: datetime | None) -> int | None:
+    return None if start is None or end is None else max(0, round((end - start).total_seconds() * 1000))
+
+
+class _Pass:
+    """Sums, counts and stage durations per key, gathered over one pass of the jobs."""
+
+    def __init__(self):
+        self.ops = defaultdict(lambda: dict.fromkeys(_OPS_COUNTS, 0) | {"enhancement_cost": Decimal(0),
+                                                                        "generation_cost": Decimal(0)})
+        self.times = defaultdict(list)
+        self.failures = defaultdict(int)
+        self.hourly = defaultdict(lambda: dict.fromkeys(_HOURLY_COUNTS, 0) | {"improvement_sum": Decimal(0)})
+
+    def add(self, row: tuple) -> None:
+        (created, model, job_type, strategy, tier, mode, status, stars, reason, enhancement_ms, inference_ms,
+         queued, started, completed, improvement, enhancement_cost, generation_cost) = row
+        created = created.astimezone(UTC)
+        day = created.date()
+        ops = self.ops[(day, model, job_type, strategy, tier or "", mode)]
+        hourly = self.hourly[(created.replace(minute=0, second=0, microsecond=0), model, strategy)]
+        ops["total_jobs"] += 1
+        hourly["total_jobs"] += 1
+        outcome = {JobStatus.COMPLETED: "completed_jobs", JobStatus.FAILED: "failed_jobs",
+                   JobStatus.CANCELLED: "cancelled_jobs"}.get(status)
+        if outcome:
+            ops[outcome] += 1
+            if outcome != "cancelled_jobs":
+                hourly[outcome] += 1
+        if stars is not None:
+            for counts in (ops, hourly):
+                counts["rated_jobs"] += 1
+                counts["rating_sum"] += stars
+            ops[f"stars_{stars}"] += 1
+        ops["enhancement_cost"] += enhancement_cost or 0
+        ops["generation_cost"] += generation_cost or 0
+        if enhancement_ms is not None:
+            hourly["enhancement_time_sum_ms"] += enhancement_ms
+            hourly["enhancement_time_count"] += 1
+        if improvement is not None:
+            hourly["improvement_sum"] += improvement
+            hourly["improvement_count"] += 1
+        if status == JobStatus.FAILED:
+            self.failures[(day, model, job_type, reason or "")] += 1
+        key = (day, model, strategy)
+        for stage, value in (("queue_wait", _ms(queued or created, started)), ("enhancement", enhancement_ms),
+                             ("inference", inference_ms if status == JobStatus.COMPLETED else None),
+                             ("total", _ms(created, completed) if status == JobStatus.COMPLETED else None)):
+            if value is not None:
+                self.times[(*key, stage)].append(value)
+
+
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _replace(model, stale, rows: list) -> int:
+    stale.delete()
+    model.objects.bulk_create(rows, batch_size=2_000)
+    return len(rows)
+
+
+def rebuild_operations(since: date | None = None, until: date | None = None) -> dict[str, int]:
+    """Rebuild the four day/hour-keyed operations rollups over ``[since, until)`` (None: open-ended)."""
+    jobs, days, hours = Job.objects.all(), Q(), Q()
+    if since is not None:
+        jobs, days, hours = jobs.filter(created_at__gte=_start(since)), days & Q(date__gte=since), hours & Q(
+            hour__gte=_start(since))
+    if until is not None:
+        jobs, days, hours = jobs.filter(created_at__lt=_start(until)), days & Q(date__lt=until), hours & Q(
+            hour__lt=_start(until))
+    gathered = _Pass()
+    for row in jobs.order_by().values_list(*_FIELDS).iterator(chunk_size=5_000):
+        gathered.add(row)
+    ops = [JobOpsDaily(id=rollup_id("job_ops_daily", *key), date=key[0], model_type=key[1], job_type=key[2],
+                       enhancement_strategy=key[3], tier=key[4], content_mode=key[5], **counts)
+           for key, counts in gathered.ops.items()]
+    times = [JobTimeHistogramDaily(id=rollup_id("job_time_histogram_daily", *key), date=key[0], model_type=key[1],
+                                   enhancement_strategy=key[2], stage=key[3], count=len(values), sum_ms=sum(values),
+                                   bins=histogram(values))
+             for key, values in gathered.times.items()]
+    failures = [FailureReasonDaily(id=rollup_id("failure_reason_daily", *key), date=key[0], model_type=key[1],
+                                   job_type=key[2], failure_reason=key[3], failures=count)
+                for key, count in gathered.failures.items()]
+    hourly = [JobStatsHourly(id=rollup_id("job_stats_hourly", *key), hour=key[0], model_type=key[1],
+                             enhancement_strategy=key[2], **counts)
+              for key, counts in gathered.hourly.items()]
+    with transaction.atomic():
+        return {
+            "job_ops_daily": _replace(JobOpsDaily, JobOpsDaily.objects.filter(days), ops),
+            "job_time_histogram_daily": _replace(JobTimeHistogramDaily, JobTimeHistogramDaily.objects.filter(days),
+                                                 times),
+            "failure_reason_daily": _replace(FailureReasonDaily, FailureReasonDaily.objects.filter(days), failures),
+            "job_stats_hourly": _replace(JobStatsHourly, JobStatsHourly.objects.filter(hours), hourly),
+        }
+
+
+def refresh_operations_day(created_at: datetime) -> dict[str, int]:
+    """The incremental path: rebuild the operations rows of the UTC day of ``created_at``."""
+    day = created_at.astimezone(UTC).date()
+    return rebuild_operations(day, day + timedelta(days=1))
+
+
+def _version_figures(jobs):
+    return jobs.values("prompt_version").annotate(
+        generation_count=Count("prompt_version"), score_sum=Sum(F("quality_rating") - 1),
+        rated=Count("quality_rating"),
+        excellent_count=Count("prompt_version", filter=Q(quality_rating=RatingLabel.EXCELLENT)),
+        poor_count=Count("prompt_version", filter=Q(quality_rating__in=(RatingLabel.FAILED, RatingLabel.POOR))),
+    ).order_by()
+
+
+def _stats(row: dict) -> PromptVersionStats:
+    return PromptVersionStats(prompt_version_id=row["prompt_version"], generation_count=row["generation_count"],
+                              rated=row["rated"], score_sum=row["score_sum"] or 0,
+                              excellent_count=row["excellent_count"], poor_count=row["poor_count"])
+
+
+@transaction.atomic
+def prompt_version_stats_refresh(version_id) -> None:
+    """Recompute one prompt version's figures from its jobs (none left: its row is removed)."""
+    found = list(_version_figures(Job.objects.filter(prompt_version_id=version_id)))
+    PromptVersionStats.objects.filter(prompt_version_id=version_id).delete()
+    if found:
+        _stats(found[0]).save(force_insert=True)
+
+
+@transaction.atomic
+def rebuild_prompt_version_stats() -> int:
+    """Recompute every prompt version's figures in one grouped query; returns the rows written."""
+    rows = [_stats(row) for row in _version_figures(Job.objects.filter(prompt_version__isnull=False))]
+    return _replace(PromptVersionStats, PromptVersionStats.objects.all(), rows)
