@@ -79,3 +79,20 @@ class DType(models.TextChoices):
     FLOAT16 = "float16", "float16"
     BFLOAT16 = "bfloat16", "bfloat16"
     FLOAT32 = "float32", "float32"
+
+
+class CostUnit(models.TextChoices):
+    """What a backend's cost rate is counted in (``cost_rates.unit``)."""
+
+    PER_MILLION_TOKENS = "per_million_tokens", "USD per million tokens"
+    PER_GPU_HOUR = "per_gpu_hour", "USD per GPU-hour"
+
+
+# The units each backend may be priced in: the LLM by its tokens or by its GPU time; the diffusion models and
+# the CLIP scorer count no tokens, so only by GPU time.
+COST_UNITS_BY_BACKEND = {
+    BackendFamily.QWEN: (CostUnit.PER_MILLION_TOKENS, CostUnit.PER_GPU_HOUR),
+    BackendFamily.SDXL: (CostUnit.PER_GPU_HOUR,),
+    BackendFamily.WAN: (CostUnit.PER_GPU_HOUR,),
+    BackendFamily.CLIP: (CostUnit.PER_GPU_HOUR,),
+}

@@ -2,6 +2,8 @@
 
 import django_filters
 
+from configs.choices import BackendFamily, CostUnit
+from configs.models import CostRate
 from ourvidz_admin.filters import StrictBooleanFilter
 from prompts.choices import ModelFamily, UserTier
 from prompts.models import ModelParameters
@@ -16,4 +18,13 @@ class ModelParametersFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = ModelParameters
+        fields = []
+
+
+class CostRateFilterSet(django_filters.FilterSet):
+    backend = django_filters.ChoiceFilter(choices=BackendFamily.choices)
+    unit = django_filters.ChoiceFilter(choices=CostUnit.choices)
+
+    class Meta:
+        model = CostRate
         fields = []

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Subquery
 
-from configs.models import ConfigChangeHistory, EnhancedModelConfig, EnhancementPreset, ModelBackend
+from configs.models import ConfigChangeHistory, CostRate, EnhancedModelConfig, EnhancementPreset, ModelBackend
 
 _TTL_S = 5.0
 _cache: dict[tuple, tuple[float, object]] = {}
@@ -32,6 +32,24 @@ def clear_cache() -> None:
 def model_backend_get(family: str) -> ModelBackend | None:
     """The model directory, device and dtype configured for ``family`` (qwen, sdxl, wan, clip)."""
     return _cached(("backend", family), lambda: ModelBackend.objects.filter(family=family).first())
+
+
+def rate_at(backend: str, when: datetime) -> CostRate | None:
+    """The cost rate of ``backend`` (qwen, sdxl, wan, clip) in force at ``when``: its row with the latest
+    ``effective_from`` ≤ ``when``; None when none had started by then.
+
+    The backend's whole history (a handful of rows) is read once per cache period, so pricing every stage
+    costs no query; a rate created in another process is seen within ``_TTL_S`` seconds.
+    """
+    history = _cached(("cost_rates", backend), lambda: list(
+        CostRate.objects.filter(backend=backend).order_by("-effective_from").only(
+            "id", "backend", "unit", "rate", "effective_from")))
+    return next((rate for rate in history if rate.effective_from <= when), None)
+
+
+def cost_rate_list() -> models.QuerySet[CostRate]:
+    """Every cost rate, per backend, newest first (the API's and the admin's history)."""
+    return CostRate.objects.order_by("backend", "-effective_from", "-id")
 
 
 def model_config_active(model_type: str) -> EnhancedModelConfig | None:

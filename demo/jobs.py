@@ -7,7 +7,7 @@ instances directly (no ``full_clean``) from precomputed constants.
 import functools
 import random
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from demo import dynamic, phrases
 from demo.context import DemoContext
@@ -39,6 +39,8 @@ TEST_SERIES = (
 )
 GUIDANCE = {value: Decimal(value) for value in ("6.5", "7.0", "7.5", "8.0")}
 CENT = Decimal("0.01")
+# The stage costs the worker would have recorded at the seeded cost rates (configs migration 0013).
+TOKEN_RATE, GPU_HOUR_RATE, MICRO = Decimal("0.40"), Decimal("2.50"), Decimal("0.000001")
 NEGATIVE = {"SDXL": dynamic.SDXL_NEGATIVE, "WAN": dynamic.WAN_NEGATIVE}
 # Enhancer prompt tokens: system + rewrite template, then ~4 characters per token.
 QWEN_OVERHEAD_TOKENS = 160
@@ -83,11 +85,14 @@ def _baseline_twin(index: int, seed: int, ctx: DemoContext, now: datetime, enhan
     rng = job_rng(seed, index)
     job = Job(id=job_uuid(index), enhancement_strategy=S.NONE, final_prompt=enhanced.original_prompt,
               **{name: getattr(enhanced, name) for name in TWIN_FIELDS})
-    job.metadata = {"queue": job.model_type.lower(), "client": "portal", "preset": "Disabled"}
+    job.metadata = {"queue": job.model_type.lower(), "client": "portal", "preset": "Disabled",
+                    "user_tier": enhanced.metadata["user_tier"], "tier_source": "user"}
+    job.content_mode = enhanced.content_mode
     job.lineage = {**enhanced.lineage, "template_versions": {
         key: version for key, version in enhanced.lineage["template_versions"].items() if not key.startswith("qwen-")
     }}
     _timeline(rng, job, now)
+    _costs(job)
     _review(rng, job, ctx, now)
     return job
 
@@ -105,10 +110,29 @@ def _build(index: int, seed: int, ctx: DemoContext, now: datetime) -> Job:
         job.test_series = rng.choice([name for name, fits in TEST_SERIES if fits(job, subject, tags)])
     _parameters(rng, job, ctx)
     _enhance(rng, job, ctx, subject, style, video)
+    _audience(job)
     _lineage(job, ctx, tags)
     _timeline(rng, job, now)
+    _costs(job)
     _review(rng, job, ctx, now)
     return job
+
+
+DEMO_TIERS = ("free", "free", "free", "starter", "pro", "pro", "premium", "admin")
+
+
+def _audience(job: Job) -> None:
+    """Tier and content mode, from the job's seed (drawing no random number, so every other demo figure stays)."""
+    job.metadata["user_tier"], job.metadata["tier_source"] = DEMO_TIERS[(job.seed >> 3) % len(DEMO_TIERS)], "user"
+    job.content_mode = "nsfw" if job.seed % 4 == 0 else "sfw"
+
+
+def _costs(job: Job) -> None:
+    """``enhancement_cost`` of a job whose rewrite ran, ``generation_cost`` of a completed one."""
+    if job.enhanced_prompt and job.qwen_tokens_used:
+        job.enhancement_cost = (job.qwen_tokens_used * TOKEN_RATE / 1_000_000).quantize(MICRO, ROUND_HALF_UP)
+    if job.status == JobStatus.COMPLETED and job.inference_time_ms is not None:
+        job.generation_cost = (job.inference_time_ms * GPU_HOUR_RATE / 3_600_000).quantize(MICRO, ROUND_HALF_UP)
 
 
 def _parameters(rng: random.Random, job: Job, ctx: DemoContext) -> None:

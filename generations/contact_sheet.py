@@ -98,10 +98,10 @@ def contact_sheet(grid: Grid) -> bytes:
             draw.text((x, top + TITLE_H + 4), _fit(_value(grid.column_axis, column), small, TILE, draw), fill=INK,
                       font=small)
         y = top + TITLE_H + HEADER_H
-        for row_value, cells in block.rows:
-            draw.text((PAD, y + TILE // 2 - 8), _fit(_value(grid.row_axis, row_value), small, LABEL_W - 2 * PAD,
+        for row in block.rows:
+            draw.text((PAD, y + TILE // 2 - 8), _fit(_value(grid.row_axis, row.value), small, LABEL_W - 2 * PAD,
                                                      draw), fill=INK, font=small)
-            for index, slot in enumerate(cells):
+            for index, slot in enumerate(row.slots):
                 x = LABEL_W + index * (TILE + PAD)
                 cell = slot.cells[0] if slot else None
                 image = _slot_tile(slot)

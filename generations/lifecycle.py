@@ -14,6 +14,7 @@ from django.utils import timezone
 from generations import events, queueing
 from generations.choices import SaveMethod, TrackerOutcome
 from generations.models import GenerationImageOutput, Job, LiveJobTracking, PromptUsage, TrackedPrompt
+from generations.pricing import stage_cost
 from ourvidz_admin.choices import TERMINAL_STATUSES, FailureReason, JobStatus, ModelType
 from prompts.choices import UseCase
 from prompts.models import Prompt, PromptLog
@@ -51,6 +52,13 @@ class StageRecord:
     template_version: int | None = None
     rule_ids: list = field(default_factory=list)
     flags: dict = field(default_factory=dict)
+    #: Milliseconds the generate stage spent CLIP-scoring its outputs (priced at the clip rate); 0 when unscored.
+    clip_time_ms: int = 0
+
+    def cost(self, when) -> Decimal:
+        """USD of this stage at the rates in force at ``when`` (``generations.pricing``)."""
+        return stage_cost(model_family=self.model_family, tokens=self.tokens_in + self.tokens_out,
+                          gpu_ms=self.response_time_ms, clip_ms=self.clip_time_ms, when=when)
 
 
 def _track(job: Job) -> None:
@@ -72,11 +80,12 @@ def _record_tracked(job: Job, **fields) -> None:
                                  model_parameters=job.lineage.get("parameters", {}), **fields)
 
 
-def _log(job: Job, record: StageRecord, *, success: bool, error: str = "") -> None:
+def _log(job: Job, record: StageRecord, *, success: bool, cost: Decimal, error: str = "") -> None:
     """Replace this stage's log and usage rows of the job (idempotent on redelivery).
 
     The usage row is keyed by ``(job, stage)``; ``session_id`` is left for real
-    client sessions. Its ``prompt`` is the library prompt the stage ran (``usage_prompt_id``).
+    client sessions. Its ``prompt`` is the library prompt the stage ran (``usage_prompt_id``);
+    its ``cost`` is the stage's, as stored on the job.
     """
     PromptLog.objects.filter(job=job, use_case=record.use_case).delete()
     PromptLog.objects.create(
@@ -95,7 +104,7 @@ def _log(job: Job, record: StageRecord, *, success: bool, error: str = "") -> No
         user_prompt=record.input_prompt, enhanced_prompt=record.output_prompt,
         response_time_ms=record.response_time_ms, success=success, error_message=error,
         input_tokens=record.tokens_in, output_tokens=record.tokens_out, tokens_used=tokens,
-        cost=estimate_cost(record.model_family, tokens, record.response_time_ms), stage=stage,
+        cost=cost, stage=stage,
     )
 
 
@@ -127,18 +136,6 @@ def usage_prompt_id(job: Job, stage: str):
     return Prompt.objects.filter(name=name).values_list("pk", flat=True).first() if name else None
 
 
-# Cost model (documented in README): LLM tokens at $0.40 per million; GPU time at $2.50 per hour.
-TOKEN_COST = 0.40 / 1_000_000
-GPU_SECOND_COST = 2.50 / 3600
-
-
-def estimate_cost(model_family: str, tokens: int, response_time_ms: int) -> float:
-    """Estimated cost in USD: tokens for the LLM, GPU seconds for diffusion models."""
-    if model_family.startswith("qwen"):
-        return round(tokens * TOKEN_COST, 6)
-    return round(response_time_ms / 1000 * GPU_SECOND_COST, 6)
-
-
 @transaction.atomic
 def job_start(*, job_id, stage: str, worker_name: str) -> Job | None:
     """Claim a queued job for ``stage``; None when it was cancelled, finished or is not due for that stage."""
@@ -163,9 +160,11 @@ def _still_processing(job: Job) -> bool:
 
 @transaction.atomic
 def job_enhanced(*, job: Job, enhanced_prompt: str, record: StageRecord, expansion: Decimal | None) -> None:
-    """Store Qwen's rewrite and hand the job to its generation queue (nothing, if it is no longer processing)."""
+    """Store Qwen's rewrite and its cost, and hand the job to its generation queue (nothing, if it is no longer
+    processing)."""
     if not _still_processing(job):
         return
+    job.enhancement_cost = record.cost(timezone.now())
     job.enhanced_prompt = enhanced_prompt
     job.enhancement_time_ms = record.response_time_ms
     job.qwen_expansion_percentage = expansion
@@ -173,7 +172,7 @@ def job_enhanced(*, job: Job, enhanced_prompt: str, record: StageRecord, expansi
     job.status = JobStatus.QUEUED
     job.worker_name = ""
     job.save()
-    _log(job, record, success=True)
+    _log(job, record, success=True, cost=job.enhancement_cost)
     _track(job)
     events.job_changed(job, events.ENHANCED)
     queueing.enqueue_next_stage(job)
@@ -192,7 +191,7 @@ def _replace_outputs(job: Job, outputs: list[OutputSpec]) -> None:
 
 @transaction.atomic
 def job_complete(*, job: Job, outputs: list[OutputSpec], record: StageRecord, fields: dict) -> Job | None:
-    """Record outputs, resolved parameters and tracking rows; mark the job completed.
+    """Record outputs, resolved parameters, the generate stage's cost and tracking rows; mark the job completed.
 
     The job's ``clip_score`` is the mean of its outputs' (None when none was scored). None, and nothing
     written, when the job is no longer processing: a reaper or a cancel that won the race keeps its outcome.
@@ -205,10 +204,11 @@ def job_complete(*, job: Job, outputs: list[OutputSpec], record: StageRecord, fi
     job.clip_score = sum(scores) / len(scores) if scores else None
     job.status = JobStatus.COMPLETED
     job.completed_at = timezone.now()
+    job.generation_cost = record.cost(job.completed_at)
     job.progress = 1.0
     job.save()
     _replace_outputs(job, outputs)
-    _log(job, record, success=True)
+    _log(job, record, success=True, cost=job.generation_cost)
     _track(job)
     first = job.outputs.order_by("order_index").first()
     _record_tracked(job, ai_model=job.model_used, outcome=TrackerOutcome.SUCCESS,

@@ -27,7 +27,7 @@ from generations.models.jobs import expansion_percent
 from generations.policy import AUTO, COMPEL_STRATEGIES, QWEN_STRATEGIES, strategy_allowed
 from generations.prompting import core_prompt, job_variables, prompt_request, rewrite_system_prompt
 from generations.queueing import ENHANCE
-from generations.services import _choice, _original_prompt, _tier
+from generations.services import choice_check, original_prompt_build, tier_resolve
 from generations.validation import check_compel_syntax, check_prompt
 from ourvidz_admin import queues
 from ourvidz_admin.choices import JOB_TYPES_BY_MODEL, EnhancementStrategy, ModelType
@@ -132,18 +132,18 @@ def playground_resolve(
 def _preview_job(*, model_type, prompt, job_type, template, character, prompt_version, tags, content_mode,
                  variables, strategy, tier, seed, user) -> Job:
     """An unsaved job of these inputs, checked as ``job_submit`` checks them (with its own helpers)."""
-    model_type = _choice(model_type, ModelType, "model_type")
+    model_type = choice_check(model_type, ModelType, "model_type")
     allowed = JOB_TYPES_BY_MODEL[ModelType(model_type)]
     job_type = job_type or allowed[0]
     if job_type not in allowed:
         raise ValidationError({"job_type": f"{model_type} runs {' or '.join(allowed)}, not {job_type!r}."})
     if strategy != AUTO:
-        strategy = _choice(strategy, EnhancementStrategy, "strategy")
+        strategy = choice_check(strategy, EnhancementStrategy, "strategy")
     strategy, strategy_source = strategy_allowed(model_type, strategy, model_config_active(model_type))
     if content_mode not in ("sfw", "nsfw"):
         raise ValidationError({"content_mode": "content_mode must be 'sfw' or 'nsfw'."})
     variables = variables_check(variables)
-    original, _inline = inline_loras(_original_prompt(prompt, prompt_version, variables))
+    original, _inline = inline_loras(original_prompt_build(prompt, prompt_version, variables))
     original = check_prompt(original)
     if term := blocked_term_in(original, blocked_terms(content_mode)):
         raise ValidationError({"prompt": f"The prompt contains “{term}”, which the content policy blocks for "
@@ -156,7 +156,7 @@ def _preview_job(*, model_type, prompt, job_type, template, character, prompt_ve
         raise ValidationError({"template": f"{template} is a {template.model_family} template, not "
                                            f"{model_type.lower()}."})
     metadata = {"template_ids": [str(template.pk)] if template is not None else [], "variables": variables}
-    metadata["user_tier"], metadata["tier_source"] = _tier(tier, user)
+    metadata["user_tier"], metadata["tier_source"] = tier_resolve(tier, user)
     if strategy_source == AUTO:
         metadata["strategy_source"] = AUTO
     job = Job(model_type=model_type, job_type=job_type, enhancement_strategy=strategy, original_prompt=original,

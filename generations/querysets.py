@@ -1,9 +1,11 @@
 """Reusable job filters, attached to ``Job.objects`` with ``Manager.from_queryset``."""
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import models
-from django.db.models import DurationField, ExpressionWrapper, F
+from django.db.models import Case, DecimalField, DurationField, ExpressionWrapper, F, Q, Value, When
+from django.db.models.functions import Coalesce
 
 from ourvidz_admin.choices import ACTIVE_STATUSES, JobStatus
 
@@ -34,6 +36,15 @@ class JobQuerySet(models.QuerySet):
         return self.annotate(
             generation_time=ExpressionWrapper(F("completed_at") - F("created_at"), output_field=DurationField())
         )
+
+    def with_cost(self):
+        """Annotate ``total_cost``: enhancement cost + generation cost (a missing stage counts 0; NULL when both
+        are missing), the ``Job.cost`` property in SQL."""
+        both_missing = Q(enhancement_cost__isnull=True, generation_cost__isnull=True)
+        zero = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=6))
+        total = Coalesce("enhancement_cost", zero) + Coalesce("generation_cost", zero)
+        return self.annotate(total_cost=Case(When(both_missing, then=None), default=total,
+                                             output_field=DecimalField(max_digits=13, decimal_places=6)))
 
     def list_columns(self):
         """Defer the long text and JSON columns that list views never show."""

@@ -8,6 +8,7 @@ cells by ``RunCell.key`` (same input, same axis values): formulas in docs/metric
 """
 
 import statistics
+import uuid
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -76,12 +77,22 @@ class Slot:
 
 
 @dataclass
+class Row:
+    """One row of a grid: its value of the row axis, a slot (or None) per column, and the row's summary
+    over every block (all inputs and third-axis values), as the grid's "row" column shows it."""
+
+    value: object
+    slots: list
+    summary: Summary
+
+
+@dataclass
 class Block:
     """One grid: an input (and a third-axis value), rows × columns of slots."""
 
     title: str
     z_value: object
-    rows: list  # [(row value, [Slot or None per column])]
+    rows: list[Row]
 
 
 @dataclass
@@ -95,7 +106,6 @@ class Grid:
     seeds: list = field(default_factory=list)  # a seed axis' values: replicates inside each slot
     blocks: list[Block] = field(default_factory=list)
     column_summaries: list[Summary] = field(default_factory=list)
-    row_summaries: list = field(default_factory=list)  # [(row value, Summary)]
     total: Summary | None = None
 
 
@@ -142,6 +152,18 @@ def run_cells(*, run: ExperimentRun, rater=None) -> list[CellView]:
     return views
 
 
+def run_id_parse(text) -> uuid.UUID | None:
+    """The run id ``text`` spells (a UUID, any of its written forms), or None when it is not one.
+
+    Admin pages, the API and the commands read run ids from people; a malformed one is "no such run",
+    never a database error.
+    """
+    try:
+        return uuid.UUID(str(text))
+    except ValueError:
+        return None
+
+
 def input_label(run: ExperimentRun, index: int) -> str:
     item = run.inputs[index]
     return item["prompt"] or f"prompt version {item['prompt_version'][-8:]}"
@@ -172,16 +194,15 @@ def run_grid(*, run: ExperimentRun, rater=None) -> Grid:
         index.setdefault((cell.input_index, value(cell, z), value(cell, y), value(cell, x)), []).append(cell)
     grid = Grid(run=run, columns=[None if c is _NONE else c for c in columns], column_axis=x and x["name"],
                 row_axis=y and y["name"], z_axis=z and z["name"], constant=constant, seeds=seeds)
+    row_summaries = [summarize([c for c in cells if value(c, y) == row]) for row in rows]
     for input_index in range(len(run.inputs)):
         for z_value in zs:
             title = input_label(run, input_index) + ("" if z_value is _NONE else f" · {z['name']} = {z_value}")
             grid.blocks.append(Block(title, None if z_value is _NONE else z_value, [
-                (None if row is _NONE else row, [Slot(index[key]) if (key := (input_index, z_value, row, column))
-                                                 in index else None for column in columns])
-                for row in rows]))
+                Row(None if row is _NONE else row, [Slot(index[key]) if (key := (input_index, z_value, row, column))
+                                                    in index else None for column in columns], summary)
+                for row, summary in zip(rows, row_summaries, strict=True)]))
     grid.column_summaries = [summarize([c for c in cells if value(c, x) == column]) for column in columns]
-    grid.row_summaries = [(None if row is _NONE else row, summarize([c for c in cells if value(c, y) == row]))
-                          for row in rows]
     grid.total = summarize(cells)
     return grid
 

@@ -49,7 +49,8 @@ COMPEL_STRATEGIES = (EnhancementStrategy.COMPEL, EnhancementStrategy.HYBRID)
 QWEN_STRATEGIES = (EnhancementStrategy.QWEN, EnhancementStrategy.HYBRID)
 
 
-def _choice(value: str, choices, field: str) -> str:
+def choice_check(value: str, choices, field: str) -> str:
+    """``value`` when it is one of ``choices`` (a TextChoices); else a ValidationError naming ``field``."""
     if value not in choices.values:
         raise ValidationError({field: f"Unknown {field} {value!r}; use one of: {', '.join(choices.values)}."})
     return value
@@ -127,7 +128,7 @@ def _check_templates(model_type: str, templates: Sequence) -> None:
             raise ValidationError({"template": f"{template} is not an active or labelled {model_type} template."})
 
 
-def _original_prompt(prompt: str, prompt_version, variables: dict[str, str]) -> str:
+def original_prompt_build(prompt: str, prompt_version, variables: dict[str, str]) -> str:
     """The typed prompt, or the version's user prompt with its ``{name}`` placeholders filled.
 
     ``{prompt}``/``{subject}`` take the typed prompt; other names come from
@@ -161,7 +162,7 @@ def _check_backends(model_type: str, strategy: str) -> None:
             )
 
 
-def _tier(tier: str | None, user) -> tuple[str, str]:
+def tier_resolve(tier: str | None, user) -> tuple[str, str]:
     """The tier whose parameter rows apply: the one asked for (an admin testing as a tier), else the user's."""
     if tier is None or tier == "":
         return user_tier(user)
@@ -231,16 +232,16 @@ def job_submit(
     strategy, Compel on WAN, malformed Compel brackets, out-of-range
     parameters, no configured model) raise ``ValidationError`` and write nothing.
     """
-    model_type = _choice(model_type, ModelType, "model_type")
+    model_type = choice_check(model_type, ModelType, "model_type")
     if strategy != AUTO:
-        strategy = _choice(strategy, EnhancementStrategy, "strategy")
+        strategy = choice_check(strategy, EnhancementStrategy, "strategy")
     _check_pinned_model_config(model_type, model_config)
     config = model_config or model_config_active(model_type)
     strategy, strategy_source = strategy_allowed(model_type, strategy, config)
     if content_mode not in ("sfw", "nsfw"):
         raise ValidationError({"content_mode": "content_mode must be 'sfw' or 'nsfw'."})
     variables = variables_check(variables)
-    original, inline = inline_loras(_original_prompt(prompt, prompt_version, variables))
+    original, inline = inline_loras(original_prompt_build(prompt, prompt_version, variables))
     original = check_prompt(original)
     chosen_loras, skipped_loras = loras_for_job(model_type=model_type, character=character, inline=inline,
                                  requested=[(name, weight) for name, weight in (loras or ())])
@@ -266,7 +267,7 @@ def job_submit(
     metadata = {"template_ids": [str(t.pk) for t in templates]} if templates else {}
     if strategy_source == AUTO:
         metadata["strategy_source"] = AUTO
-    metadata["user_tier"], metadata["tier_source"] = _tier(tier, user)
+    metadata["user_tier"], metadata["tier_source"] = tier_resolve(tier, user)
     if chosen_loras:
         metadata["loras"] = chosen_loras
     if skipped_loras:
@@ -349,7 +350,7 @@ def job_review_check(*, job: Job, rating: int | None = None, failure_reason: str
     if rating is not None and not 1 <= int(rating) <= 5:
         raise ValidationError({"quality_rating": "A rating is 1 to 5 stars."})
     if failure_reason:
-        _choice(failure_reason, FailureReason, "failure_reason")
+        choice_check(failure_reason, FailureReason, "failure_reason")
     elif failure_reason == "" and job.status == JobStatus.FAILED:
         raise ValidationError({"failure_reason": "A failed job keeps a failure reason."})
 
@@ -468,7 +469,7 @@ def output_rate(*, output, criteria: str, rating: int, by, notes: str = ""):
     from generations.models import GenerationImageRating
     from ourvidz_admin.choices import RatingCriterion
 
-    _choice(criteria, RatingCriterion, "criteria")
+    choice_check(criteria, RatingCriterion, "criteria")
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise ValidationError({"rating": "A rating is 1 to 5 stars."})
     row, _created = GenerationImageRating.objects.update_or_create(

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from configs.selectors import model_config_active
 from generations.playground_chat import chat_history_append, playground_chat_log
 from gpu.db_retry import db_retry
-from gpu.stages import _load, rewrite, rewrite_call
+from gpu.stages import model_load, rewrite, rewrite_call
 from gpu.worker import STATE
 from prompts.cache import PROMPT_CACHE
 from prompts.policy import blocked_term_in, blocked_terms
@@ -49,7 +49,7 @@ def chat_turn(payload: dict) -> dict:
     from gpu.pipelines import qwen
 
     waited = _queue_wait_ms()
-    bundle, backend = _load("qwen")
+    bundle, backend = model_load("qwen")
     messages = [{"role": "system", "content": payload["system_prompt"]}, *payload["history"],
                 {"role": "user", "content": payload["message"]}]
     result = qwen.chat(bundle, messages=messages, max_new_tokens=payload["max_new_tokens"],

@@ -34,7 +34,9 @@ CLIP_METADATA = ("clip_model", "clip_ms", "clip_error")
 DEFAULT_REWRITE = "Rewrite the user's request as one detailed, vivid prompt for an image or video model."
 
 
-def _load(family: str):
+def model_load(family: str):
+    """The resident model bundle of ``family`` (loaded into ``MODEL_CACHE`` once) and its backend row;
+    a ValidationError when no model directory is configured for it."""
     backend = model_backend_get(family)
     if backend is None or not backend.path:
         raise ValidationError(f"No model directory is configured for {family}.")
@@ -94,7 +96,7 @@ def rewrite(call: dict):
     backend. A rewrite that came back empty keeps the prompt: generation still runs, and the result says why."""
     from gpu.pipelines import qwen
 
-    bundle, backend = _load("qwen")
+    bundle, backend = model_load("qwen")
     result = qwen.enhance(bundle, **call)
     text = (sanitize_llm_text(result.text) or call["prompt"])[:MAX_PROMPT_CHARS]
     return text, result, backend
@@ -142,7 +144,7 @@ def generate(job, on_step) -> None:
     snapshot = PROMPT_CACHE.get()
     resolved = _resolve(snapshot, job)
     config = job.model_config or model_config_active(job.model_type)
-    bundle, backend = _load(family)
+    bundle, backend = model_load(family)
     compel_config = _compel_config(job, config)
     weights = compel_config.weights if compel_config else None
     has_input = job.inputs.exists()
@@ -173,6 +175,7 @@ def generate(job, on_step) -> None:
         if resolved.lineage["prompt_source"] == "database" else None,
         template_version=resolved.lineage["templates"].get("system", {}).get("version"),
         rule_ids=resolved.lineage["rule_ids"], flags={"model": backend.path},
+        clip_time_ms=clip_metadata.get("clip_ms", 0),
     )
     fields = dict(
         num_inference_steps=params["num_inference_steps"], guidance_scale=params["guidance_scale"],

@@ -342,6 +342,18 @@ class ModelBackendFactory(factory.django.DjangoModelFactory):
     path = "/models/sdxl"
 
 
+class CostRateFactory(factory.django.DjangoModelFactory):
+    """A rate that came into force a day ago (history: read-only in the admin)."""
+
+    class Meta:
+        model = configs.CostRate
+
+    backend = "sdxl"
+    unit = "per_gpu_hour"
+    rate = "3.000000"
+    effective_from = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+
+
 class WorkerHeartbeatFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = WorkerHeartbeat

@@ -9,7 +9,8 @@ file name; media is served by label (``analytics.abtests.media``).
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from analytics.abtests.filters import ABTestFilterSet
 from analytics.models import ABTestArmJob, ABTestPair, PromptABTest
@@ -176,9 +177,12 @@ def ab_test_job_ids(*, ab_test: PromptABTest) -> list:
 
 
 def ab_test_id_for_job(job_id):
-    """The id of the test one of whose arms ran job ``job_id``, or None."""
-    test_id = (ABTestPair.objects.filter(Q(baseline_job_id=job_id) | Q(enhanced_job_id=job_id))
-               .values_list("ab_test_id", flat=True).first())
-    if test_id is None:
-        test_id = ABTestArmJob.objects.filter(job_id=job_id).values_list("pair__ab_test_id", flat=True).first()
-    return test_id
+    """The id of the test one of whose arms ran job ``job_id``, or None.
+
+    One query, as it runs on every job change: the pair lookup (baseline or enhanced arm), else the variant-arm
+    lookup, as two scalar subqueries of one statement. Each job belongs to one pair or one variant arm at most.
+    """
+    pair = ABTestPair.objects.filter(Q(baseline_job_id=job_id) | Q(enhanced_job_id=job_id)).order_by()
+    arm = ABTestArmJob.objects.filter(job_id=job_id).order_by()
+    test = Coalesce(Subquery(pair.values("ab_test_id")[:1]), Subquery(arm.values("pair__ab_test_id")[:1]))
+    return PromptABTest.objects.filter(pk=test).values_list("pk", flat=True).first()

@@ -1,3 +1,3 @@
 """Admin registrations of the analytics app."""
 
-from analytics.admin import abtests, alerts, config_history, job_stats, performance, rollups, testing, usage  # noqa: F401
+from analytics.admin import abtests, alerts, config_history, costs, job_stats, performance, rollups, testing, usage  # noqa: F401

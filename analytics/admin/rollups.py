@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from analytics.admin.forecasts import ForecastPagesMixin
+from analytics.admin.reports import ReportPagesMixin
 from analytics.models import (
     AdminDevelopmentProgress,
     EnhancementEffectiveness,
@@ -18,7 +20,7 @@ from ourvidz_admin.admin.mixins import LargeTableAdminMixin, ReadOnlyAdminMixin,
 
 
 @admin.register(ModelPerformanceLog)
-class ModelPerformanceLogAdmin(ReadOnlyAdminMixin, PortalAdmin):
+class ModelPerformanceLogAdmin(ForecastPagesMixin, ReportPagesMixin, ReadOnlyAdminMixin, PortalAdmin):
     list_display = ("date", "model_type", "total_generations", "successful_generations", "failed_generations",
                     "avg_generation_time_ms", "avg_quality_rating")
     list_filter = ("model_type",)

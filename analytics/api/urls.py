@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from analytics.api import abtests, dashboards, performance, views
+from analytics.api import abtests, costs, dashboards, forecasts, operations, performance, views
 
 urlpatterns = [
     path("analytics/ratings", views.RatingDistributionApi.as_view(), name="analytics-ratings"),
@@ -19,6 +19,9 @@ urlpatterns = [
     path("analytics/enhancement-effectiveness", dashboards.EnhancementEffectivenessApi.as_view(),
          name="analytics-enhancement-effectiveness"),
     path("analytics/user-adoption", dashboards.UserAdoptionApi.as_view(), name="analytics-user-adoption"),
+    path("analytics/operations", operations.OperationsApi.as_view(), name="analytics-operations"),
+    path("analytics/costs", costs.CostsApi.as_view(), name="analytics-costs"),
+    path("analytics/forecast", forecasts.ForecastApi.as_view(), name="analytics-forecast"),
     # A/B tests (document 000 §1.5): create, plan, start, cancel; blind pairs for rating.
     path("ab-tests/", abtests.ABTestListCreateApi.as_view(), name="ab-test-list"),
     path("ab-tests/plan", abtests.ABTestPlanApi.as_view(), name="ab-test-plan"),

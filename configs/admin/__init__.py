@@ -1,3 +1,3 @@
 """Admin registrations of the configs app, one module per topic."""
 
-from configs.admin import catalog, model_config  # noqa: F401
+from configs.admin import catalog, costs, model_config  # noqa: F401

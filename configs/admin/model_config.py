@@ -25,8 +25,20 @@ class ServiceRejected(Exception):
         self.error = error
 
 
+class ServiceRejectedMixin:
+    """A ModelAdmin whose saves go through a service: a refusal shows the service's message and reopens the form."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ServiceRejected as rejected:
+            # Django's atomic block has rolled the save and its log entry back; show why and start again.
+            self.message_user(request, f"Not saved: {error_text(rejected.error)}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
 @admin.register(EnhancedModelConfig)
-class EnhancedModelConfigAdmin(ModelConfigPagesMixin, PortalAdmin):
+class EnhancedModelConfigAdmin(ServiceRejectedMixin, ModelConfigPagesMixin, PortalAdmin):
     # "Is active" comes second: which configuration is live is the first thing to see.
     list_display = ("config_name", "is_active", "model_type", "inference_steps", "guidance_scale", "resolution",
                     "frame_count", "enable_qwen", "enable_compel", "is_default", "updated_at")
@@ -54,14 +66,6 @@ class EnhancedModelConfigAdmin(ModelConfigPagesMixin, PortalAdmin):
             model_config_save(config=obj, values=values, changed_by=request.user)
         except ValidationError as error:
             raise ServiceRejected(error) from error
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ServiceRejected as rejected:
-            # Django's atomic block has rolled the save and its log entry back; show why and start again.
-            self.message_user(request, f"Not saved: {error_text(rejected.error)}", messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
     @admin.action(description="Activate (deactivates the other configuration of that model)",
                   permissions=("change",))

@@ -1,1 +1,1 @@
-"""REST API for configuration tables: model parameters."""
+"""REST API for configuration tables: model parameters, cost rates."""

@@ -1,8 +1,10 @@
-"""Serializer of model parameter rows."""
+"""Serializers of model parameter rows and cost rates."""
 
 from rest_framework import serializers
 
-from ourvidz_admin.api.serializers import StrictModelSerializer
+from configs.choices import BackendFamily, CostUnit
+from configs.models import CostRate
+from ourvidz_admin.api.serializers import StrictModelSerializer, StrictSerializer
 from prompts.models import Character, ModelParameters
 
 
@@ -29,3 +31,29 @@ class ModelParametersSerializer(StrictModelSerializer):
                 "frame_count": (1, 241),
             }.items()
         }
+
+
+class CostRateSerializer(serializers.ModelSerializer):
+    """One rate of a backend's history; ``in_force``: it has started (it may have priced stages)."""
+
+    created_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    in_force = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CostRate
+        fields = ("id", "backend", "unit", "rate", "effective_from", "note", "in_force", "created_by", "created_at")
+        read_only_fields = fields
+
+    def get_in_force(self, rate) -> bool:
+        return rate.in_force_since()
+
+
+class CostRateCreateSerializer(StrictSerializer):
+    """A new rate: ``effective_from`` defaults to now and cannot be in the past."""
+
+    backend = serializers.ChoiceField(choices=BackendFamily.choices)
+    unit = serializers.ChoiceField(choices=CostUnit.choices)
+    rate = serializers.DecimalField(max_digits=12, decimal_places=6, help_text="US dollars per unit, 0 or more.")
+    effective_from = serializers.DateTimeField(required=False, allow_null=True,
+                                               help_text="When the rate starts (default: now).")
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

@@ -1,8 +1,8 @@
-"""/api/model-parameters/."""
+"""/api/model-parameters/, /api/cost-rates/."""
 
 from django.urls import path
 
-from configs.api.views import ModelParametersViewSet
+from configs.api.views import CostRateListCreateApi, ModelParametersViewSet
 
 urlpatterns = [
     path("model-parameters/", ModelParametersViewSet.as_view({"get": "list", "post": "create"}),
@@ -10,4 +10,5 @@ urlpatterns = [
     path("model-parameters/<uuid:pk>/", ModelParametersViewSet.as_view(
         {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}),
         name="model-parameters-detail"),
+    path("cost-rates/", CostRateListCreateApi.as_view(), name="cost-rate-list"),
 ]

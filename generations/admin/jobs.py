@@ -116,6 +116,9 @@ class JobAdmin(LargeTableAdminMixin, PortalAdmin):
                     "quality_rating", "clip_column", "notes", "failure_reason")
     list_display_links = ("short_id",)
     list_editable = REVIEW_FIELDS
+    # The stars column edits the reviewer's own rating (job_ratings), not the raters' mean; as an editable
+    # model field it takes no @admin.display, so its header is named here (change_list.html renders it).
+    column_headers = {"quality_rating": ("Your stars", "Your own rating; the raters' mean is on the job page")}
     form = ReviewForm
     list_select_related = ("user",)
     list_filter = ("model_type", "status", "enhancement_strategy", "failure_reason", "quality_rating",

@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from generations.api.runs import run_csv
 from generations.contact_sheet import run_contact_sheet
 from generations.models import ExperimentRun
-from generations.run_grid import run_grid, runs_compare
+from generations.run_grid import run_grid, run_id_parse, runs_compare
 from generations.runs import AXES, MAX_AXES, axis_parse, run_create, run_plan, run_set_baseline
 from ourvidz_admin import formatting
 from ourvidz_admin.admin.base import PortalAdmin
@@ -179,8 +179,8 @@ class ExperimentRunAdmin(PortalAdmin):
         run = get_object_or_404(ExperimentRun.objects.select_related("baseline"), pk=object_id)
         baseline = run.baseline
         if request.GET.get("baseline"):
-            baseline = ExperimentRun.objects.filter(pk=request.GET["baseline"]).first() \
-                if _is_uuid(request.GET["baseline"]) else None
+            baseline_id = run_id_parse(request.GET["baseline"])
+            baseline = ExperimentRun.objects.filter(pk=baseline_id).first() if baseline_id else None
         if baseline is None:
             self.message_user(request, "Pick a baseline run to compare with.", messages.WARNING)
             return redirect(reverse("admin:generations_experimentrun_grid", args=(run.pk,)))
@@ -197,8 +197,8 @@ class ExperimentRunAdmin(PortalAdmin):
         run = get_object_or_404(ExperimentRun, pk=object_id)
         if request.method != "POST":
             return redirect(reverse("admin:generations_experimentrun_grid", args=(run.pk,)))
-        raw = request.POST.get("baseline", "")
-        baseline = ExperimentRun.objects.filter(pk=raw).first() if _is_uuid(raw) else None
+        baseline_id = run_id_parse(request.POST.get("baseline", ""))
+        baseline = ExperimentRun.objects.filter(pk=baseline_id).first() if baseline_id else None
         try:
             run_set_baseline(run=run, baseline=baseline)
         except ValidationError as exc:
@@ -208,12 +208,3 @@ class ExperimentRunAdmin(PortalAdmin):
                               messages.SUCCESS)
         return redirect(reverse("admin:generations_experimentrun_grid", args=(run.pk,)))
 
-
-def _is_uuid(text: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(text))
-    except ValueError:
-        return False
-    return True

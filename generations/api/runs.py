@@ -3,7 +3,7 @@ compare it with a baseline run."""
 
 import csv
 import io
-import uuid
+import json
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -16,8 +16,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from generations.contact_sheet import run_contact_sheet
+from generations.export import csv_safe
 from generations.models import ExperimentRun
-from generations.run_grid import run_cells, runs_compare
+from generations.run_grid import run_cells, run_id_parse, runs_compare
 from generations.runs import AXES, MAX_AXES, MAX_INPUTS, axis_parse, run_create, run_plan, run_set_baseline
 from ourvidz_admin.api.exceptions import validation_detail
 from ourvidz_admin.api.permissions import require
@@ -62,8 +63,11 @@ class RunCreateSerializer(StrictSerializer):
                 except ValidationError as exc:
                     raise serializers.ValidationError(exc.messages) from None
             elif isinstance(axis, dict) and isinstance(axis.get("name"), str) and isinstance(axis.get("values"), list):
-                axes.append({"name": axis["name"], "values": [str(v) for v in axis["values"]
-                                                              if isinstance(v, str | int | float)]})
+                for item in axis["values"]:
+                    if not isinstance(item, str | int | float):
+                        raise serializers.ValidationError(
+                            f"Axis {axis['name']!r}: {json.dumps(item)} is not a string or a number.")
+                axes.append({"name": axis["name"], "values": [str(item) for item in axis["values"]]})
             else:
                 raise serializers.ValidationError("An axis is 'NAME=V1,V2' or {\"name\": …, \"values\": [...]}.")
         return axes
@@ -177,7 +181,10 @@ class RunSheetApi(APIView):
 
 
 def run_csv(run) -> str:
-    """Every cell of a run as CSV: input, one column per axis, job, status, stars, CLIP, time."""
+    """Every cell of a run as CSV: input, one column per axis, job, status, stars, CLIP, time.
+
+    Cells go through ``csv_safe``, so a prompt or an axis value a spreadsheet would run as a formula stays text.
+    """
     names = [axis["name"] for axis in run.axes]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -185,11 +192,9 @@ def run_csv(run) -> str:
     for cell in run_cells(run=run):
         item = run.inputs[cell.input_index]
         text = item["prompt"] or f"prompt version {item['prompt_version']}"
-        if text[:1] in ("=", "+", "-", "@"):  # a spreadsheet must not run it as a formula
-            text = "'" + text
-        writer.writerow([cell.position, text, *(cell.values.get(name) for name in names), cell.job_id or "",
-                         cell.status, "" if cell.stars is None else cell.stars,
-                         "" if cell.clip_score is None else cell.clip_score, cell.time_ms or ""])
+        row = [cell.position, text, *(cell.values.get(name) for name in names), cell.job_id, cell.status,
+               cell.stars, cell.clip_score, cell.time_ms]
+        writer.writerow([csv_safe(value) for value in row])
     return buffer.getvalue()
 
 
@@ -241,10 +246,8 @@ class RunCompareApi(APIView):
         run = get_object_or_404(ExperimentRun, pk=pk)
         baseline = run.baseline
         if request.query_params.get("baseline"):
-            try:
-                baseline = ExperimentRun.objects.filter(pk=uuid.UUID(request.query_params["baseline"])).first()
-            except ValueError:
-                baseline = None
+            baseline_id = run_id_parse(request.query_params["baseline"])
+            baseline = ExperimentRun.objects.filter(pk=baseline_id).first() if baseline_id else None
             if baseline is None:
                 raise serializers.ValidationError({"baseline": ["No run has this id."]})
         if baseline is None:

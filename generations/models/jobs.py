@@ -112,6 +112,14 @@ class Job(UUIDModel):
     failure_reason = models.CharField(max_length=40, choices=FailureReason.choices, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
     lineage = models.JSONField(default=dict, blank=True, help_text="Templates, rules, character and parameters used.")
+    # What each stage cost in USD, priced by the worker when the stage completed at the backend's rate then in
+    # force (configs ``cost_rates``; generations/pricing.py); empty: the stage did not complete.
+    enhancement_cost = models.DecimalField(
+        max_digits=12, decimal_places=6, null=True, blank=True, editable=False,
+        help_text="USD of the Qwen rewrite: its tokens (or GPU time) at the qwen rate in force.")
+    generation_cost = models.DecimalField(
+        max_digits=12, decimal_places=6, null=True, blank=True, editable=False,
+        help_text="USD of the SDXL/WAN run plus its CLIP scoring: GPU time at the rates in force.")
     attempts = models.PositiveSmallIntegerField(default=0)
     progress = models.FloatField(default=0.0)
     worker_name = models.CharField(max_length=200, blank=True)
@@ -229,6 +237,16 @@ class Job(UUIDModel):
         if self.completed_at and self.created_at:
             return self.completed_at - self.created_at
         return None
+
+    @property
+    def cost(self) -> Decimal | None:
+        """USD of the job: enhancement cost + generation cost; None when neither stage recorded one.
+
+        In queries: ``Job.objects.with_cost()`` annotates the same sum as ``total_cost``.
+        """
+        if self.enhancement_cost is None and self.generation_cost is None:
+            return None
+        return (self.enhancement_cost or Decimal(0)) + (self.generation_cost or Decimal(0))
 
     @property
     def expansion_percentage(self) -> Decimal | None:

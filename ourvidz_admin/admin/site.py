@@ -25,6 +25,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Model Configuration": (
         "configs.enhancedmodelconfig", "configs.enhancementpreset", "configs.compelconfig", "configs.lora",
         "prompts.modelparameters", "prompts.blockedterm", "configs.configchangehistory", "configs.modelconfighistory",
+        "configs.costrate",
     ),
     "System Health": ("django_rq.dashboard", "analytics.admindevelopmentprogress"),
     "Users": ("auth.user", "auth.group", "prompts.usertierassignment"),
@@ -48,6 +49,12 @@ PAGES = (
     ("Analytics", "▶ Enhancement effectiveness", "admin:analytics_enhancement_effectiveness",
      "analytics.view_jobstatsdaily"),
     ("Analytics", "▶ User adoption", "admin:analytics_user_adoption", "analytics.view_userenhancementadoption"),
+    ("Analytics", "▶ Operations", "admin:analytics_operations", "analytics.view_jobstatsdaily"),
+    # Forecasts and the PDF report (analytics/admin/forecasts.py, reports.py); each page checks its full permission set.
+    ("Analytics", "▶ Forecasts", "admin:analytics_forecasts", "analytics.view_modelperformancelog"),
+    ("Analytics", "▶ Reports (PDF)", "admin:analytics_reports", "analytics.view_modelperformancelog"),
+    # analytics/admin/costs.py; the page checks the permissions of GET /api/analytics/costs.
+    ("Analytics", "▶ Costs", "admin:analytics_costs", "configs.view_costrate"),
 )
 # Where each section's header links: its main page, or the first entry the user can open when that one is hidden.
 SECTION_HOME = {

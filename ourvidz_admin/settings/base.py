@@ -231,6 +231,17 @@ PLAYGROUND_WAIT_S = env_int("PLAYGROUND_WAIT_S", 60)
 ALERT_WEBHOOK_URL = env_url("ALERT_WEBHOOK_URL", "")
 ALERT_WEBHOOK_TIMEOUT_S = env_int("ALERT_WEBHOOK_TIMEOUT_S", 3)
 
+# --- Reports (analytics/reports/) ---------------------------------------------------
+# The weekly PDF report is emailed to these addresses (comma-separated; empty: the scheduled job only
+# logs that there is nobody to send to). Mail goes through Django's SMTP settings below.
+REPORT_RECIPIENTS = env_list("REPORT_RECIPIENTS", [])
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "ourvidz-admin@localhost")
+
 # --- Import / export (django-import-export) ----------------------------------------
 # Imports are all or nothing; importing needs the add permission, exporting the view permission.
 IMPORT_EXPORT_USE_TRANSACTIONS = True

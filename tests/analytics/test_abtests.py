@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from scipy import stats
 
+from analytics.abtests.selectors import ab_test_id_for_job
 from analytics.abtests.services import (
     MAX_PAIRS,
     ab_pair_rate,
@@ -20,7 +21,7 @@ from analytics.abtests.services import (
     ab_tests_refresh_for_job,
     pair_seed,
 )
-from analytics.models import ABTestPair, PromptABTest
+from analytics.models import ABTestArmJob, ABTestPair, PromptABTest
 from configs.models import ModelBackend
 from configs.selectors import clear_cache
 from configs.services import model_backend_set
@@ -370,6 +371,20 @@ def test_rating_or_finishing_a_pair_job_refreshes_its_test_after_commit(django_c
 
 def test_refresh_for_a_job_outside_any_test_does_nothing():
     assert ab_tests_refresh_for_job(job_id=uuid.uuid4()) is None
+
+
+def test_the_test_of_a_job_is_found_in_one_query_whichever_arm_ran_it(django_assert_num_queries):
+    pair = ABTestPairFactory()
+    variant = ABTestArmJob.objects.create(pair=ABTestPairFactory(), arm=2, job=JobFactory())
+    jobs = [pair.baseline_job_id, pair.enhanced_job_id, variant.job_id, JobFactory().pk, uuid.uuid4()]
+
+    found = []
+    for job_id in jobs:
+        with django_assert_num_queries(1):
+            found.append(ab_test_id_for_job(job_id))
+
+    assert found == [pair.ab_test_id, pair.ab_test_id, variant.pair.ab_test_id, None, None]
+    assert variant.pair.ab_test_id != pair.ab_test_id
 
 
 def test_rating_by_blind_label_reaches_the_arm_the_order_says():

@@ -341,8 +341,7 @@ def test_variant_errors_are_nested_by_position_and_field(admin_api):
     response = admin_api.post("/api/ab-tests/", body, format="json")
 
     assert response.status_code == 400
-    assert response.json() == {"variants": {"1": {"compel_config": ["Must be a valid UUID."]}}} or \
-        response.json() == {"variants": [{}, {"compel_config": ["Must be a valid UUID."]}]}
+    assert response.json() == {"variants": {"1": {"compel_config": ["Must be a valid UUID."]}}}
     assert PromptABTest.objects.count() == 0
     duplicate = admin_api.post("/api/ab-tests/", {**BODY, "variants": [{"name": "baseline"}]}, format="json")
     assert duplicate.json() == {"variants": {"0": {"name": [

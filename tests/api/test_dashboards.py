@@ -16,7 +16,7 @@ DAY = date(2026, 3, 10)
 ENDPOINTS = {  # url: selector queries
     "/api/analytics/model-performance": 2,
     "/api/analytics/enhanced-prompts": 4,
-    "/api/analytics/live": 3,
+    "/api/analytics/live": 4,
     "/api/analytics/enhancement-effectiveness": 1,
     "/api/analytics/user-adoption": 3,
 }

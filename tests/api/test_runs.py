@@ -1,5 +1,6 @@
 """/api/runs/: check or submit a grid, its cells, contact sheet, CSV, baseline and comparison."""
 
+import csv
 import io
 
 import pytest
@@ -45,6 +46,27 @@ def test_errors_name_the_field_and_write_nothing(api, backends):
     assert bad_shape.status_code == 400 and "axes" in bad_shape.json()
     assert no_input.status_code == 400 and "prompts" in no_input.json()
     assert Job.objects.count() == ExperimentRun.objects.count() == 0
+
+
+def test_an_axis_value_that_is_not_a_string_or_number_is_refused_by_axis(api, backends):
+    response = api.post("/api/runs/", {**BODY, "axes": [{"name": "seed", "values": [1, [2, 3]]}]}, format="json")
+    empty = api.post("/api/runs/", {**BODY, "axes": [{"name": "steps", "values": [8, None]}]}, format="json")
+
+    assert response.status_code == empty.status_code == 400
+    assert response.json() == {"axes": ["Axis 'seed': [2, 3] is not a string or a number."]}
+    assert empty.json() == {"axes": ["Axis 'steps': null is not a string or a number."]}
+    assert Job.objects.count() == ExperimentRun.objects.count() == 0
+
+
+def test_the_csv_keeps_prompts_a_spreadsheet_would_run_as_text(api, backends):
+    run_id = api.post("/api/runs/", {**BODY, "prompts": ["=HYPERLINK(\"x\")", "-2+3"], "axes": ["steps=8"]},
+                      format="json").json()["id"]
+
+    rows = list(csv.reader(io.StringIO(api.get(f"/api/runs/{run_id}/cells.csv").content.decode())))
+
+    assert [row[:3] for row in rows] == [["position", "input", "steps"], ["1", "'=HYPERLINK(\"x\")", "8"],
+                                         ["2", "'-2+3", "8"]]
+    assert [row[4:] for row in rows[1:]] == [["queued", "", "", ""]] * 2
 
 
 def test_sheet_csv_baseline_and_compare(api, backends, superuser):

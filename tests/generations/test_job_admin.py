@@ -89,6 +89,17 @@ def test_changelist_shows_the_clip_score_beside_the_stars_with_one_decimal(admin
     assert '<td class="field-clip_column"><span class="num">—</span></td>' in body
 
 
+def test_the_stars_column_is_headed_your_stars_by_the_server(admin_client):
+    JobFactory(quality_rating=4)
+
+    body = admin_client.get(URL).content.decode()
+
+    header = re.search(r'<th scope="col" class="[^"]*column-quality_rating">(.*?)</th>', body, re.DOTALL).group(1)
+    assert '<span title="Your own rating; the raters&#x27; mean is on the job page">Your stars</span>' in header
+    assert "uality rating" not in header
+    assert body.count("Your stars") == 1  # and no script renames it after load
+
+
 def test_changelist_sorts_by_clip_score(admin_client):
     for score in (30.0, 10.0, 20.0):
         JobFactory(original_prompt=f"clip {score:g}", clip_score=score)

@@ -1,6 +1,7 @@
 """Experiment runs: the whole grid checked before anything is written, cells submitted, grids, comparisons."""
 
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -124,10 +125,11 @@ def test_the_grid_has_the_differing_settings_as_headers_and_row_and_column_means
     assert (grid.column_axis, grid.row_axis, grid.z_axis, grid.columns) == ("strategy", "steps", None,
                                                                             ["none", "qwen"])
     assert grid.constant["cfg"] == 7.0 and len(grid.blocks) == 2
-    assert [row for row, _cells in grid.blocks[0].rows] == [10, 20]
+    assert [row.value for row in grid.blocks[0].rows] == [10, 20]
     assert [s.stars for s in grid.column_summaries] == [3.0, 5.0]
-    assert [(row, s.stars) for row, s in grid.row_summaries] == [(10, 4.0), (20, 4.0)]
-    assert grid.total.success == 1.0 and grid.blocks[0].rows[0][1][1].cells[0].my_stars == 5
+    assert [(row.value, row.summary.stars) for block in grid.blocks for row in block.rows] == [
+        (10, 4.0), (20, 4.0), (10, 4.0), (20, 4.0)]
+    assert grid.total.success == 1.0 and grid.blocks[0].rows[0].slots[1].cells[0].my_stars == 5
 
 
 def test_the_contact_sheet_is_a_png_with_a_tile_per_cell(backends):
@@ -202,6 +204,19 @@ def test_the_admin_checks_then_submits_a_run_and_shows_its_grid(admin_client, ba
     assert admin_client.get(f"/admin/generations/experimentrun/{run.pk}/change/").context["grid"].run == run
 
 
+def test_the_grid_page_shows_each_rows_own_summary_in_its_row(admin_client, backends, superuser):
+    run = run_create(**_grid(prompts=["a red fox"], axes=[axis_parse("strategy=none,qwen"), axis_parse("steps=10,20")]))
+    for cell in RunCell.objects.filter(run=run).select_related("job"):
+        Job.objects.filter(pk=cell.job_id).update(status="completed", inference_time_ms=1000)
+        cell.job.status = "completed"
+        job_rate(job=cell.job, by=superuser, rating=2 if cell.values["steps"] == 10 else 4)
+
+    page = admin_client.get(f"/admin/generations/experimentrun/{run.pk}/grid/").content.decode()
+
+    rows = re.findall(r'<tr><th>(\d+)</th>.*?<td class="summary">(.*?)</td>', page, re.DOTALL)
+    assert rows == [("10", "2.00★<br>100.0% ok<br>1,000 ms"), ("20", "4.00★<br>100.0% ok<br>1,000 ms")]
+
+
 def test_the_admin_puts_a_bad_axis_on_the_axes_field(admin_client, backends):
     response = admin_client.post("/admin/generations/experimentrun/add/", {
         "model_type": "SDXL", "prompts": "a fox", "axes": "steps=0", "strategy": "none", "_check": "1"})
@@ -236,7 +251,7 @@ def test_a_seed_axis_gives_each_slot_its_seeds_and_their_spread(backends, superu
     grid = run_grid(run=run)
 
     assert (grid.column_axis, grid.row_axis, grid.seeds) == ("strategy", None, [1, 2, 3])
-    (_row, (plain, qwen)), = grid.blocks[0].rows
+    (plain, qwen), = [row.slots for row in grid.blocks[0].rows]
     assert [c.values["seed"] for c in plain.cells] == [1, 2, 3]
     assert (plain.mean, plain.spread, qwen.mean, qwen.spread) == (2.0, 2.0, 4.0, 2.0)
     assert qwen.sd == pytest.approx(1.0)

@@ -28,6 +28,14 @@ def _png_upload(color="teal"):
     return SimpleUploadedFile("in.png", buffer.getvalue(), content_type="image/png")
 
 
+def _own_png_upload():
+    """A PNG of pixels no other test uploads: inputs are stored once per content hash, so a test that damages
+    its stored input must not share that file with the tests that run after it."""
+    buffer = BytesIO()
+    Image.frombytes("RGB", (64, 64), os.urandom(64 * 64 * 3)).save(buffer, format="PNG")
+    return SimpleUploadedFile("own.png", buffer.getvalue(), content_type="image/png")
+
+
 def _fresh(job) -> Job:
     return Job.objects.get(pk=job.pk)
 
@@ -99,7 +107,7 @@ def test_image_to_image_and_two_jobs_load_the_model_once(workers, tiny_models):
 
 def test_bad_input_fails_with_the_right_reason(workers, tmp_path):
     corrupted = job_submit(prompt="a river", model_type="WAN", steps=2, width=32, height=32, frame_count=9,
-                           input_files=[_png_upload()])
+                           input_files=[_own_png_upload()])
     stored = corrupted.inputs.get().file
     with open(stored.path, "wb") as handle:  # the stored input went bad after submission
         handle.write(b"not a png")

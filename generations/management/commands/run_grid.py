@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from generations.management.comparison import run_from_argument
 from generations.runs import AXES, axis_parse, run_create, run_plan
 from ourvidz_admin import formatting
 from ourvidz_admin.choices import EnhancementStrategy, ModelType
@@ -47,18 +48,12 @@ class Command(BaseCommand):
                             help="Check every cell and print the job count and GPU estimate; submit nothing.")
 
     def handle(self, *args, **options):
-        from generations.models import ExperimentRun
-
         owner = None
         if options["user"]:
             owner = get_user_model().objects.filter(username=options["user"]).first()
             if owner is None:
                 raise CommandError(f"--user: no user named {options['user']!r}.")
-        baseline = None
-        if options["baseline"]:
-            baseline = ExperimentRun.objects.filter(pk=_uuid(options["baseline"])).first()
-            if baseline is None:
-                raise CommandError(f"--baseline: no run {options['baseline']!r}.")
+        baseline = run_from_argument(options["baseline"], "--baseline") if options["baseline"] else None
         try:
             variables = variables_parse(options["var"])
             values = {"model_type": options["model"], "prompts": options["prompt"], "tag": options["tag"],
@@ -79,11 +74,3 @@ class Command(BaseCommand):
             raise CommandError(f"{exc} (the run and its jobs are saved)") from None
         self.stdout.write(str(run.pk))
 
-
-def _uuid(text: str):
-    import uuid
-
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        raise CommandError(f"--baseline {text!r} is not a run id.") from None

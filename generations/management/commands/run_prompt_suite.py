@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from generations.management.comparison import print_comparison, run_from_argument
 from generations.run_grid import runs_compare
 from generations.suites import series_jobs, series_pending, suite_failures, suite_run, suite_submit, suite_summary
 from ourvidz_admin.db import short_id
@@ -81,12 +82,10 @@ class Command(BaseCommand):
 
     def compare(self, series: str, baseline_id: str, max_drop: float) -> list[str]:
         """The regressions of this run against ``baseline_id`` (printed as compare_runs prints them)."""
-        from generations.management.commands.compare_runs import _run, print_comparison
-
         run = suite_run(series)
         if run is None:
             raise CommandError(f"{series} was run before suites recorded their runs: no cells to compare.")
-        comparison = runs_compare(baseline=_run(baseline_id, "--baseline"), new=run, max_drop=max_drop)
+        comparison = runs_compare(baseline=run_from_argument(baseline_id, "--baseline"), new=run, max_drop=max_drop)
         print_comparison(self.stdout, comparison)
         if comparison.matched == 0:
             return ["No version of this run matches a cell of the baseline run."]
