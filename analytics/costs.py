@@ -1,7 +1,8 @@
 """What the jobs of a period cost: per model, strategy, prompt and user, and per output rated 4 or 5 stars.
 
-Reads only, each table one grouped query over the jobs created in ``[since, until)`` (``jobs_created_idx`` and
-friends; never a loop over jobs). A job's cost is its ``enhancement_cost`` + ``generation_cost`` (a stage that
+Reads only, each table one grouped query over the rollups of the UTC days of ``[since, until)``
+(``job_ops_daily``, ``user_cost_daily``, ``prompt_cost_daily``; analytics/rollups/operations.py), so a page
+costs the same at any number of jobs. A job's cost is its ``enhancement_cost`` + ``generation_cost`` (a stage that
 recorded none counts 0), each priced by the worker when the stage completed (``generations.pricing``).
 Definitions: docs/metrics.md, "Costs".
 """
@@ -10,12 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, F, Sum, Value
 from django.db.models.functions import Coalesce
 
 from analytics.dashboards.common import DayRange
+from analytics.models import JobOpsDaily, PromptCostDaily, UserCostDaily
 from analytics.rollups.buckets import UTC
-from generations.models import Job, PromptUsage
 from ourvidz_admin.choices import EnhancementStrategy, ModelType
 from prompts.models import Prompt
 
@@ -61,17 +62,18 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def _jobs(since: datetime, until: datetime, model: str | None = None) -> QuerySet[Job]:
-    jobs = Job.objects.created_between(since, until)
-    return jobs.filter(model_type=model) if model else jobs
+def _days(since: datetime, until: datetime) -> dict:
+    """The rollups' rows of the UTC days from ``since`` up to (not including) the day of ``until``."""
+    return {"date__gte": since.astimezone(UTC).date(), "date__lt": until.astimezone(UTC).date()}
 
 
 def _money(value) -> Decimal:
     return (value or Decimal(0)).quantize(MICRO)
 
 
-_FIGURES = dict(jobs=Count("pk"), enhancement=Sum("enhancement_cost"), generation=Sum("generation_cost"),
-                good=Count("pk", filter=Q(quality_rating__gte=GOOD_RATING)))
+_COSTS = dict(enhancement=Sum("enhancement_cost"), generation=Sum("generation_cost"))
+_OPS_FIGURES = dict(jobs=Sum("total_jobs"), good=Sum(F("stars_4") + F("stars_5")), **_COSTS)
+_TOTAL = Coalesce(Sum("enhancement_cost"), _ZERO) + Coalesce(Sum("generation_cost"), _ZERO)
 
 
 def _row(group: dict, key, label: str) -> CostRow:
@@ -80,23 +82,24 @@ def _row(group: dict, key, label: str) -> CostRow:
 
 
 def cost_per_good_output(since: datetime, until: datetime, model: str | None = None) -> Decimal | None:
-    """USD per good output: Σ cost of the jobs created in ``[since, until)`` (of ``model``, when given) / the
-    number of those jobs rated 4 or 5 stars, half-up to 6 places; None when none is rated 4+."""
-    figures = _jobs(since, until, model).aggregate(**_FIGURES)
+    """USD per good output: Σ cost of the jobs created on the UTC days of ``[since, until)`` (of ``model``, when
+    given) / the number of those jobs rated 4 or 5 stars, half-up to 6 places; None when none is rated 4+."""
+    rows = JobOpsDaily.objects.filter(**_days(since, until))
+    figures = (rows.filter(model_type=model) if model else rows).aggregate(**_OPS_FIGURES)
     return per_good_output(_money(figures["enhancement"]) + _money(figures["generation"]), figures["good"])
 
 
 def costs_by_model(since: datetime, until: datetime) -> list[CostRow]:
-    """One row per model (SDXL, WAN) with jobs in the period, in the models' order."""
-    groups = {g["model_type"]: g for g in _jobs(since, until).values("model_type").annotate(**_FIGURES)
-              .order_by("model_type")}
+    """One row per model (SDXL, WAN) with jobs in the period, in the models' order (from ``job_ops_daily``)."""
+    groups = {g["model_type"]: g for g in JobOpsDaily.objects.filter(**_days(since, until)).values("model_type")
+              .annotate(**_OPS_FIGURES).order_by("model_type")}
     return [_row(groups[m], m, ModelType(m).label) for m in ModelType.values if m in groups]
 
 
 def costs_by_strategy(since: datetime, until: datetime) -> list[CostRow]:
     """One row per enhancement strategy with jobs in the period (none, qwen, compel, hybrid)."""
-    groups = {g["enhancement_strategy"]: g for g in _jobs(since, until).values("enhancement_strategy")
-              .annotate(**_FIGURES).order_by("enhancement_strategy")}
+    groups = {g["enhancement_strategy"]: g for g in JobOpsDaily.objects.filter(**_days(since, until))
+              .values("enhancement_strategy").annotate(**_OPS_FIGURES).order_by("enhancement_strategy")}
     return [_row(groups[s], s, EnhancementStrategy(s).label) for s in EnhancementStrategy.values if s in groups]
 
 
@@ -109,30 +112,24 @@ def costs_total(rows: list[CostRow]) -> CostRow:
 
 
 def costs_by_user(since: datetime, until: datetime, limit: int = DEFAULT_TOP) -> list[CostRow]:
-    """The ``limit`` users whose jobs of the period cost most (then most jobs, then username)."""
-    jobs = _jobs(since, until).values("user", "user__username").annotate(
-        **_FIGURES, total=Coalesce(Sum("enhancement_cost"), _ZERO) + Coalesce(Sum("generation_cost"), _ZERO))
-    top = jobs.order_by("-total", "-jobs", "user__username")[:limit]
-    return [_row(g, g["user"], g["user__username"] or "(no user)") for g in top]
+    """The ``limit`` users whose jobs of the period cost most (then most jobs, then username); ``user_cost_daily``."""
+    groups = (UserCostDaily.objects.filter(**_days(since, until)).values("user", "user__username")
+              .annotate(jobs=Sum("jobs"), good=Sum("good_outputs"), total=_TOTAL, **_COSTS)
+              .order_by("-total", "-jobs", "user__username")[:limit])
+    return [_row(g, g["user"], g["user__username"] or "(no user)") for g in groups]
 
 
 def costs_by_prompt(since: datetime, until: datetime, limit: int = DEFAULT_TOP) -> list[CostRow]:
-    """The ``limit`` library prompts that cost most over the jobs of the period, from ``prompt_usage``.
+    """The ``limit`` library prompts that cost most over the jobs of the period, from ``prompt_cost_daily``.
 
     Each stage's cost goes to the library prompt the stage ran (``prompt_usage.prompt``: the pinned version's
     prompt or the model's enhancer, for ``enhance``), else to the prompt of the job's prompt version (the
     ``generate`` stage of a versioned job); what neither names is the row with key None.
     """
-    usage = PromptUsage.objects.filter(job__created_at__gte=since, job__created_at__lt=until).annotate(
-        attributed=Coalesce("prompt", "job__prompt_version__prompt"))
-    groups = list(usage.values("attributed").annotate(
-        jobs=Count("job", distinct=True), enhancement=Sum("cost", filter=Q(stage="enhance")),
-        generation=Sum("cost", filter=~Q(stage="enhance")), total=Sum("cost"),
-    ).order_by("-total", "-jobs", "attributed")[:limit])
-    names = dict(Prompt.objects.filter(pk__in=[g["attributed"] for g in groups if g["attributed"]])
-                 .values_list("pk", "name"))
-    return [_row({**g, "good": None}, g["attributed"], names.get(g["attributed"], "(no library prompt)"))
-            for g in groups]
+    groups = list(PromptCostDaily.objects.filter(**_days(since, until)).values("prompt")
+                  .annotate(jobs=Sum("jobs"), total=_TOTAL, **_COSTS).order_by("-total", "-jobs", "prompt")[:limit])
+    names = dict(Prompt.objects.filter(pk__in=[g["prompt"] for g in groups if g["prompt"]]).values_list("pk", "name"))
+    return [_row({**g, "good": None}, g["prompt"], names.get(g["prompt"], "(no library prompt)")) for g in groups]
 
 
 def cost_report(days: DayRange, top: int = DEFAULT_TOP) -> dict:

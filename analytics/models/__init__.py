@@ -8,7 +8,9 @@ from analytics.models.operations import (
     JobOpsDaily,
     JobStatsHourly,
     JobTimeHistogramDaily,
+    PromptCostDaily,
     PromptVersionStats,
+    UserCostDaily,
 )
 from analytics.models.progress import AdminDevelopmentProgress
 from analytics.models.rollups import (
@@ -23,7 +25,8 @@ from analytics.models.testing import EnhancedPromptTest, PromptTestResult
 __all__ = [
     "ABTestArmJob", "ABTestOutcome", "ABTestPair",
     "AdminDevelopmentProgress", "Alert", "AlertRule", "EnhancedPromptTest", "EnhancementEffectiveness",
-    "FailureReasonDaily", "JobOpsDaily", "JobStatsHourly", "JobTimeHistogramDaily", "PromptVersionStats",
+    "FailureReasonDaily", "JobOpsDaily", "JobStatsHourly", "JobTimeHistogramDaily", "PromptCostDaily", "PromptVersionStats",
+    "UserCostDaily",
     "JobEnhancementAnalysis", "JobStatsDaily", "LivePromptMetric", "ModelPerformanceLog",
     "PromptABTest", "PromptPerformanceDaily", "PromptTestResult", "UserEnhancementAdoption",
 ]

@@ -5,6 +5,7 @@ percentiles merge across days. Rebuilt from the jobs by ``analytics.rollups.oper
 (the incremental path after each job change) or all at once (``rollup_metrics``).
 """
 
+from django.conf import settings
 from django.db import models
 
 from ourvidz_admin.choices import EnhancementStrategy, ModelType
@@ -148,3 +149,51 @@ class PromptVersionStats(models.Model):
 
     def __str__(self):
         return str(self.prompt_version_id)
+
+
+class UserCostDaily(UUIDModel):
+    """What the jobs one user created on one UTC day cost (``user_cost_daily``; user empty: jobs without one)."""
+
+    date = models.DateField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+", db_index=False)
+    jobs = models.PositiveIntegerField(default=0)
+    good_outputs = models.PositiveIntegerField(default=0, help_text="Jobs rated 4 or 5 stars.")
+    enhancement_cost = models.DecimalField(**_DECIMAL)
+    generation_cost = models.DecimalField(**_DECIMAL)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "user_cost_daily"
+        ordering = ("-date",)
+        verbose_name_plural = "user costs daily"
+        indexes = [models.Index("date", name="user_cost_daily_date")]
+        constraints = [models.UniqueConstraint("date", "user", name="user_cost_daily_unique",
+                                               nulls_distinct=False)]
+
+    def __str__(self):
+        return f"{self.date} {self.user_id}"
+
+
+class PromptCostDaily(UUIDModel):
+    """Stage costs of the jobs created on one UTC day, per library prompt they are attributed to
+    (``prompt_cost_daily``; prompt empty: stages no library prompt ran)."""
+
+    date = models.DateField()
+    prompt = models.ForeignKey("prompts.Prompt", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                               db_index=False)
+    jobs = models.PositiveIntegerField(default=0)
+    enhancement_cost = models.DecimalField(**_DECIMAL)
+    generation_cost = models.DecimalField(**_DECIMAL)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "prompt_cost_daily"
+        ordering = ("-date",)
+        verbose_name_plural = "prompt costs daily"
+        indexes = [models.Index("date", name="prompt_cost_daily_date")]
+        constraints = [models.UniqueConstraint("date", "prompt", name="prompt_cost_daily_unique",
+                                               nulls_distinct=False)]
+
+    def __str__(self):
+        return f"{self.date} {self.prompt_id}"

@@ -1,8 +1,10 @@
 """The operations rollups (``job_ops_daily``, ``job_time_histogram_daily``, ``failure_reason_daily``,
-``job_stats_hourly``, ``prompt_version_stats``), rebuilt exactly from the jobs of a range of UTC days.
+``job_stats_hourly``, ``user_cost_daily``, ``prompt_cost_daily``, ``prompt_version_stats``), rebuilt exactly
+from the jobs of a range of UTC days.
 
-One pass over the range's jobs (the ``created_at`` index, in chunks) fills the four day- and hour-keyed
-tables; the range's old rows are replaced in the same transaction, with ids stable across rebuilds
+One pass over the range's jobs (the ``created_at`` index, in chunks) fills the day- and hour-keyed tables
+(``prompt_cost_daily``: one grouped query over the range's ``prompt_usage`` rows); the range's old rows
+are replaced in the same transaction, with ids stable across rebuilds
 (``rollup_id``). The stage times (docs/metrics.md, "Stage times"):
 
 * ``queue_wait``: ``started_at − queued_at`` (``created_at`` when never queued) of jobs a worker took;
@@ -20,17 +22,27 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce, TruncDate
 
-from analytics.models import FailureReasonDaily, JobOpsDaily, JobStatsHourly, JobTimeHistogramDaily, PromptVersionStats
+from analytics.models import (
+    FailureReasonDaily,
+    JobOpsDaily,
+    JobStatsHourly,
+    JobTimeHistogramDaily,
+    PromptCostDaily,
+    PromptVersionStats,
+    UserCostDaily,
+)
 from analytics.rollups.buckets import rollup_id
 from analytics.rollups.histograms import histogram
-from generations.models import Job
+from generations.models import Job, PromptUsage
 from ourvidz_admin.choices import JobStatus, RatingLabel
 
 STAGES = ("queue_wait", "enhancement", "inference", "total")
+GOOD_STARS = 4  # a "good output" (docs/metrics.md, "Costs")
 _FIELDS = ("created_at", "model_type", "job_type", "enhancement_strategy", "metadata__user_tier", "content_mode",
            "status", "quality_rating", "failure_reason", "enhancement_time_ms", "inference_time_ms", "queued_at",
-           "started_at", "completed_at", "quality_improvement", "enhancement_cost", "generation_cost")
+           "started_at", "completed_at", "quality_improvement", "enhancement_cost", "generation_cost", "user_id")
 _OPS_COUNTS = ("total_jobs", "completed_jobs", "failed_jobs", "cancelled_jobs", "rated_jobs",
                "stars_1", "stars_2", "stars_3", "stars_4", "stars_5", "rating_sum")
 _HOURLY_COUNTS = ("total_jobs", "completed_jobs", "failed_jobs", "rated_jobs", "rating_sum",
@@ -50,10 +62,12 @@ class _Pass:
         self.times = defaultdict(list)
         self.failures = defaultdict(int)
         self.hourly = defaultdict(lambda: dict.fromkeys(_HOURLY_COUNTS, 0) | {"improvement_sum": Decimal(0)})
+        self.users = defaultdict(lambda: {"jobs": 0, "good_outputs": 0, "enhancement_cost": Decimal(0),
+                                          "generation_cost": Decimal(0)})
 
     def add(self, row: tuple) -> None:
         (created, model, job_type, strategy, tier, mode, status, stars, reason, enhancement_ms, inference_ms,
-         queued, started, completed, improvement, enhancement_cost, generation_cost) = row
+         queued, started, completed, improvement, enhancement_cost, generation_cost, user_id) = row
         created = created.astimezone(UTC)
         day = created.date()
         ops = self.ops[(day, model, job_type, strategy, tier or "", mode)]
@@ -71,8 +85,12 @@ class _Pass:
                 counts["rated_jobs"] += 1
                 counts["rating_sum"] += stars
             ops[f"stars_{stars}"] += 1
-        ops["enhancement_cost"] += enhancement_cost or 0
-        ops["generation_cost"] += generation_cost or 0
+        user = self.users[(day, user_id)]
+        user["jobs"] += 1
+        user["good_outputs"] += stars is not None and stars >= GOOD_STARS
+        for counts in (ops, user):
+            counts["enhancement_cost"] += enhancement_cost or 0
+            counts["generation_cost"] += generation_cost or 0
         if enhancement_ms is not None:
             hourly["enhancement_time_sum_ms"] += enhancement_ms
             hourly["enhancement_time_count"] += 1
@@ -124,14 +142,33 @@ def rebuild_operations(since: date | None = None, until: date | None = None) -> 
     hourly = [JobStatsHourly(id=rollup_id("job_stats_hourly", *key), hour=key[0], model_type=key[1],
                              enhancement_strategy=key[2], **counts)
               for key, counts in gathered.hourly.items()]
+    users = [UserCostDaily(id=rollup_id("user_cost_daily", *key), date=key[0], user_id=key[1], **figures)
+             for key, figures in gathered.users.items()]
+    prompts = _prompt_costs(jobs, rollup_id)
     with transaction.atomic():
         return {
+            "user_cost_daily": _replace(UserCostDaily, UserCostDaily.objects.filter(days), users),
+            "prompt_cost_daily": _replace(PromptCostDaily, PromptCostDaily.objects.filter(days), prompts),
             "job_ops_daily": _replace(JobOpsDaily, JobOpsDaily.objects.filter(days), ops),
             "job_time_histogram_daily": _replace(JobTimeHistogramDaily, JobTimeHistogramDaily.objects.filter(days),
                                                  times),
             "failure_reason_daily": _replace(FailureReasonDaily, FailureReasonDaily.objects.filter(days), failures),
             "job_stats_hourly": _replace(JobStatsHourly, JobStatsHourly.objects.filter(hours), hourly),
         }
+
+
+def _prompt_costs(jobs, rollup_id) -> list[PromptCostDaily]:
+    """Per creation day and library prompt: the stage costs of ``prompt_usage`` attributed as in
+    ``analytics.costs.costs_by_prompt`` (the prompt the stage ran, else the job's prompt version's prompt)."""
+    groups = (PromptUsage.objects.filter(job__in=jobs.values("pk"))
+              .annotate(day=TruncDate("job__created_at", tzinfo=UTC),
+                        attributed=Coalesce("prompt", "job__prompt_version__prompt"))
+              .values("day", "attributed")
+              .annotate(jobs=Count("job", distinct=True), enhancement=Sum("cost", filter=Q(stage="enhance")),
+                        generation=Sum("cost", filter=~Q(stage="enhance"))).order_by())
+    return [PromptCostDaily(id=rollup_id("prompt_cost_daily", g["day"], g["attributed"]), date=g["day"],
+                            prompt_id=g["attributed"], jobs=g["jobs"], enhancement_cost=g["enhancement"] or 0,
+                            generation_cost=g["generation"] or 0) for g in groups]
 
 
 def refresh_operations_day(created_at: datetime) -> dict[str, int]:

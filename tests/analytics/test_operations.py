@@ -12,7 +12,14 @@ from django.db import connection
 from django.test import Client
 
 from analytics.dashboards.common import DayRange
-from analytics.models import JobOpsDaily, JobStatsHourly, JobTimeHistogramDaily
+from analytics.models import (
+    FailureReasonDaily,
+    JobOpsDaily,
+    JobStatsHourly,
+    JobTimeHistogramDaily,
+    PromptCostDaily,
+    UserCostDaily,
+)
 from analytics.operations.figures import failure_trend, operations, outcomes_by, peaks, stage_times
 from analytics.rollups.buckets import rebuild_all, refresh_buckets
 from analytics.rollups.histograms import EDGES_MS, bin_indexes, merge, percentile
@@ -207,7 +214,7 @@ def test_incremental_refresh_leaves_the_rows_a_full_rebuild_writes(jobs):
     assert incremental == rebuilt
 
 
-_TABLES = (JobOpsDaily, JobTimeHistogramDaily, JobStatsHourly)
+_TABLES = (JobOpsDaily, JobTimeHistogramDaily, JobStatsHourly, FailureReasonDaily, UserCostDaily, PromptCostDaily)
 
 
 def _columns(model) -> list[str]:
