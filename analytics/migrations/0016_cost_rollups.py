@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 'db_table': 'prompt_cost_daily',
                 'ordering': ('-date',),
                 'indexes': [models.Index(models.F('date'), name='prompt_cost_daily_date')],
-                'constraints': [models.UniqueConstraint(models.F('date'), models.F('prompt'), name='prompt_cost_daily_unique', nulls_distinct=False)],
+                'constraints': [models.UniqueConstraint(models.F('date'), models.F('prompt'), name='prompt_cost_daily_unique')],
             },
         ),
         migrations.CreateModel(
@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                 'db_table': 'user_cost_daily',
                 'ordering': ('-date',),
                 'indexes': [models.Index(models.F('date'), name='user_cost_daily_date')],
-                'constraints': [models.UniqueConstraint(models.F('date'), models.F('user'), name='user_cost_daily_unique', nulls_distinct=False)],
+                'constraints': [models.UniqueConstraint(models.F('date'), models.F('user'), name='user_cost_daily_unique')],
             },
         ),
     ]

@@ -25,8 +25,8 @@ from analytics.models.testing import EnhancedPromptTest, PromptTestResult
 __all__ = [
     "ABTestArmJob", "ABTestOutcome", "ABTestPair",
     "AdminDevelopmentProgress", "Alert", "AlertRule", "EnhancedPromptTest", "EnhancementEffectiveness",
-    "FailureReasonDaily", "JobOpsDaily", "JobStatsHourly", "JobTimeHistogramDaily", "PromptCostDaily", "PromptVersionStats",
-    "UserCostDaily",
+    "FailureReasonDaily", "JobOpsDaily", "JobStatsHourly", "JobTimeHistogramDaily", "PromptCostDaily",
+    "PromptVersionStats", "UserCostDaily",
     "JobEnhancementAnalysis", "JobStatsDaily", "LivePromptMetric", "ModelPerformanceLog",
     "PromptABTest", "PromptPerformanceDaily", "PromptTestResult", "UserEnhancementAdoption",
 ]

@@ -168,8 +168,7 @@ class UserCostDaily(UUIDModel):
         ordering = ("-date",)
         verbose_name_plural = "user costs daily"
         indexes = [models.Index("date", name="user_cost_daily_date")]
-        constraints = [models.UniqueConstraint("date", "user", name="user_cost_daily_unique",
-                                               nulls_distinct=False)]
+        constraints = [models.UniqueConstraint("date", "user", name="user_cost_daily_unique")]
 
     def __str__(self):
         return f"{self.date} {self.user_id}"
@@ -192,8 +191,7 @@ class PromptCostDaily(UUIDModel):
         ordering = ("-date",)
         verbose_name_plural = "prompt costs daily"
         indexes = [models.Index("date", name="prompt_cost_daily_date")]
-        constraints = [models.UniqueConstraint("date", "prompt", name="prompt_cost_daily_unique",
-                                               nulls_distinct=False)]
+        constraints = [models.UniqueConstraint("date", "prompt", name="prompt_cost_daily_unique")]
 
     def __str__(self):
         return f"{self.date} {self.prompt_id}"
