@@ -13,6 +13,7 @@ import uuid
 from collections import defaultdict
 from datetime import datetime
 
+import tablib
 from django.core.exceptions import ValidationError
 from django.db import connections, router
 from django.db import models as dj_models
@@ -21,8 +22,10 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
+from import_export.results import RowResult
+from import_export.utils import atomic_if_using_transaction
 
-from ourvidz_admin.staging import ImportStage, stage_supported
+from ourvidz_admin.staging import FastRows, ImportStage, stage_supported
 
 MAX_CELL_CHARS = 100_000
 TAG_SEPARATOR = ","
@@ -94,6 +97,11 @@ class LookupWidget(widgets.Widget):
         self._cache = None
 
     def clean(self, value, row=None, **kwargs):
+        pk = self.pk_for(value)
+        return None if pk is None else self.model(pk=pk, **{self.field: str(value).strip()})
+
+    def pk_for(self, value):
+        """The key of the row named by ``value`` (None for an empty cell); ``ValueError`` when there is none."""
         if value in (None, ""):
             return None
         if self._cache is None:
@@ -101,7 +109,7 @@ class LookupWidget(widgets.Widget):
         key = str(value).strip()
         if key not in self._cache:
             raise ValueError(f"no {self.model._meta.verbose_name} with {self.field} {key!r}.")
-        return self.model(pk=self._cache[key], **{self.field: key})
+        return self._cache[key]
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(getattr(value, self.field))
@@ -193,12 +201,17 @@ class StrictModelResource(resources.ModelResource):
     unique_columns: tuple[str, ...] = ("id",)
     export_select: tuple[str, ...] = ()
     export_prefetch: tuple[str, ...] = ()
+    # Bulk imports on PostgreSQL check rows with ``FastRows`` (no model instance per row). Only for a
+    # resource whose ``validate_instance`` is ``clean_fields`` less ``unchecked_fields`` plus ``fast_row_ok``.
+    fast_rows = False
+    unchecked_fields: tuple[str, ...] = ()
 
     def __init__(self, progress=None, **kwargs):
         super().__init__(**kwargs)
         self.progress = progress
         self._row_problems: dict[int, dict[str, list[str]]] = {}
         self._tag_rows: list = []
+        self._fast_tags: list = []
         self._stage: ImportStage | None = None
 
     @classmethod
@@ -237,7 +250,7 @@ class StrictModelResource(resources.ModelResource):
         for field in self.fields.values():
             if hasattr(field.widget, "reset"):
                 field.widget.reset()
-        self._row_problems, self._tag_rows = defaultdict(lambda: defaultdict(list)), []
+        self._row_problems, self._tag_rows, self._fast_tags = defaultdict(lambda: defaultdict(list)), [], []
         using = self.get_db_connection_name()
         self._stage = (ImportStage(self._meta.model, self.get_bulk_update_fields(), using)
                        if self._meta.use_bulk and stage_supported(using) else None)
@@ -314,6 +327,97 @@ class StrictModelResource(resources.ModelResource):
                 errors[field.attribute] = ValidationError(force_str(exc), code="invalid")
         return errors
 
+    def fast_row_ok(self, values: dict) -> bool:
+        """Row checks beyond each field's own, on the values by attname; False sends the row row by row."""
+        return True
+
+    def _fast_plan(self, dataset, raise_errors, collect_failed_rows) -> FastRows | None:
+        if not (self.fast_rows and self._meta.use_bulk and not raise_errors and not collect_failed_rows
+                and stage_supported(self.get_db_connection_name())):
+            return None
+        row_ok = self.fast_row_ok if type(self).fast_row_ok is not StrictModelResource.fast_row_ok else None
+        return FastRows.compile(self, list(dataset.headers or []), unchecked=self.unchecked_fields, row_ok=row_ok)
+
+    def import_data_inner(self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs):
+        """django-import-export's row loop, except that rows ``FastRows`` vouches for get no model instance.
+
+        Rows it doubts go through ``import_row`` as before (the same messages and
+        row results); the others are counted as new or updated and copied into
+        the staging table in one go, unless some row was bad. ~145 µs of Python
+        per row went to building, filling and cleaning an instance.
+        """
+        plan = self._fast_plan(dataset, raise_errors, collect_failed_rows)
+        if plan is None:
+            return super().import_data_inner(dataset, dry_run, raise_errors, using_transactions,
+                                             collect_failed_rows, **kwargs)
+        result, using = self.get_result_class()(), self.get_db_connection_name()
+        result.diff_headers = self.get_diff_headers()
+        try:
+            with atomic_if_using_transaction(using_transactions, using=using):
+                self.before_import(dataset, **kwargs)
+            self._check_import_id_fields(dataset.headers)
+        except Exception as exc:  # noqa: BLE001 - reported per import, as django-import-export does
+            self.handle_import_error(result, exc, raise_errors)
+        result.total_rows, rows = len(dataset), list(dataset)
+        scanned = plan.scan(rows, set(self._row_problems))
+        existing = self._existing_keys([item[0][plan.pk_at] for item in scanned if item is not None and item[1]])
+        for index, item in enumerate(scanned):
+            if item is not None and item[2] and item[0][plan.pk_at] in existing:
+                scanned[index] = None  # an empty cell keeps the stored value: the instance knows it
+        kwargs.update(dry_run=dry_run, using_transactions=using_transactions)
+        staged = self._import_scanned(scanned, rows, dataset.headers, existing, plan.pk_at, result, kwargs)
+        write = using_transactions or not dry_run
+        with atomic_if_using_transaction(using_transactions, using=using):
+            self.bulk_create(using_transactions, dry_run, raise_errors, result=result)
+            self.bulk_update(using_transactions, dry_run, raise_errors, result=result)
+            for new in (True, False):
+                self._stage_batch(staged[new], new=new, write=write, raise_errors=raise_errors, result=result,
+                                  values=True)
+        try:
+            with atomic_if_using_transaction(using_transactions, using=using):
+                self.after_import(dataset, result, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - reported per import, as django-import-export does
+            self.handle_import_error(result, exc, raise_errors)
+        return result
+
+    def _import_scanned(self, scanned, rows, headers, existing, pk_at, result, kwargs) -> dict[bool, list]:
+        """Count the vouched rows and run the doubted ones through ``import_row``; the value rows by new/update."""
+        doubted = [rows[index] for index, item in enumerate(scanned) if item is None]
+        loader = self._meta.instance_loader_class(self, tablib.Dataset(*doubted, headers=headers))
+        new_row, updated_row = RowResult(), RowResult()
+        new_row.import_type, updated_row.import_type = RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE
+        staged, progress, totals = {True: [], False: []}, self.progress, result.totals
+        for number, item in enumerate(scanned, 1):
+            if item is None:
+                row = dict(zip(headers, rows[number - 1]))
+                row_result = self.import_row(row, loader, **kwargs, row_number=number)
+                result.increment_row_result_total(row_result)
+                if row_result.errors:
+                    result.append_error_row(number, row, row_result.errors)
+                elif row_result.validation_error:
+                    result.append_invalid_row(number, row, row_result.validation_error)
+                if row_result.import_type != RowResult.IMPORT_TYPE_SKIP or self._meta.report_skipped:
+                    result.append_row_result(row_result)
+                continue
+            values, explicit, _kept, tags = item
+            new = not (explicit and values[pk_at] in existing)
+            staged[new].append(values)
+            if tags is not None:
+                self._fast_tags.append((values[pk_at], tags))
+            row_result = new_row if new else updated_row
+            totals[row_result.import_type] += 1
+            result.rows.append(row_result)
+            if progress is not None:
+                progress()
+        return staged
+
+    def _existing_keys(self, keys: list) -> set:
+        pk, found = self._meta.model._meta.pk.name, set()
+        for start in range(0, len(keys), 10_000):
+            chunk = keys[start:start + 10_000]
+            found.update(self.get_queryset().order_by().filter(**{f"{pk}__in": chunk}).values_list(pk, flat=True))
+        return found
+
     def import_row(self, row, instance_loader, **kwargs):
         row_result = super().import_row(row, instance_loader, **kwargs)
         if self.progress is not None:
@@ -331,8 +435,9 @@ class StrictModelResource(resources.ModelResource):
             try:
                 if valid:
                     self._stage.apply()
-                    if self._tag_rows:
-                        self._stage.replace_tags(self._tag_rows)
+                    if self._tag_rows or self._fast_tags:
+                        self._stage.replace_tags(
+                            [(row.pk, row._import_tag_names) for row in self._tag_rows] + self._fast_tags)
             finally:
                 self._stage.drop()
         elif self._tag_rows and valid:
@@ -346,12 +451,13 @@ class StrictModelResource(resources.ModelResource):
                           raise_errors=raise_errors, result=result)
         return None
 
-    def _stage_batch(self, instances: list, *, new: bool, write: bool, raise_errors: bool, result) -> None:
+    def _stage_batch(self, instances: list, *, new: bool, write: bool, raise_errors: bool, result,
+                     values: bool = False) -> None:
         try:
             # Once a row is bad nothing will be written: stop copying (``invalid_rows``, not the
             # row-by-row ``has_errors()``, which would rescan every row at every batch).
             if write and not (result is not None and (result.invalid_rows or result.base_errors)):
-                self._stage.add(instances, new=new)
+                (self._stage.add_rows if values else self._stage.add)(instances, new=new)
         except Exception as exc:  # noqa: BLE001 - reported per import, as django-import-export does
             self.handle_import_error(result, exc, raise_errors)
         finally:
