@@ -220,8 +220,8 @@ class FastRows:
     def compile(cls, resource, headers, *, unchecked=(), row_ok=None) -> "FastRows | None":
         model = resource._meta.model
         import_fields = resource.get_import_fields()
-        if sorted(headers) != sorted(field.column_name for field in import_fields) \
-                or [resource.fields[name].attribute for name in resource.get_import_id_fields()] != [model._meta.pk.name]:
+        keys = [resource.fields[name].attribute for name in resource.get_import_id_fields()]
+        if sorted(headers) != sorted(field.column_name for field in import_fields) or keys != [model._meta.pk.name]:
             return None
         concrete = [field for field in model._meta.concrete_fields if not field.generated]
         by_name = {f.name: f for f in concrete} | {f.attname: f for f in concrete}
