@@ -116,13 +116,22 @@ class PromptVersionResource(StrictModelResource):
                 self._row_problems[number]["parent_version"].append(f"no prompt version with id {parent}.")
 
 
+def _own_parent(pk, parent_pk) -> bool:
+    return parent_pk is not None and parent_pk == pk
+
+
 class FastPromptVersionResource(PromptVersionResource):
     """The same columns in bulk mode for big files: batched inserts, no diff, cheap row validation.
 
     Row validation runs the field validators and the table's CHECK constraints
     in Python; foreign keys were resolved by the lookups already, so the
     per-row queries of ``full_clean`` are skipped.
+    On PostgreSQL the rows are checked without an instance (``fast_rows``):
+    ``validate_instance`` and ``fast_row_ok`` must check the same things.
     """
+
+    fast_rows = True
+    unchecked_fields = ("prompt", "parent_version", "created_by")
 
     class Meta(PromptVersionResource.Meta):
         use_bulk = True
@@ -133,13 +142,16 @@ class FastPromptVersionResource(PromptVersionResource):
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
         try:
-            instance.clean_fields(exclude=[*errors, "prompt", "parent_version", "created_by"])
+            instance.clean_fields(exclude=[*errors, *self.unchecked_fields])
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
-        if instance.parent_version_id is not None and instance.parent_version_id == instance.pk:
+        if _own_parent(instance.pk, instance.parent_version_id):
             errors.setdefault("parent_version", []).append(ValidationError("A version cannot be its own parent."))
         if errors:
             raise ValidationError(errors)
+
+    def fast_row_ok(self, values: dict) -> bool:
+        return not _own_parent(values["id"], values["parent_version_id"])
 
 
 class PromptTemplateResource(StrictModelResource):

@@ -347,7 +347,7 @@ def rebuild_all(since: date | datetime | None = None) -> dict[str, int]:
             "job_stats_daily": rebuild_job_stats_daily(since_day),
             "prompt_performance": prompt_rollups.rebuild_prompt_performance(since_day),
             **operations.rebuild_operations(since_day),
-            "prompt_version_stats": operations.rebuild_prompt_version_stats(),
+            "prompt_version_stats": operations.rebuild_prompt_version_stats(since_time),
         }
 
 

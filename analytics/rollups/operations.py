@@ -202,7 +202,17 @@ def prompt_version_stats_refresh(version_id) -> None:
 
 
 @transaction.atomic
-def rebuild_prompt_version_stats() -> int:
-    """Recompute every prompt version's figures in one grouped query; returns the rows written."""
-    rows = [_stats(row) for row in _version_figures(Job.objects.filter(prompt_version__isnull=False))]
-    return _replace(PromptVersionStats, PromptVersionStats.objects.all(), rows)
+def rebuild_prompt_version_stats(since: datetime | None = None) -> int:
+    """Recompute every prompt version's figures in one grouped query; returns the rows written.
+
+    With ``since``, only the versions with a job created since then (the scheduler's catch-up: a version's
+    older jobs are followed by the incremental refresh), each over all its jobs.
+    """
+    if since is None:
+        rows = [_stats(row) for row in _version_figures(Job.objects.filter(prompt_version__isnull=False))]
+        return _replace(PromptVersionStats, PromptVersionStats.objects.all(), rows)
+    versions = list(Job.objects.filter(created_at__gte=since, prompt_version__isnull=False)
+                    .values_list("prompt_version", flat=True).distinct().order_by())
+    for version_id in versions:
+        prompt_version_stats_refresh(version_id)
+    return len(versions)

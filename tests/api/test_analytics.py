@@ -97,3 +97,20 @@ def test_rating_distribution_from_the_rollup_equals_the_jobs_scan(api, dataset, 
 def test_rating_distribution_reads_the_rollup_unless_filtered_beyond_it(api, dataset, django_assert_num_queries):
     with django_assert_num_queries(1):  # one aggregate of job_ops_daily
         api.get("/api/analytics/ratings?model=SDXL")
+
+
+def test_the_scheduled_catch_up_refreshes_the_versions_with_recent_jobs(api, dataset):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from analytics.models import PromptVersionStats
+
+    Job.objects.filter(prompt_version=dataset["v2"]).update(quality_rating=5)  # no event: a bulk edit
+    PromptVersionStats.objects.filter(prompt_version=dataset["v1"]).update(generation_count=99)
+
+    written = rebuild_all(timezone.now() - timedelta(days=1))
+
+    assert written["prompt_version_stats"] == 3  # v1, v2 and the deleted v4 have jobs of today
+    rows = {row["name"]: row for row in api.get("/api/analytics/prompt-performance").json()}
+    assert (rows["v1"]["generation_count"], rows["v2"]["avg_rating_score"]) == (2, 4.0)
