@@ -51,7 +51,7 @@ class ImportStage:
         self.model, self.connection = model, connections[using]
         self.columns = [field for field in model._meta.concrete_fields if not field.generated]
         self.update_columns = [model._meta.get_field(name) for name in update_fields]
-        self.table = None
+        self.table, self.updates = None, False
         self.quote = self.connection.ops.quote_name
 
     def _create(self) -> None:
@@ -66,6 +66,7 @@ class ImportStage:
             return
         if self.table is None:
             self._create()
+        self.updates = self.updates or not new
         names = ", ".join(self.quote(field.column) for field in self.columns)
         with self.connection.cursor() as cursor, \
                 cursor.cursor.copy(f"COPY {self.table} ({names}, _new) FROM STDIN") as copy:
@@ -78,6 +79,7 @@ class ImportStage:
             return
         if self.table is None:
             self._create()
+        self.updates = self.updates or not new
         names = ", ".join(self.quote(field.column) for field in self.columns)
         json_at = [(i, f.encoder) for i, f in enumerate(self.columns) if isinstance(f, models.JSONField)]
         with self.connection.cursor() as cursor, \
@@ -96,18 +98,26 @@ class ImportStage:
         table, pk = self.quote(self.model._meta.db_table), self.quote(self.model._meta.pk.column)
         names = ", ".join(self.quote(field.column) for field in self.columns)
         sets = ", ".join(f"{self.quote(f.column)} = s.{self.quote(f.column)}" for f in self.update_columns)
+        changed = ""
+        if all(f.db_type(self.connection) not in ("json", "xml") for f in self.update_columns):
+            # Rows the file leaves as they are are not rewritten (a re-imported export is mostly those).
+            columns = [self.quote(f.column) for f in self.update_columns]
+            changed = " AND (" + " OR ".join(f"t.{c} IS DISTINCT FROM s.{c}" for c in columns) + ")"
         with self.connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {self.table}")
+            if self.updates:  # statistics for the UPDATE's join; the INSERT reads the table once anyway
+                cursor.execute(f"ANALYZE {self.table}")
             cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {self.table} WHERE _new")
             if sets:
                 cursor.execute(f"UPDATE {table} AS t SET {sets} FROM {self.table} AS s "
-                               f"WHERE t.{pk} = s.{pk} AND NOT s._new")
+                               f"WHERE t.{pk} = s.{pk} AND NOT s._new{changed}")
 
     def replace_tags(self, links) -> None:
         """Replace the tag links of the staged rows with ``links``: (row key, tag names) pairs.
 
-        Unknown names become tags first (a handful of rows); the links of the
-        staged rows are deleted with one statement and the new ones copied in.
+        Unknown names become tags first (a handful of rows). The stored links of
+        the updated rows are read in one query: those no longer wanted are deleted
+        by key, the missing ones copied in, and the links that stay are left alone
+        (re-creating them all cost a delete, an insert and two foreign-key checks each).
         """
         field = self.model._meta.get_field("tags")
         tag_model, through = field.related_model, field.remote_field.through
@@ -122,11 +132,18 @@ class ImportStage:
         link_table, link_pk = self.quote(opts.db_table), self.quote(opts.pk.column)
         pk = self.quote(self.model._meta.pk.column)
         with self.connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {link_table} AS l USING {self.table} AS s WHERE l.{source} = s.{pk}")
+            cursor.execute(f"SELECT l.{link_pk}, l.{source}, l.{target} FROM {link_table} AS l "
+                           f"JOIN {self.table} AS s ON l.{source} = s.{pk} WHERE NOT s._new")
+            stored = {(row_pk, tag_pk): link_pk_value for link_pk_value, row_pk, tag_pk in cursor.fetchall()}
+            wanted_links = {(row_pk, existing[name]) for row_pk, names in links for name in names}
+            stale = [value for key, value in stored.items() if key not in wanted_links]
+            if stale:
+                cursor.execute(f"DELETE FROM {link_table} WHERE {link_pk} = ANY(%s)", [stale])
             with cursor.cursor.copy(f"COPY {link_table} ({link_pk}, {source}, {target}) FROM STDIN") as copy:
                 for row_pk, names in links:
                     for name in names:
-                        copy.write_row((uuid7(), row_pk, existing[name]))
+                        if (row_pk, existing[name]) not in stored:
+                            copy.write_row((uuid7(), row_pk, existing[name]))
 
     def drop(self) -> None:
         """Drop the staging table now (it would go at commit anyway; an outer transaction may go on)."""
@@ -174,9 +191,9 @@ def _typed_check(field: models.Field, kind: type):
     blank, empty = field.blank, list(field.empty_values)
 
     def check(value) -> bool:
-        if value in empty:
-            return blank
-        return isinstance(value, kind)
+        if isinstance(value, kind):  # never one of the empty values; tested first as comparing to them is dearer
+            return True
+        return blank and value in empty
     return check
 
 
@@ -221,7 +238,8 @@ class FastRows:
         model = resource._meta.model
         import_fields = resource.get_import_fields()
         keys = [resource.fields[name].attribute for name in resource.get_import_id_fields()]
-        if sorted(headers) != sorted(field.column_name for field in import_fields) or keys != [model._meta.pk.name]:
+        columns = [field.column_name for field in import_fields]
+        if len(set(headers)) != len(headers) or set(headers) != set(columns) or keys != [model._meta.pk.name]:
             return None
         concrete = [field for field in model._meta.concrete_fields if not field.generated]
         by_name = {f.name: f for f in concrete} | {f.attname: f for f in concrete}

@@ -9,7 +9,9 @@ temporary file beside the target and renames it, so a reader never sees half
 a file.
 """
 
+import csv
 import gc
+import io
 import os
 import tempfile
 from contextlib import contextmanager
@@ -57,8 +59,31 @@ def yaml_records(content: str):
         raise ImportFileError(f"The file is not valid YAML{where}: {problem}.") from None
 
 
+def csv_dataset(content: str) -> tablib.Dataset:
+    """tablib's CSV loader without its per-row checks (a tenth of a 100,000-row import's time).
+
+    The same rules: the first row is the header, empty lines are skipped,
+    short rows are padded with "", a row longer than the header is an error.
+    """
+    rows = csv.reader(io.StringIO(content), delimiter=",")
+    headers = next(rows, None)
+    if not headers:
+        return tablib.Dataset().load(content, format="csv")
+    width, data = len(headers), []
+    with _gc_paused(collect=False):  # lists of strings hold no cycles; each collection pass walked them all
+        for row in rows:
+            if not row:
+                continue
+            if len(row) > width:
+                raise tablib.InvalidDimensions
+            data.append(row + [""] * (width - len(row)) if len(row) < width else row)
+        return tablib.Dataset(*data, headers=headers)
+
+
 def dataset_from_content(content, fmt: str) -> tablib.Dataset:
     """A Dataset from file content of ``fmt``; YAML through ``yaml_records``. ``ValueError`` when unreadable."""
+    if fmt == "csv":
+        return csv_dataset(content)
     if fmt != "yaml":
         return tablib.Dataset().load(content, format=fmt)
     records = yaml_records(content)
@@ -166,11 +191,13 @@ class _Rollback(Exception):
 
 
 @contextmanager
-def _gc_paused():
-    """No cyclic garbage collection while the rows are imported, one full collection after.
+def _gc_paused(*, collect: bool = True):
+    """No cyclic garbage collection while the rows are imported, one collection of the young objects after.
 
     An import keeps every row's instance until the end; with the collector on,
     each pass walks all of them again (a fifth of a 100,000-row import's time).
+    Everything made meanwhile is still in the young generations, so collecting
+    those (not the whole heap: another ~0.2 s) frees what the import left.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -179,7 +206,8 @@ def _gc_paused():
     finally:
         if enabled:
             gc.enable()
-            gc.collect()
+            if collect:
+                gc.collect(1)
 
 
 def transfer_import(*, path: str | Path, model: str, dry_run: bool = False, progress=None,

@@ -230,16 +230,16 @@ def test_compel_config_hash_is_recomputed(tmp_path):
 
 def test_import_command_parses_the_file_once(tmp_path, monkeypatch):
     # given a good file and a count of every parse
-    import tablib
+    from ourvidz_admin import transfer
 
     path = _write(tmp_path, [",,good,,sys,user prompt,SDXL,,,a,,,"])
-    parse, formats = tablib.Dataset.load, []
+    parse, formats = transfer.dataset_from_content, []
 
-    def counted(self, content, format=None, **kwargs):
-        formats.append(format)
-        return parse(self, content, format=format, **kwargs)
+    def counted(content, fmt):
+        formats.append(fmt)
+        return parse(content, fmt)
 
-    monkeypatch.setattr(tablib.Dataset, "load", counted)
+    monkeypatch.setattr(transfer, "dataset_from_content", counted)
     # when
     call_command("import_prompts", str(path))
     # then
