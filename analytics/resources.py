@@ -3,7 +3,8 @@
 from django.contrib.auth import get_user_model
 
 from analytics.models import PromptTestResult
-from ourvidz_admin.resources import StrictModelResource, id_field, lookup_field, time_field
+from ourvidz_admin.import_widgets import id_field, lookup_field, time_field
+from ourvidz_admin.resources import StrictModelResource
 
 User = get_user_model()
 

@@ -1,20 +1,19 @@
 """Live Prompt Performance (document 000 §2.5): last hour against last 24 hours, the live queue, strategies.
 
-"Last hour" is the jobs created in ``[now − 60 min, now]``, "last 24h" those created in
-``[now − 24 h, now]``. The whole UTC hours inside the day window are read from the ``job_stats_hourly``
-rollup (sums and counts, so they add up exactly); only its two partial edges and the last hour are
-counted from ``jobs`` (an index range of at most about three hours), so the page's cost does not grow with
-the day's volume. See docs/metrics.md, "Live Prompt Performance".
+"Last hour" is the jobs created in the current 5-minute UTC bucket and the 11 before it (55 to 60 minutes),
+"last 24h" those of the current UTC hour and the 23 before it (23 to 24 hours). Both are sums of rollup rows
+(``job_stats_5min``, ``job_stats_hourly``), never a read of ``jobs``, so the page costs the same at any volume;
+the rows follow each job change through the incremental refresh. See docs/metrics.md, "Live Prompt Performance".
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from analytics.dashboards.common import STRATEGY_ORDER, trend
-from analytics.models import JobStatsHourly
+from analytics.models import JobStatsFiveMinutes, JobStatsHourly
 from analytics.rollups.buckets import difference, mean, percent, whole
 from generations.models import Job
 from ourvidz_admin.choices import (
@@ -22,7 +21,6 @@ from ourvidz_admin.choices import (
     ENHANCED_STRATEGIES,
     TERMINAL_STATUSES,
     EnhancementStrategy,
-    JobStatus,
 )
 
 HOUR, DAY = timedelta(hours=1), timedelta(hours=24)
@@ -31,52 +29,32 @@ QWEN_USERS, COMPEL_USERS = (S.QWEN, S.HYBRID), (S.COMPEL, S.HYBRID)
 _QUEUE_FIELDS = ("id", "model_type", "job_type", "enhancement_strategy", "status", "progress", "created_at")
 
 
-def _window_aggregates(prefix: str, window: Q, outcomes: bool) -> dict:
-    # Counts read created_at (never NULL) rather than id, so that an index on created_at that
-    # INCLUDEs the other columns read here would serve the query from the index alone.
-    aggregates = {
-        f"{prefix}_jobs": Count("created_at", filter=window),
-        f"{prefix}_enh_sum": Sum("enhancement_time_ms", filter=window),
-        f"{prefix}_enh_n": Count("enhancement_time_ms", filter=window),
-        f"{prefix}_gain_sum": Sum("quality_improvement", filter=window),
-        f"{prefix}_gain_n": Count("quality_improvement", filter=window),
-        f"{prefix}_rating_sum": Sum("quality_rating", filter=window),
-        f"{prefix}_rated": Count("quality_rating", filter=window),
-    }
-    if outcomes:
-        aggregates[f"{prefix}_completed"] = Count("created_at", filter=window & Q(status=JobStatus.COMPLETED))
-        aggregates[f"{prefix}_failed"] = Count("created_at", filter=window & Q(status=JobStatus.FAILED))
-    return aggregates
+_SUMS = {"jobs": "total_jobs", "enh_sum": "enhancement_time_sum_ms", "enh_n": "enhancement_time_count",
+         "gain_sum": "improvement_sum", "gain_n": "improvement_count", "rating_sum": "rating_sum",
+         "rated": "rated_jobs", "completed": "completed_jobs", "failed": "failed_jobs"}
+FIVE_MINUTES = timedelta(minutes=5)
 
 
-_HOURLY_SUMS = {"day_jobs": "total_jobs", "day_enh_sum": "enhancement_time_sum_ms",
-                "day_enh_n": "enhancement_time_count", "day_gain_sum": "improvement_sum",
-                "day_gain_n": "improvement_count", "day_rating_sum": "rating_sum", "day_rated": "rated_jobs",
-                "day_completed": "completed_jobs", "day_failed": "failed_jobs"}
+def window_starts(now: datetime) -> tuple[datetime, datetime]:
+    """The first bucket of each window: the 5-minute bucket 55 minutes before the current one (the last hour:
+    55 to 60 minutes), and the hour 23 hours before the current one (the last 24 hours: 23 to 24 hours)."""
+    now = now.astimezone(UTC)
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    five = hour.replace(minute=now.minute - now.minute % 5)
+    return five - 11 * FIVE_MINUTES, hour - 23 * HOUR
 
 
 def _strategy_groups(now: datetime) -> dict[str, dict]:
-    """Sums and counts per strategy for both windows: whole hours from the rollup, the edges from ``jobs``."""
-    start = now - DAY
-    first_whole = start.replace(minute=0, second=0, microsecond=0)
-    if first_whole < start:
-        first_whole += HOUR
-    last_whole = now.replace(minute=0, second=0, microsecond=0)  # the current hour is partial: read from jobs
-    edges = Q(created_at__gte=start, created_at__lt=first_whole) | Q(created_at__gte=last_whole, created_at__lte=now)
-    rows = (
-        Job.objects.filter(Q(created_at__gte=min(now - HOUR, last_whole), created_at__lte=now) | edges)
-        .values("enhancement_strategy")
-        .annotate(**_window_aggregates("hour", Q(created_at__gte=now - HOUR), outcomes=False),
-                  **_window_aggregates("day", edges, outcomes=True))
-        .order_by()
-    )
-    groups = {row["enhancement_strategy"]: row for row in rows}
-    hours = (JobStatsHourly.objects.filter(hour__gte=first_whole, hour__lt=last_whole).values("enhancement_strategy")
-             .annotate(**{key: Sum(column) for key, column in _HOURLY_SUMS.items()}).order_by())
-    for row in hours:
-        group = groups.setdefault(row["enhancement_strategy"], {})
-        for key in _HOURLY_SUMS:
-            group[key] = (group.get(key) or 0) + (row[key] or 0)
+    """Sums and counts per strategy for both windows, from the 5-minute and hourly rollups (two queries)."""
+    hour_start, day_start = window_starts(now)
+    groups: dict[str, dict] = {}
+    for prefix, rows in (
+        ("hour", JobStatsFiveMinutes.objects.filter(bucket__gte=hour_start, bucket__lte=now)),
+        ("day", JobStatsHourly.objects.filter(hour__gte=day_start, hour__lte=now)),
+    ):
+        for row in (rows.values("enhancement_strategy").annotate(
+                **{f"{prefix}_{key}": Sum(column) for key, column in _SUMS.items()}).order_by()):
+            groups.setdefault(row.pop("enhancement_strategy"), {}).update(row)
     return groups
 
 

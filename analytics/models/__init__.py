@@ -6,6 +6,7 @@ from analytics.models.dbviews import EnhancementEffectiveness, JobEnhancementAna
 from analytics.models.operations import (
     FailureReasonDaily,
     JobOpsDaily,
+    JobStatsFiveMinutes,
     JobStatsHourly,
     JobTimeHistogramDaily,
     PromptCostDaily,
@@ -25,8 +26,8 @@ from analytics.models.testing import EnhancedPromptTest, PromptTestResult
 __all__ = [
     "ABTestArmJob", "ABTestOutcome", "ABTestPair",
     "AdminDevelopmentProgress", "Alert", "AlertRule", "EnhancedPromptTest", "EnhancementEffectiveness",
-    "FailureReasonDaily", "JobOpsDaily", "JobStatsHourly", "JobTimeHistogramDaily", "PromptCostDaily",
-    "PromptVersionStats", "UserCostDaily",
+    "FailureReasonDaily", "JobOpsDaily", "JobStatsFiveMinutes", "JobStatsHourly", "JobTimeHistogramDaily",
+    "PromptCostDaily", "PromptVersionStats", "UserCostDaily",
     "JobEnhancementAnalysis", "JobStatsDaily", "LivePromptMetric", "ModelPerformanceLog",
     "PromptABTest", "PromptPerformanceDaily", "PromptTestResult", "UserEnhancementAdoption",
 ]

@@ -101,11 +101,9 @@ class FailureReasonDaily(UUIDModel):
         return f"{self.date} {self.model_type} {self.failure_reason or 'unknown'}"
 
 
-class JobStatsHourly(UUIDModel):
-    """Jobs created in one UTC hour, per model and strategy: the sums and counts the live page's windows add
-    up, and the hour-of-week volume of the peaks table (``job_stats_hourly``)."""
+class JobStatsBucket(UUIDModel):
+    """The sums and counts of the jobs created in one time bucket, per model and strategy."""
 
-    hour = models.DateTimeField(help_text="Start of the UTC hour.")
     model_type = models.CharField(max_length=20, choices=ModelType.choices)
     enhancement_strategy = models.CharField(max_length=50, choices=EnhancementStrategy.choices)
     total_jobs = models.PositiveIntegerField(default=0)
@@ -120,6 +118,16 @@ class JobStatsHourly(UUIDModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        abstract = True
+
+
+class JobStatsHourly(JobStatsBucket):
+    """Jobs created in one UTC hour, per model and strategy: the live page's 24-hour window, and the
+    hour-of-week volume of the peaks table (``job_stats_hourly``)."""
+
+    hour = models.DateTimeField(help_text="Start of the UTC hour.")
+
+    class Meta:
         db_table = "job_stats_hourly"
         ordering = ("-hour", "model_type", "enhancement_strategy")
         verbose_name_plural = "job stats hourly"
@@ -129,6 +137,24 @@ class JobStatsHourly(UUIDModel):
 
     def __str__(self):
         return f"{self.hour:%Y-%m-%d %H}:00 {self.model_type} {self.enhancement_strategy}"
+
+
+class JobStatsFiveMinutes(JobStatsBucket):
+    """Jobs created in one 5-minute UTC bucket, per model and strategy: the live page's last hour
+    (``job_stats_5min``)."""
+
+    bucket = models.DateTimeField(help_text="Start of the 5-minute bucket (UTC).")
+
+    class Meta:
+        db_table = "job_stats_5min"
+        ordering = ("-bucket", "model_type", "enhancement_strategy")
+        verbose_name_plural = "job stats per 5 minutes"
+        constraints = [
+            models.UniqueConstraint("bucket", "model_type", "enhancement_strategy", name="job_stats_5min_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.bucket:%Y-%m-%d %H:%M} {self.model_type} {self.enhancement_strategy}"
 
 
 class PromptVersionStats(models.Model):

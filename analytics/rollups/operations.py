@@ -1,6 +1,6 @@
 """The operations rollups (``job_ops_daily``, ``job_time_histogram_daily``, ``failure_reason_daily``,
-``job_stats_hourly``, ``user_cost_daily``, ``prompt_cost_daily``, ``prompt_version_stats``), rebuilt exactly
-from the jobs of a range of UTC days.
+``job_stats_hourly``, ``job_stats_5min``, ``user_cost_daily``, ``prompt_cost_daily``, ``prompt_version_stats``),
+rebuilt exactly from the jobs of a range of UTC days.
 
 One pass over the range's jobs (the ``created_at`` index, in chunks) fills the day- and hour-keyed tables
 (``prompt_cost_daily``: one grouped query over the range's ``prompt_usage`` rows); the range's old rows
@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from analytics.models import (
     FailureReasonDaily,
     JobOpsDaily,
+    JobStatsFiveMinutes,
     JobStatsHourly,
     JobTimeHistogramDaily,
     PromptCostDaily,
@@ -62,6 +63,7 @@ class _Pass:
         self.times = defaultdict(list)
         self.failures = defaultdict(int)
         self.hourly = defaultdict(lambda: dict.fromkeys(_HOURLY_COUNTS, 0) | {"improvement_sum": Decimal(0)})
+        self.fives = defaultdict(lambda: dict.fromkeys(_HOURLY_COUNTS, 0) | {"improvement_sum": Decimal(0)})
         self.users = defaultdict(lambda: {"jobs": 0, "good_outputs": 0, "enhancement_cost": Decimal(0),
                                           "generation_cost": Decimal(0)})
 
@@ -71,32 +73,37 @@ class _Pass:
         created = created.astimezone(UTC)
         day = created.date()
         ops = self.ops[(day, model, job_type, strategy, tier or "", mode)]
-        hourly = self.hourly[(created.replace(minute=0, second=0, microsecond=0), model, strategy)]
+        hour = created.replace(minute=0, second=0, microsecond=0)
+        buckets = (self.hourly[(hour, model, strategy)],
+                   self.fives[(hour.replace(minute=created.minute - created.minute % 5), model, strategy)])
         ops["total_jobs"] += 1
-        hourly["total_jobs"] += 1
         outcome = {JobStatus.COMPLETED: "completed_jobs", JobStatus.FAILED: "failed_jobs",
                    JobStatus.CANCELLED: "cancelled_jobs"}.get(status)
         if outcome:
             ops[outcome] += 1
-            if outcome != "cancelled_jobs":
-                hourly[outcome] += 1
         if stars is not None:
-            for counts in (ops, hourly):
-                counts["rated_jobs"] += 1
-                counts["rating_sum"] += stars
+            ops["rated_jobs"] += 1
+            ops["rating_sum"] += stars
             ops[f"stars_{stars}"] += 1
+        for bucket in buckets:
+            bucket["total_jobs"] += 1
+            if outcome in ("completed_jobs", "failed_jobs"):
+                bucket[outcome] += 1
+            if stars is not None:
+                bucket["rated_jobs"] += 1
+                bucket["rating_sum"] += stars
+            if enhancement_ms is not None:
+                bucket["enhancement_time_sum_ms"] += enhancement_ms
+                bucket["enhancement_time_count"] += 1
+            if improvement is not None:
+                bucket["improvement_sum"] += improvement
+                bucket["improvement_count"] += 1
         user = self.users[(day, user_id)]
         user["jobs"] += 1
         user["good_outputs"] += stars is not None and stars >= GOOD_STARS
         for counts in (ops, user):
             counts["enhancement_cost"] += enhancement_cost or 0
             counts["generation_cost"] += generation_cost or 0
-        if enhancement_ms is not None:
-            hourly["enhancement_time_sum_ms"] += enhancement_ms
-            hourly["enhancement_time_count"] += 1
-        if improvement is not None:
-            hourly["improvement_sum"] += improvement
-            hourly["improvement_count"] += 1
         if status == JobStatus.FAILED:
             self.failures[(day, model, job_type, reason or "")] += 1
         key = (day, model, strategy)
@@ -118,14 +125,14 @@ def _replace(model, stale, rows: list) -> int:
 
 
 def rebuild_operations(since: date | None = None, until: date | None = None) -> dict[str, int]:
-    """Rebuild the four day/hour-keyed operations rollups over ``[since, until)`` (None: open-ended)."""
-    jobs, days, hours = Job.objects.all(), Q(), Q()
+    """Rebuild the day-, hour- and 5-minute-keyed operations rollups over ``[since, until)`` (None: open-ended)."""
+    jobs, days, hours, fives = Job.objects.all(), Q(), Q(), Q()
     if since is not None:
-        jobs, days, hours = jobs.filter(created_at__gte=_start(since)), days & Q(date__gte=since), hours & Q(
-            hour__gte=_start(since))
+        jobs, days = jobs.filter(created_at__gte=_start(since)), days & Q(date__gte=since)
+        hours, fives = hours & Q(hour__gte=_start(since)), fives & Q(bucket__gte=_start(since))
     if until is not None:
-        jobs, days, hours = jobs.filter(created_at__lt=_start(until)), days & Q(date__lt=until), hours & Q(
-            hour__lt=_start(until))
+        jobs, days = jobs.filter(created_at__lt=_start(until)), days & Q(date__lt=until)
+        hours, fives = hours & Q(hour__lt=_start(until)), fives & Q(bucket__lt=_start(until))
     gathered = _Pass()
     for row in jobs.order_by().values_list(*_FIELDS).iterator(chunk_size=5_000):
         gathered.add(row)
@@ -142,6 +149,9 @@ def rebuild_operations(since: date | None = None, until: date | None = None) -> 
     hourly = [JobStatsHourly(id=rollup_id("job_stats_hourly", *key), hour=key[0], model_type=key[1],
                              enhancement_strategy=key[2], **counts)
               for key, counts in gathered.hourly.items()]
+    five_rows = [JobStatsFiveMinutes(id=rollup_id("job_stats_5min", *key), bucket=key[0], model_type=key[1],
+                                     enhancement_strategy=key[2], **counts)
+                 for key, counts in gathered.fives.items()]
     users = [UserCostDaily(id=rollup_id("user_cost_daily", *key), date=key[0], user_id=key[1], **figures)
              for key, figures in gathered.users.items()]
     prompts = _prompt_costs(jobs, rollup_id)
@@ -154,6 +164,7 @@ def rebuild_operations(since: date | None = None, until: date | None = None) -> 
                                                  times),
             "failure_reason_daily": _replace(FailureReasonDaily, FailureReasonDaily.objects.filter(days), failures),
             "job_stats_hourly": _replace(JobStatsHourly, JobStatsHourly.objects.filter(hours), hourly),
+            "job_stats_5min": _replace(JobStatsFiveMinutes, JobStatsFiveMinutes.objects.filter(fives), five_rows),
         }
 
 

@@ -125,7 +125,7 @@ def test_fragments_refuse_staff_without_permission(client):
 
 
 def test_rollup_hours_and_edges_equal_counting_every_job_of_the_day(now):
-    """The whole hours come from job_stats_hourly and the edges from jobs; together: a scan of the whole day."""
+    """The 24-hour window summed from job_stats_hourly equals a scan of the jobs of the same hours."""
     import random
 
     from django.db.models import Count, Q, Sum
@@ -141,7 +141,9 @@ def test_rollup_hours_and_edges_equal_counting_every_job_of_the_day(now):
                    quality_rating=rng.choice((None, 1, 3, 5)), enhancement_time_ms=rng.choice((None, 900, 12_345)),
                    quality_improvement=rng.choice((None, Decimal("0.50"), Decimal("-1.00"))))
     rebuild_all()
-    window = Q(created_at__gte=now - timedelta(hours=24), created_at__lte=now)
+    from analytics.dashboards.live import window_starts
+
+    window = Q(created_at__gte=window_starts(now)[1], created_at__lte=now)
     expected = {row.pop("enhancement_strategy"): row for row in Job.objects.filter(window).values(
         "enhancement_strategy").annotate(jobs=Count("pk"), rated=Count("quality_rating"), stars=Sum("quality_rating"),
                                          enh=Sum("enhancement_time_ms"), gain=Sum("quality_improvement"),
@@ -155,3 +157,19 @@ def test_rollup_hours_and_edges_equal_counting_every_job_of_the_day(now):
         if figures["rated"]:
             exact = Decimal(figures["stars"]) / figures["rated"]
             assert row["mean_quality"] == exact.quantize(Decimal("0.01"), "ROUND_HALF_UP")
+
+
+def test_the_last_hour_sums_the_five_minute_buckets(now):
+    from analytics.dashboards.live import window_starts
+    from generations.models import Job
+
+    for minutes in (0, 3, 7, 54, 56, 59, 61, 64, 90):
+        JobFactory(created_at=now - timedelta(minutes=minutes), enhancement_strategy="qwen")
+    rebuild_all()
+    start = window_starts(now)[0]
+
+    metrics = {m["key"]: m for m in live_prompt_performance(now=now)["metrics"]}
+
+    expected = Job.objects.filter(created_at__gte=start, created_at__lte=now).count()
+    assert metrics["jobs_per_hour"]["last_hour"] == Decimal(expected).quantize(Decimal("0.1"))
+    assert now - timedelta(minutes=60) <= start <= now - timedelta(minutes=55)
