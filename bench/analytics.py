@@ -135,6 +135,7 @@ def main() -> None:
     urls = {"dashboards": DASHBOARD_URLS, "other": OTHER_URLS, "planning": PLANNING_URLS}.get(
         args.only, DASHBOARD_URLS + OTHER_URLS + PLANNING_URLS)
     client = superuser_client()
+    client.raise_request_exception = False  # a page that fails is reported with its status, not fatal
     from generations.models import Job
     from ourvidz_admin.admin.paginators import estimated_count
 

@@ -84,12 +84,13 @@ class FailureReasonSerializer(serializers.Serializer):
 
 
 class FailureDaySerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = serializers.DateField(help_text="The day, or the Monday of the week.")
     counts = serializers.ListField(child=serializers.IntegerField(), help_text="Per reason, in `reasons` order.")
     total = serializers.IntegerField()
 
 
 class FailuresSerializer(serializers.Serializer):
+    period = serializers.ChoiceField(choices=["day", "week"], help_text="week: ISO weeks (ranges over 31 days).")
     reasons = FailureReasonSerializer(many=True)
     rows = FailureDaySerializer(many=True)
 

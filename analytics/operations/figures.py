@@ -4,21 +4,23 @@ Definitions in docs/metrics.md ("Operations"): success = completed / (completed 
 (4★ + 5★) / rated; stage percentiles are nearest-rank, reported as the histogram bin that holds them.
 """
 
-from datetime import UTC
+from datetime import UTC, timedelta
 from decimal import Decimal
 
+import numpy as np
 from django.db.models import Sum
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 
 from analytics.dashboards.common import DayRange
 from analytics.models import FailureReasonDaily, JobOpsDaily, JobStatsHourly, JobTimeHistogramDaily
 from analytics.rollups.buckets import mean, percent
-from analytics.rollups.histograms import merge, percentile
+from analytics.rollups.histograms import EDGES_MS, counts_array, percentile
 from analytics.rollups.operations import STAGES
 from ourvidz_admin.choices import EnhancementStrategy, FailureReason
 
 QUANTILES = (("p50", 0.50), ("p95", 0.95), ("p99", 0.99))
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_ORDER = {value: index for index, value in enumerate(["", *EnhancementStrategy.values])}
 _COUNTS = ("total_jobs", "completed_jobs", "failed_jobs", "cancelled_jobs", "rated_jobs", "rating_sum",
            "stars_4", "stars_5", "enhancement_cost", "generation_cost")
 
@@ -27,25 +29,31 @@ def _in(days: DayRange) -> dict:
     return {"date__gte": days.since, "date__lte": days.until}
 
 
-def _stage(rows: list[dict]) -> dict:
-    bins = merge(row["bins"] for row in rows)
-    count, total = sum(row["count"] for row in rows), sum(row["sum_ms"] for row in rows)
+def _stage(bins, count: int, total: int) -> dict:
+    found = {int(index): int(bins[index]) for index in np.flatnonzero(bins)}
     return {"count": count, "mean_ms": mean(total, count, Decimal(1)),
-            **{name: percentile(bins, q) for name, q in QUANTILES}}
+            **{name: percentile(found, q) for name, q in QUANTILES}}
 
 
 def stage_times(days: DayRange) -> list[dict]:
     """Per model and strategy (and per model, all strategies): count, mean and p50/p95/p99 of each stage."""
-    groups: dict[tuple, dict[str, list]] = {}
+    sums: dict[tuple, list] = {}
     for row in (JobTimeHistogramDaily.objects.filter(**_in(days))
-                .values("model_type", "enhancement_strategy", "stage", "count", "sum_ms", "bins")):
-        for strategy in (row["enhancement_strategy"], ""):
-            groups.setdefault((row["model_type"], strategy), {}).setdefault(row["stage"], []).append(row)
-    order = {value: index for index, value in enumerate(["", *EnhancementStrategy.values])}
+                .values_list("model_type", "enhancement_strategy", "stage", "count", "sum_ms", "bins")):
+        model, strategy, stage, count, total, bins = row
+        one = counts_array([bins])
+        for key in ((model, strategy, stage), (model, "", stage)):
+            found = sums.setdefault(key, [np.zeros(len(EDGES_MS), dtype=np.int64), 0, 0])
+            found[0] += one
+            found[1] += count
+            found[2] += total
+    empty = (np.zeros(len(EDGES_MS), dtype=np.int64), 0, 0)
+    groups = sorted({(model, strategy) for model, strategy, _stage_name in sums},
+                    key=lambda key: (key[0], _ORDER[key[1]]))
     return [{"model_type": model, "strategy": strategy,
              "label": EnhancementStrategy(strategy).label if strategy else "all strategies",
-             "stages": {stage: _stage(stages.get(stage, [])) for stage in STAGES}}
-            for (model, strategy), stages in sorted(groups.items(), key=lambda item: (item[0][0], order[item[0][1]]))]
+             "stages": {stage: _stage(*sums.get((model, strategy, stage), empty)) for stage in STAGES}}
+            for model, strategy in groups]
 
 
 def peaks(days: DayRange) -> dict:
@@ -80,18 +88,30 @@ def outcomes_by(days: DayRange, *dimensions: str) -> list[dict]:
     return [_outcomes(row) for row in rows]
 
 
+DAILY_FAILURES_UP_TO = 31  # days; a longer range lists its failures per ISO week (Monday first)
+
+
 def failure_trend(days: DayRange) -> dict:
-    """Failed jobs per UTC day and failure reason: the reasons seen (columns) and one row per day."""
+    """Failed jobs per UTC day (per ISO week past ``DAILY_FAILURES_UP_TO`` days) and failure reason: the reasons
+    seen (columns, most failures first) and one row per period, newest first."""
+    weekly = days.days > DAILY_FAILURES_UP_TO
+
+    def start(day):
+        return day - timedelta(days=day.weekday()) if weekly else day
+
     counts: dict = {}
     for row in (FailureReasonDaily.objects.filter(**_in(days)).values("date", "failure_reason")
                 .annotate(failures=Sum("failures")).order_by()):
-        counts.setdefault(row["date"], {})[row["failure_reason"]] = row["failures"]
-    reasons = sorted({reason for day in counts.values() for reason in day},
-                     key=lambda reason: -sum(day.get(reason, 0) for day in counts.values()))
+        period = counts.setdefault(start(row["date"]), {})
+        period[row["failure_reason"]] = period.get(row["failure_reason"], 0) + row["failures"]
+    reasons = sorted({reason for period in counts.values() for reason in period},
+                     key=lambda reason: -sum(period.get(reason, 0) for period in counts.values()))
     labels = dict(FailureReason.choices)
-    return {"reasons": [{"value": reason, "label": labels.get(reason, reason) or "unknown"} for reason in reasons],
-            "rows": [{"date": day, "counts": [counts.get(day, {}).get(reason, 0) for reason in reasons],
-                      "total": sum(counts.get(day, {}).values())} for day in days.dates()]}
+    periods = list(dict.fromkeys(start(day) for day in days.dates()))
+    return {"period": "week" if weekly else "day",
+            "reasons": [{"value": reason, "label": labels.get(reason, reason) or "unknown"} for reason in reasons],
+            "rows": [{"date": period, "counts": [counts.get(period, {}).get(reason, 0) for reason in reasons],
+                      "total": sum(counts.get(period, {}).values())} for period in periods]}
 
 
 def operations(days: DayRange) -> dict:

@@ -30,10 +30,17 @@ def histogram(values_ms) -> dict[str, int]:
 
 def merge(histograms) -> dict[int, int]:
     """The sum of several histograms, keyed by int bin index."""
-    total: dict[int, int] = {}
+    total = counts_array(histograms)
+    return {int(index): int(total[index]) for index in np.flatnonzero(total)}
+
+
+def counts_array(histograms, into: np.ndarray | None = None) -> np.ndarray:
+    """The sum of several histograms as one count per bin (added to ``into`` when given)."""
+    total = np.zeros(len(EDGES_MS), dtype=np.int64) if into is None else into
     for bins in histograms:
-        for index, count in bins.items():
-            total[int(index)] = total.get(int(index), 0) + count
+        if bins:
+            np.add.at(total, np.fromiter(map(int, bins), dtype=np.int64, count=len(bins)),
+                      np.fromiter(bins.values(), dtype=np.int64, count=len(bins)))
     return total
 
 

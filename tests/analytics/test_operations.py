@@ -262,3 +262,16 @@ def test_goals_match_the_definitions(jobs):
     adopted = {job.user_id for job in jobs if job.enhancement_strategy != "none"
                and (job.created_at.date() - firsts[job.user_id]).days < 7}
     assert goals["first_week_adoption"].value == pytest.approx(100 * len(adopted) / len(firsts), abs=0.005)
+
+
+def test_failures_of_a_long_range_are_listed_per_week(jobs):
+    long = DayRange(DAY0 - timedelta(days=40), DAY0 + timedelta(days=6))
+    expected = Counter(job.created_at.astimezone(UTC).date() - timedelta(days=job.created_at.astimezone(UTC).weekday())
+                       for job in jobs if job.status == "failed")
+
+    found = failure_trend(long)
+
+    assert found["period"] == "week"
+    assert {row["date"]: row["total"] for row in found["rows"] if row["total"]} == dict(expected)
+    assert all(row["date"].weekday() == 0 for row in found["rows"])
+    assert failure_trend(RANGE)["period"] == "day"
