@@ -4,7 +4,8 @@ from django.contrib.auth import get_user_model
 
 from configs.models import CompelConfig, EnhancementPreset, LoRA
 from configs.models.compel import compel_config_hash
-from ourvidz_admin.resources import StrictModelResource, id_field, json_field, lookup_field, time_field
+from ourvidz_admin.import_widgets import id_field, json_field, lookup_field, time_field
+from ourvidz_admin.resources import StrictModelResource
 
 User = get_user_model()
 

@@ -9,7 +9,7 @@ from import_export import fields, resources
 
 from generations.export import COLUMNS
 from generations.models import Job
-from ourvidz_admin.resources import IsoDateTimeWidget, JSONCellWidget
+from ourvidz_admin.import_widgets import IsoDateTimeWidget, JSONCellWidget
 
 _TIMES = {"created_at", "rated_at", "started_at", "completed_at"}
 

@@ -9,16 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from import_export import fields
 
-from ourvidz_admin.resources import (
-    StrictModelResource,
-    TagsField,
-    TolerantCachedInstanceLoader,
-    UUIDWidget,
-    id_field,
-    json_field,
-    lookup_field,
-    time_field,
-)
+from ourvidz_admin.import_widgets import TagsField, UUIDWidget, id_field, json_field, lookup_field, time_field
+from ourvidz_admin.resources import StrictModelResource, TolerantCachedInstanceLoader
 from prompts.models import Agent, AgentPrompt, BlockedTerm, Character, Prompt, PromptRule, PromptTemplate, PromptVersion
 
 User = get_user_model()
