@@ -81,11 +81,30 @@ def _outcomes(row: dict) -> dict:
             "cost": cost, "cost_per_good": (cost / good).quantize(Decimal("0.000001")) if good else None}
 
 
+DIMENSIONS = ("model_type", "job_type", "enhancement_strategy", "tier", "content_mode")
+
+
+def ops_groups(days: DayRange) -> list[dict]:
+    """The range's ``job_ops_daily`` sums per combination of every dimension: one grouped query, which the
+    page's tables and goals then fold (a few hundred groups, whatever the number of jobs or days)."""
+    return list(JobOpsDaily.objects.filter(**_in(days)).values(*DIMENSIONS)
+                .annotate(**{name: Sum(name) for name in _COUNTS}).order_by())
+
+
+def fold(groups: list[dict], *dimensions: str) -> list[dict]:
+    """``groups`` summed per value of ``dimensions``, in their order, with the derived figures."""
+    folded: dict[tuple, dict] = {}
+    for group in groups:
+        key = tuple(group[name] for name in dimensions)
+        row = folded.setdefault(key, {**dict(zip(dimensions, key, strict=True)), **dict.fromkeys(_COUNTS, 0)})
+        for name in _COUNTS:
+            row[name] += group[name] or 0
+    return [_outcomes(folded[key]) for key in sorted(folded)]
+
+
 def outcomes_by(days: DayRange, *dimensions: str) -> list[dict]:
     """Jobs, success, mean stars, 4+★ share and cost per value of ``dimensions`` (columns of job_ops_daily)."""
-    rows = (JobOpsDaily.objects.filter(**_in(days)).values(*dimensions)
-            .annotate(**{name: Sum(name) for name in _COUNTS}).order_by(*dimensions))
-    return [_outcomes(row) for row in rows]
+    return fold(ops_groups(days), *dimensions)
 
 
 DAILY_FAILURES_UP_TO = 31  # days; a longer range lists its failures per ISO week (Monday first)
@@ -118,8 +137,9 @@ def operations(days: DayRange) -> dict:
     """Every table of the operations page."""
     from analytics.operations.goals import goal_scoreboard
 
+    groups = ops_groups(days)
     return {"since": days.since, "until": days.until, "stage_times": stage_times(days), "peaks": peaks(days),
-            "by_job_type": outcomes_by(days, "model_type", "job_type"), "by_tier": outcomes_by(days, "tier"),
-            "by_content_mode": outcomes_by(days, "content_mode"),
-            "by_model_strategy": outcomes_by(days, "model_type", "enhancement_strategy"),
-            "failures": failure_trend(days), "goals": goal_scoreboard(days.since, days.until)}
+            "by_job_type": fold(groups, "model_type", "job_type"), "by_tier": fold(groups, "tier"),
+            "by_content_mode": fold(groups, "content_mode"),
+            "by_model_strategy": fold(groups, "model_type", "enhancement_strategy"),
+            "failures": failure_trend(days), "goals": goal_scoreboard(days.since, days.until, ops=groups)}

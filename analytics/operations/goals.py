@@ -45,20 +45,30 @@ def _row(key, name, target, value, display, met, sample, sample_label, period) -
                    None if value is None else met, int(sample or 0), sample_label, period)
 
 
-def _nsfw_success(days: dict, period: str) -> GoalRow:
-    row = JobOpsDaily.objects.filter(content_mode="nsfw", **days).aggregate(
-        ok=Sum("completed_jobs"), failed=Sum("failed_jobs"))
-    finished = (row["ok"] or 0) + (row["failed"] or 0)
-    value = percent(row["ok"] or 0, finished)
+def _ops_sums(days: dict, ops: list[dict] | None, **where) -> dict:
+    """Sums of ``job_ops_daily`` columns over the period (rows matching ``where``): from the page's already
+    grouped rows when given, else one aggregate."""
+    names = ("completed_jobs", "failed_jobs", "rated_jobs", "stars_4", "stars_5")
+    if ops is None:
+        row = JobOpsDaily.objects.filter(**where, **days).aggregate(**{name: Sum(name) for name in names})
+        return {name: row[name] or 0 for name in names}
+    chosen = [group for group in ops if all(group[key] == value for key, value in where.items())]
+    return {name: sum(group[name] or 0 for group in chosen) for name in names}
+
+
+def _nsfw_success(days: dict, period: str, ops: list[dict] | None) -> GoalRow:
+    row = _ops_sums(days, ops, content_mode="nsfw")
+    finished = row["completed_jobs"] + row["failed_jobs"]
+    value = percent(row["completed_jobs"], finished)
     return _row("nsfw_success", "NSFW generation success", "> 90%", value, _pct(value),
                 value is not None and value > 90, finished, "finished NSFW jobs", period)
 
 
-def _good_outputs(days: dict, period: str) -> GoalRow:
-    row = JobOpsDaily.objects.filter(**days).aggregate(rated=Sum("rated_jobs"), good=Sum(F("stars_4") + F("stars_5")))
-    value = percent(row["good"] or 0, row["rated"] or 0)
+def _good_outputs(days: dict, period: str, ops: list[dict] | None) -> GoalRow:
+    row = _ops_sums(days, ops)
+    value = percent(row["stars_4"] + row["stars_5"], row["rated_jobs"])
     return _row("good_outputs", "Outputs rated 4★ or more", "> 80%", value, _pct(value),
-                value is not None and value > 80, row["rated"], "rated jobs", period)
+                value is not None and value > 80, row["rated_jobs"], "rated jobs", period)
 
 
 def _qwen_gain(days: dict, period: str) -> GoalRow:
@@ -107,8 +117,9 @@ def _first_week_adoption(since: date, until: date, period: str) -> GoalRow:
                 value is not None and value > 60, len(firsts), "new users", period)
 
 
-def goal_scoreboard(since: date, until: date) -> list[GoalRow]:
-    """The six goals over the UTC days ``since`` .. ``until``."""
+def goal_scoreboard(since: date, until: date, *, ops: list[dict] | None = None) -> list[GoalRow]:
+    """The six goals over the UTC days ``since`` .. ``until``; ``ops``: the period's ``job_ops_daily`` rows
+    grouped by every dimension (``analytics.operations.figures.ops_groups``), when the caller has them."""
     days, period = {"date__gte": since, "date__lte": until}, f"{since:%Y-%m-%d} to {until:%Y-%m-%d}"
-    return [_nsfw_success(days, period), _good_outputs(days, period), _qwen_gain(days, period),
+    return [_nsfw_success(days, period, ops), _good_outputs(days, period, ops), _qwen_gain(days, period),
             _compel_consistency(), _enhancement_p95(days, period), _first_week_adoption(since, until, period)]

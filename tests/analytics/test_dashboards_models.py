@@ -167,7 +167,7 @@ def test_index_lists_the_dashboards(admin_client):
 @pytest.mark.parametrize("name,queries", [
     ("analytics_model_analytics", 2), ("analytics_enhanced_prompts", 4), ("analytics_live_performance", 4),
     ("analytics_live_performance_json", 4), ("analytics_enhancement_effectiveness", 1),
-    ("analytics_user_adoption", 3), ("analytics_operations", 13),
+    ("analytics_user_adoption", 3), ("analytics_operations", 8),
 ])
 def test_every_dashboard_query_count_for_a_viewer(client, role_user, name, queries, django_assert_num_queries):
     client.force_login(role_user("viewer"))
