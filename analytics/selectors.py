@@ -6,7 +6,7 @@ Stars are 1-5; the document scores FAILED..EXCELLENT as 0..4, so its
 ones are NULL and ignored by AVG, as the document's CASE leaves them NULL).
 """
 
-from django.db.models import Avg, Count, F, FloatField, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Left
 
 from analytics.models import JobOpsDaily, PromptVersionStats
@@ -33,16 +33,10 @@ def rating_distribution(*, jobs: QuerySet | None = None) -> dict:
     if jobs is None:
         return rating_distribution_rollup()
     row = jobs.order_by().aggregate(
-        total=Count("id"),
-        unrated=Count("id", filter=Q(quality_rating__isnull=True)),
-        avg_rating_score=Avg(F("quality_rating") - 1, output_field=FloatField()),
+        total=Count("id"), rated=Count("quality_rating"), score_sum=Sum(F("quality_rating") - 1),
         **{f"stars_{n}": Count("id", filter=Q(quality_rating=n)) for n in STARS},
     )
-    rated = row["total"] - row["unrated"]
-    score_sum = row["avg_rating_score"] * rated if rated else None
-    found = _distribution(row["total"], rated, score_sum, {str(n): row[f"stars_{n}"] for n in STARS})
-    found["avg_rating_score"] = row["avg_rating_score"]
-    return found
+    return _distribution(row["total"], row["rated"], row["score_sum"], {str(n): row[f"stars_{n}"] for n in STARS})
 
 
 def rating_distribution_rollup(*, model_type: str | None = None, enhancement_strategy: str | None = None) -> dict:
